@@ -1,0 +1,1 @@
+//! Runs a corpus in the format of `spel-corpus.json`.

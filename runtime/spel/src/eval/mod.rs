@@ -1,0 +1,58 @@
+//! Evaluator: runs a compiled node tree against variable slots.
+//!
+//! The typer has already resolved names to slots, methods to `MethodDef`s and constant
+//! sub-expressions to values, so evaluation is one `match` per node and allocates only where a
+//! result needs new storage. Values are borrowed (`Cow`) along field paths.
+
+mod error;
+mod eval;
+mod node;
+
+use chrono::{DateTime, Utc};
+
+pub use error::EvalError;
+pub(crate) use eval::Cx;
+pub use eval::{java_compare_values as java_compare, spel_equals_values as spel_equals};
+pub(crate) use node::{Callee, CmpOp, Node, TplNode};
+
+use crate::value::{Str, ZoneId};
+
+/// Where `#DATE` reads the time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+/// Process-wide settings of an evaluation: clock, default zone and locale.
+#[derive(Clone, Debug)]
+pub struct EvalEnv {
+    pub clock: Clock,
+    pub zone: ZoneId,
+    pub locale: Str,
+}
+
+impl Default for EvalEnv {
+    fn default() -> Self {
+        EvalEnv {
+            clock: Clock::System,
+            zone: ZoneId::Offset(chrono::FixedOffset::east_opt(0).unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset is valid"))),
+            locale: Str::new_static("en_US"),
+        }
+    }
+}
+
+impl EvalEnv {
+    /// The settings of the reference's helper tests: clock fixed at 2020-01-01T00:00:00Z,
+    /// zone UTC, locale en_US.
+    pub fn fixed(at: DateTime<Utc>) -> EvalEnv {
+        EvalEnv { clock: Clock::Fixed(at), ..EvalEnv::default() }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.clock {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}

@@ -1,0 +1,108 @@
+use std::sync::Arc;
+
+use crate::methods::MethodDef;
+use crate::parser::SelectKind;
+use crate::types::Class;
+use crate::value::number::ArithOp;
+use crate::value::Value;
+
+/// Which method a call runs.
+#[derive(Debug, Clone)]
+pub(crate) enum Callee {
+    /// Resolved at compile time to one overload.
+    One(&'static MethodDef),
+    /// Several overloads matched the static types: the first that fits the runtime values runs.
+    Many(Arc<[&'static MethodDef]>),
+    /// The receiver is a union or Unknown: looked up on the runtime class.
+    Dynamic(Arc<str>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum TplNode {
+    Text(Arc<str>),
+    Expr(Node),
+}
+
+/// The compiled form of an expression: typed, resolved and constant-folded.
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    Const(Value),
+    Var(u32),
+    This,
+    /// `map.get(key)`, `null` when absent.
+    Field { target: Box<Node>, key: Value, safe: bool },
+    /// A property on a union or Unknown receiver: map key, else a no-arg method by name.
+    DynProp { target: Box<Node>, name: Arc<str>, safe: bool },
+    /// A method call. `key_first` is set for no-arg methods used as properties of records: a
+    /// map entry with that key wins (record keys shadow Map methods).
+    Call { target: Box<Node>, callee: Callee, args: Box<[Node]>, safe: bool, key_first: Option<Value> },
+    Index { target: Box<Node>, index: Box<Node>, safe: bool },
+    Select { target: Box<Node>, kind: SelectKind, pred: Box<Node>, safe: bool },
+    Project { target: Box<Node>, expr: Box<Node>, safe: bool },
+    List(Box<[Node]>),
+    Map(Box<[(Value, Node)]>),
+    Neg(Box<Node>),
+    Plus(Box<Node>),
+    Not(Box<Node>),
+    Arith(ArithOp, Box<Node>, Box<Node>),
+    /// `+`: numbers add, anything with a String concatenates.
+    Add(Box<Node>, Box<Node>),
+    Pow(Box<Node>, Box<Node>),
+    Cmp(CmpOp, Box<Node>, Box<Node>),
+    Eq { negate: bool, left: Box<Node>, right: Box<Node> },
+    And(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    Ternary(Box<Node>, Box<Node>, Box<Node>),
+    Elvis(Box<Node>, Box<Node>),
+    /// Whole-string regex match; the regex is compiled ahead when it is a literal.
+    Matches { text: Box<Node>, regex: Result<Arc<regex::Regex>, Box<Node>> },
+    Between(Box<Node>, Box<Node>),
+    InstanceOf(Box<Node>, Class),
+    Template(Box<[TplNode]>),
+    /// Loose conversion to a class (method arguments, the expected type).
+    Convert(Box<Node>, Class),
+}
+
+impl Node {
+    pub(crate) fn is_const(&self) -> bool {
+        matches!(self, Node::Const(_))
+    }
+
+    /// Is this node free of side effects and of context, given constant children?
+    pub(crate) fn foldable(&self) -> bool {
+        let c = |n: &Node| n.is_const();
+        match self {
+            Node::Field { target, .. } => c(target),
+            Node::Index { target, index, .. } => c(target) && c(index),
+            Node::List(items) => items.iter().all(c),
+            Node::Map(entries) => entries.iter().all(|(_, v)| c(v)),
+            Node::Neg(a) | Node::Plus(a) | Node::Not(a) => c(a),
+            Node::Arith(_, a, b)
+            | Node::Add(a, b)
+            | Node::Pow(a, b)
+            | Node::Cmp(_, a, b)
+            | Node::And(a, b)
+            | Node::Or(a, b)
+            | Node::Elvis(a, b)
+            | Node::Between(a, b) => c(a) && c(b),
+            Node::Eq { left, right, .. } => c(left) && c(right),
+            Node::Ternary(a, b, d) => c(a) && c(b) && c(d),
+            Node::Matches { text, regex } => c(text) && regex.is_ok(),
+            Node::InstanceOf(a, _) => c(a),
+            Node::Convert(a, _) => c(a),
+            Node::Template(parts) => parts.iter().all(|p| match p {
+                TplNode::Text(_) => true,
+                TplNode::Expr(e) => c(e),
+            }),
+            _ => false,
+        }
+    }
+}

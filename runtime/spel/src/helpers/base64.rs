@@ -1,0 +1,5 @@
+//! `#BASE64` helper (spel.md §13).
+
+use crate::methods::MethodDef;
+
+pub static METHODS: &[MethodDef] = &[];

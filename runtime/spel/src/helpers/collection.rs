@@ -1,0 +1,5 @@
+//! `#COLLECTION` helper (spel.md §13).
+
+use crate::methods::MethodDef;
+
+pub static METHODS: &[MethodDef] = &[];

@@ -1,0 +1,5 @@
+//! `#NUMERIC` helper (spel.md §13).
+
+use crate::methods::MethodDef;
+
+pub static METHODS: &[MethodDef] = &[];

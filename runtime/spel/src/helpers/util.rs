@@ -1,0 +1,5 @@
+//! `#UTIL` helper (spel.md §13).
+
+use crate::methods::MethodDef;
+
+pub static METHODS: &[MethodDef] = &[];

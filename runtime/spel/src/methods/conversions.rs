@@ -1,0 +1,384 @@
+//! Conversions: the extension methods `canBe`/`to`/`toOrNull` and their `toX` shortcuts
+//! (spel.md §12), and the runtime conversion used for arguments and expected types.
+
+use std::str::FromStr;
+
+use bigdecimal::BigDecimal;
+
+use super::args;
+use super::{MethodDef, Ret, P};
+use crate::eval::EvalEnv;
+use crate::types::{Class, Type};
+use crate::value::{number, Obj, Str, Value};
+
+/// Classes in the conversion registry of `to(...)`.
+const CONVERTIBLE: &[Class] = &[
+    Class::Long,
+    Class::Double,
+    Class::BigDecimal,
+    Class::Boolean,
+    Class::String,
+    Class::Map,
+    Class::List,
+    Class::Byte,
+    Class::Short,
+    Class::Integer,
+    Class::Float,
+    Class::BigInteger,
+    Class::ZoneOffset,
+    Class::ZoneId,
+    Class::Locale,
+    Class::Charset,
+    Class::Currency,
+    Class::Uuid,
+    Class::LocalTime,
+    Class::LocalDate,
+    Class::LocalDateTime,
+    Class::ChronoLocalDate,
+    Class::ChronoLocalDateTime,
+];
+
+const CURRENCIES: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD",
+    "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE",
+    "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF",
+    "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS",
+    "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD",
+    "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR",
+    "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK",
+    "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD",
+    "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XCD", "XOF", "XPF",
+    "YER", "ZAR", "ZMW", "ZWL",
+];
+
+const CHARSETS: &[&str] = &["UTF-8", "US-ASCII", "ISO-8859-1", "UTF-16", "UTF-16BE", "UTF-16LE", "UTF-32", "windows-1250", "windows-1252"];
+
+/// `StringUtils.parseLocale` plus an availability check: `pl`, `pl_PL`, `en-US`.
+fn parse_locale(s: &str) -> Option<Value> {
+    let norm = s.replace('-', "_");
+    let mut parts = norm.split('_');
+    let lang = parts.next()?;
+    if !(2..=3).contains(&lang.len()) || !lang.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let country = parts.next();
+    if let Some(c) = country {
+        if !(c.len() == 2 && c.chars().all(|c| c.is_ascii_alphabetic()) || c.len() == 3 && c.chars().all(|c| c.is_ascii_digit())) {
+            return None;
+        }
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    let text = match country {
+        Some(c) => format!("{}_{}", lang.to_lowercase(), c.to_uppercase()),
+        None => lang.to_lowercase(),
+    };
+    Some(Value::obj(Obj::Locale(Str::from(text))))
+}
+
+/// String to one of the value classes of §15.2 (`None` when the text does not parse).
+pub fn convert_string(s: &str, target: Class) -> Option<Value> {
+    use crate::helpers::date as d;
+    match target {
+        Class::String => Some(Value::str(s)),
+        Class::Uuid => uuid::Uuid::parse_str(s).ok().filter(|_| s.len() == 36).map(|u| Value::obj(Obj::Uuid(u))),
+        Class::Locale => parse_locale(s),
+        Class::Currency => CURRENCIES.contains(&s).then(|| Value::obj(Obj::Currency(Str::new(s)))),
+        Class::Charset => CHARSETS
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(s) || c.replace('-', "").eq_ignore_ascii_case(&s.replace('-', "")))
+            .map(|c| Value::obj(Obj::Charset(Str::new(c)))),
+        Class::ZoneId => d::parse_zone_id(s).map(|z| Value::obj(Obj::ZoneId(z))),
+        Class::ZoneOffset => d::parse_zone_offset(s).map(|z| Value::obj(Obj::ZoneOffset(z))),
+        Class::LocalDate | Class::ChronoLocalDate => d::parse_local_date(s).map(|v| Value::obj(Obj::LocalDate(v))),
+        Class::LocalTime => d::parse_local_time(s).map(|v| Value::obj(Obj::LocalTime(v))),
+        Class::LocalDateTime | Class::ChronoLocalDateTime => {
+            d::parse_local_date_time(s).map(|v| Value::obj(Obj::LocalDateTime(v)))
+        }
+        Class::Instant => d::parse_instant(s).map(|v| Value::obj(Obj::Instant(v))),
+        Class::OffsetDateTime => d::parse_offset_date_time(s).map(|v| Value::obj(Obj::OffsetDateTime(v))),
+        Class::ZonedDateTime => d::parse_zoned_date_time(s).map(|v| Value::obj(Obj::ZonedDateTime(v))),
+        Class::DayOfWeek | Class::Month => d::parse_enum(s, target),
+        _ => None,
+    }
+}
+
+/// Does a string literal convert to `target` at compile time (§15.2)?
+pub fn string_literal_converts_to(s: &str, target: Class) -> bool {
+    matches!(
+        target,
+        Class::ZoneOffset
+            | Class::ZoneId
+            | Class::Locale
+            | Class::Charset
+            | Class::Currency
+            | Class::Uuid
+            | Class::LocalTime
+            | Class::LocalDate
+            | Class::LocalDateTime
+            | Class::ChronoLocalDate
+            | Class::ChronoLocalDateTime
+    ) && convert_string(s, target).is_some()
+}
+
+fn string_to_number(s: &str, target: Class) -> Option<Value> {
+    if target == Class::BigDecimal {
+        return BigDecimal::from_str(s.trim()).ok().filter(|_| !s.trim().is_empty() && s.trim() == s).map(|d| Value::big_dec(number::ensure_scale(d)));
+    }
+    let parsed = number::parse_number(s, true)?;
+    number::convert(&parsed, target).ok()
+}
+
+/// The runtime conversion of §12.3: cast when the value already is an instance, else convert.
+pub fn convert_value(v: &Value, target: Class) -> Result<Value, String> {
+    try_convert(v, target).ok_or_else(|| format!("Cannot cast or convert value: {} to: '{}'", v.to_java_string(), target.qualified_name()))
+}
+
+fn try_convert(v: &Value, target: Class) -> Option<Value> {
+    if v.is_null() {
+        return Some(Value::Null);
+    }
+    if target == Class::Object {
+        return Some(v.clone());
+    }
+    match target {
+        Class::BigDecimal => {
+            return match v {
+                Value::Str(s) => string_to_number(s, target),
+                n if n.is_number() => number::to_bigdec(n).map(|d| Value::big_dec(number::ensure_scale(d))),
+                _ => None,
+            }
+        }
+        t if t.is_number() => {
+            return match v {
+                Value::Str(s) => string_to_number(s, t),
+                n if n.is_number() => number::convert(n, t).ok(),
+                _ => None,
+            }
+        }
+        Class::Boolean => {
+            return match v {
+                Value::Bool(_) => Some(v.clone()),
+                Value::Str(s) if s.eq_ignore_ascii_case("true") => Some(Value::Bool(true)),
+                Value::Str(s) if s.eq_ignore_ascii_case("false") => Some(Value::Bool(false)),
+                _ => None,
+            }
+        }
+        Class::String => {
+            return match v {
+                Value::Str(_) => Some(v.clone()),
+                other => Some(Value::from(other.to_java_string())),
+            }
+        }
+        Class::List | Class::Collection | Class::Array | Class::Set => {
+            return match v {
+                Value::List(_) => Some(v.clone()),
+                Value::Map(m) => Some(Value::list(
+                    m.iter()
+                        .map(|(k, v)| {
+                            let mut e = Value::map_with_capacity(2);
+                            e.insert(Value::str("key"), k.clone());
+                            e.insert(Value::str("value"), v.clone());
+                            Value::map(e)
+                        })
+                        .collect(),
+                )),
+                _ => None,
+            }
+        }
+        Class::Map => {
+            return match v {
+                Value::Map(_) => Some(v.clone()),
+                Value::List(l) => {
+                    let key = Value::str("key");
+                    let value = Value::str("value");
+                    let mut out = Value::map_with_capacity(l.len());
+                    for item in l.iter() {
+                        match item {
+                            Value::Map(m) if m.contains_key(&key) && m.contains_key(&value) => {
+                                out.insert(m.get(&key)?.clone(), m.get(&value)?.clone());
+                            }
+                            _ => return None,
+                        }
+                    }
+                    Some(Value::map(out))
+                }
+                _ => None,
+            }
+        }
+        _ => {}
+    }
+    if v.class().is_subclass_of(target) {
+        return Some(v.clone());
+    }
+    match v {
+        Value::Str(s) => convert_string(s, target),
+        _ => None,
+    }
+}
+
+pub fn can_convert(v: &Value, target: Class) -> bool {
+    !v.is_null() && try_convert(v, target).is_some()
+}
+
+/// Resolves the class name of `to('X')`: conversions first, then casts to subclasses of the
+/// receiver's static class.
+fn target_class(recv: &Type, name: &str) -> Option<Class> {
+    let c = Class::by_name_ignore_case(name)?;
+    if CONVERTIBLE.contains(&c) {
+        return Some(c);
+    }
+    match recv.base_class() {
+        None => Some(c),
+        Some(rc) if c.is_subclass_of(rc) => Some(c),
+        _ => None,
+    }
+}
+
+fn result_type_for(c: Class) -> Type {
+    match c {
+        Class::Map => Type::map(Type::Unknown, Type::Unknown),
+        Class::List => Type::list(Type::Unknown),
+        c => Type::class(c),
+    }
+}
+
+fn class_arg(recv: &Type, args: &[Type]) -> Result<Class, String> {
+    let name = args.first().and_then(|t| t.known_str()).ok_or_else(|| {
+        format!("Mismatch parameter types. Found: to({}). Required: to(String)", args.first().map(|t| t.to_string()).unwrap_or_default())
+    })?;
+    target_class(recv, name).ok_or_else(|| format!("Cannot cast or convert to: '{name}'"))
+}
+
+fn t_to(recv: &Type, args: &[Type]) -> Result<Type, String> {
+    class_arg(recv, args).map(result_type_for)
+}
+fn t_can_be(recv: &Type, args: &[Type]) -> Result<Type, String> {
+    class_arg(recv, args).map(|_| Type::boolean())
+}
+
+fn runtime_class(a: &[Value]) -> Result<Class, String> {
+    let name = args::str(a, 0)?;
+    Class::by_name_ignore_case(name).ok_or_else(|| format!("Cannot cast or convert to: '{name}'"))
+}
+
+fn call_to(r: &Value, a: &[Value], _: &EvalEnv) -> Result<Value, String> {
+    convert_value(r, runtime_class(a)?)
+}
+fn call_to_or_null(r: &Value, a: &[Value], _: &EvalEnv) -> Result<Value, String> {
+    Ok(try_convert(r, runtime_class(a)?).unwrap_or(Value::Null))
+}
+fn call_can_be(r: &Value, a: &[Value], _: &EvalEnv) -> Result<Value, String> {
+    Ok(Value::Bool(can_convert(r, runtime_class(a)?)))
+}
+
+/// Where `canBe`/`to`/`toOrNull` exist: Unknown, String, numbers, collections, maps, arrays.
+fn applies_generic(t: &Type) -> bool {
+    match t.base_class() {
+        None => !t.is_null(),
+        Some(c) => c == Class::String || c.is_number() || c == Class::Map || c == Class::Array || c.is_subclass_of(Class::Collection),
+    }
+}
+
+fn applies_numeric(t: &Type, x: Class) -> bool {
+    match t.base_class() {
+        None => t.is_unknown(),
+        Some(c) => c != x && (c.is_number() || c == Class::String),
+    }
+}
+fn applies_boolean(t: &Type) -> bool {
+    t.is_unknown() || t.is_string()
+}
+fn applies_list(t: &Type) -> bool {
+    match t.base_class() {
+        None => t.is_unknown(),
+        Some(c) => c != Class::List && (c == Class::Map || c == Class::Array || c.is_subclass_of(Class::Collection)),
+    }
+}
+fn applies_map(t: &Type) -> bool {
+    match t.base_class() {
+        None => t.is_unknown(),
+        Some(c) => c == Class::Array || c.is_subclass_of(Class::Collection),
+    }
+}
+
+fn t_to_list(recv: &Type, _: &[Type]) -> Result<Type, String> {
+    if let Some(e) = recv.element_type() {
+        return Ok(Type::list(e));
+    }
+    if let Some(entry) = recv.map_entry_type() {
+        return Ok(Type::list(entry));
+    }
+    Ok(Type::list(Type::Unknown))
+}
+
+fn t_to_map(recv: &Type, _: &[Type]) -> Result<Type, String> {
+    match recv.element_type() {
+        Some(Type::Record(fields)) => match (fields.get("key"), fields.get("value")) {
+            (Some(k), Some(v)) => Ok(Type::map(k.without_value(), v.without_value())),
+            _ => Err("List element must contain 'key' and 'value' fields".into()),
+        },
+        _ => Ok(Type::map(Type::Unknown, Type::Unknown)),
+    }
+}
+
+macro_rules! shortcut {
+    ($name:literal, $target:expr, $applies:expr, $ret:expr, or_null) => {
+        MethodDef {
+            name: $name,
+            params: &[],
+            varargs: None,
+            ret: $ret,
+            call: |r, _, _| Ok(try_convert(r, $target).unwrap_or(Value::Null)),
+            applies: Some($applies),
+        }
+    };
+    ($name:literal, $target:expr, $applies:expr, $ret:expr, to) => {
+        MethodDef { name: $name, params: &[], varargs: None, ret: $ret, call: |r, _, _| convert_value(r, $target), applies: Some($applies) }
+    };
+    ($name:literal, $target:expr, $applies:expr, can_be) => {
+        MethodDef {
+            name: $name,
+            params: &[],
+            varargs: None,
+            ret: Ret::T(P::Bool),
+            call: |r, _, _| Ok(Value::Bool(can_convert(r, $target))),
+            applies: Some($applies),
+        }
+    };
+}
+
+macro_rules! numeric_shortcuts {
+    ($x:ident, $can:literal, $to:literal, $or:literal) => {
+        [
+            shortcut!($can, Class::$x, |t| applies_numeric(t, Class::$x), can_be),
+            shortcut!($to, Class::$x, |t| applies_numeric(t, Class::$x), Ret::T(P::Class(Class::$x)), to),
+            shortcut!($or, Class::$x, |t| applies_numeric(t, Class::$x), Ret::T(P::Class(Class::$x)), or_null),
+        ]
+    };
+}
+
+const LONG: [MethodDef; 3] = numeric_shortcuts!(Long, "canBeLong", "toLong", "toLongOrNull");
+const INTEGER: [MethodDef; 3] = numeric_shortcuts!(Integer, "canBeInteger", "toInteger", "toIntegerOrNull");
+const DOUBLE: [MethodDef; 3] = numeric_shortcuts!(Double, "canBeDouble", "toDouble", "toDoubleOrNull");
+const BIG_DECIMAL: [MethodDef; 3] = numeric_shortcuts!(BigDecimal, "canBeBigDecimal", "toBigDecimal", "toBigDecimalOrNull");
+
+pub static EXT_METHODS: &[MethodDef] = &[
+    MethodDef { name: "canBe", params: &[P::Str], varargs: None, ret: Ret::Fn(t_can_be), call: call_can_be, applies: Some(applies_generic) },
+    MethodDef { name: "to", params: &[P::Str], varargs: None, ret: Ret::Fn(t_to), call: call_to, applies: Some(applies_generic) },
+    MethodDef { name: "toOrNull", params: &[P::Str], varargs: None, ret: Ret::Fn(t_to), call: call_to_or_null, applies: Some(applies_generic) },
+    LONG[0], LONG[1], LONG[2],
+    INTEGER[0], INTEGER[1], INTEGER[2],
+    DOUBLE[0], DOUBLE[1], DOUBLE[2],
+    BIG_DECIMAL[0], BIG_DECIMAL[1], BIG_DECIMAL[2],
+    shortcut!("canBeBoolean", Class::Boolean, applies_boolean, can_be),
+    shortcut!("toBoolean", Class::Boolean, applies_boolean, Ret::T(P::Bool), to),
+    shortcut!("toBooleanOrNull", Class::Boolean, applies_boolean, Ret::T(P::Bool), or_null),
+    shortcut!("canBeList", Class::List, applies_list, can_be),
+    shortcut!("toList", Class::List, applies_list, Ret::Fn(t_to_list), to),
+    shortcut!("toListOrNull", Class::List, applies_list, Ret::Fn(t_to_list), or_null),
+    shortcut!("canBeMap", Class::Map, applies_map, can_be),
+    shortcut!("toMap", Class::Map, applies_map, Ret::Fn(t_to_map), to),
+    shortcut!("toMapOrNull", Class::Map, applies_map, Ret::Fn(t_to_map), or_null),
+];

@@ -1,0 +1,253 @@
+//! `java.lang.String` whitelist (spel.md §10), with Java's UTF-16 indexing.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use super::args;
+use super::{MethodDef, P};
+use crate::eval::EvalEnv;
+use crate::types::Type;
+use crate::value::{Str, Value};
+use crate::{m, mf};
+
+type R = Result<Value, String>;
+
+fn recv(v: &Value) -> Result<&str, String> {
+    v.as_str().ok_or_else(|| format!("expected a String receiver, got {}", v.class_name()))
+}
+
+/// Java `String.length()`: UTF-16 code units.
+pub fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    }
+}
+
+/// Byte offset of UTF-16 index `i` (None when out of range or inside a surrogate pair).
+fn byte_at(s: &str, i: usize) -> Option<usize> {
+    if s.is_ascii() {
+        return (i <= s.len()).then_some(i);
+    }
+    let mut units = 0;
+    for (b, c) in s.char_indices() {
+        if units == i {
+            return Some(b);
+        }
+        units += c.len_utf16();
+        if units > i {
+            return None;
+        }
+    }
+    (units == i).then_some(s.len())
+}
+
+/// UTF-16 index of byte offset `b`.
+fn index_of_byte(s: &str, b: usize) -> i32 {
+    if s.is_ascii() {
+        return b as i32;
+    }
+    s[..b].encode_utf16().count() as i32
+}
+
+fn substring(s: &str, begin: i32, end: i32) -> R {
+    let len = utf16_len(s) as i32;
+    if begin < 0 || end > len || begin > end {
+        return Err(format!("begin {begin}, end {end}, length {len}"));
+    }
+    match (byte_at(s, begin as usize), byte_at(s, end as usize)) {
+        (Some(a), Some(b)) => Ok(Value::Str(Str::new(&s[a..b]))),
+        _ => Err(format!("begin {begin}, end {end}, length {len}: splits a surrogate pair")),
+    }
+}
+
+/// Java `String.compareTo`: difference of the first differing UTF-16 units, else of lengths.
+pub fn java_compare_to(a: &str, b: &str) -> i32 {
+    let mut ia = a.encode_utf16();
+    let mut ib = b.encode_utf16();
+    loop {
+        match (ia.next(), ib.next()) {
+            (Some(x), Some(y)) if x != y => return x as i32 - y as i32,
+            (Some(_), Some(_)) => {}
+            _ => return utf16_len(a) as i32 - utf16_len(b) as i32,
+        }
+    }
+}
+
+pub fn java_compare_str(a: &str, b: &str) -> Ordering {
+    java_compare_to(a, b).cmp(&0)
+}
+
+/// Compiles a Java regex for a whole-string match. Rust's engine runs in linear time; constructs
+/// that need backtracking (back-references, look-around) are rejected.
+pub fn full_match_regex(pattern: &str) -> Result<Arc<regex::Regex>, String> {
+    compile_regex(&format!("^(?:{pattern})$"))
+}
+
+pub fn compile_regex(pattern: &str) -> Result<Arc<regex::Regex>, String> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .dfa_size_limit(1 << 20)
+        .build()
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
+}
+
+/// Java `String.split(regex, limit)`: limit 0 drops trailing empty strings, -1 keeps them.
+pub fn java_split(s: &str, pattern: &str, keep_trailing: bool) -> Result<Vec<Value>, String> {
+    if s.is_empty() {
+        return Ok(vec![Value::str("")]);
+    }
+    let re = compile_regex(pattern)?;
+    let mut parts: Vec<&str> = Vec::new();
+    let mut last = 0;
+    for m in re.find_iter(s) {
+        if m.end() == 0 {
+            continue; // a zero-width match at the start never yields a leading empty string
+        }
+        if m.start() == m.end() && m.start() >= s.len() {
+            continue;
+        }
+        parts.push(&s[last..m.start()]);
+        last = m.end();
+    }
+    parts.push(&s[last..]);
+    if !keep_trailing {
+        while parts.last().is_some_and(|p| p.is_empty()) {
+            parts.pop();
+        }
+    }
+    Ok(parts.into_iter().map(Value::str).collect())
+}
+
+fn java_replacement(r: &str) -> String {
+    // Java: `$1` groups, `\x` escapes. Rust: `${1}`, `$$` for a literal dollar.
+    let mut out = String::with_capacity(r.len());
+    let mut chars = r.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    if n == '$' {
+                        out.push_str("$$");
+                    } else {
+                        out.push(n);
+                    }
+                }
+            }
+            '$' => {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
+                }
+                out.push_str(&format!("${{{digits}}}"));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_java_whitespace(c: char) -> bool {
+    c.is_whitespace()
+}
+
+fn t_list_string(_: &Type, _: &[Type]) -> Result<Type, String> {
+    Ok(Type::array(Type::string()))
+}
+
+pub static METHODS: &[MethodDef] = &[
+    m!("length", [], P::Int, |r, _, _| Ok(Value::Int(utf16_len(recv(r)?) as i32))),
+    m!("substring", [P::Int], P::Str, |r, a, _| {
+        let s = recv(r)?;
+        substring(s, args::int(a, 0)?, utf16_len(s) as i32)
+    }),
+    m!("substring", [P::Int, P::Int], P::Str, |r, a, _| substring(recv(r)?, args::int(a, 0)?, args::int(a, 1)?)),
+    m!("charAt", [P::Int], P::Class(crate::types::Class::Character), |r, a, _| {
+        let s = recv(r)?;
+        let i = args::int(a, 0)?;
+        let units: Vec<u16> = s.encode_utf16().collect();
+        match usize::try_from(i).ok().and_then(|i| units.get(i)) {
+            Some(u) => Ok(Value::Char(char::from_u32(*u as u32).unwrap_or('\u{fffd}'))),
+            None => Err(format!("Index {i} out of bounds for length {}", units.len())),
+        }
+    }),
+    m!("concat", [P::Str], P::Str, |r, a, _| Ok(Value::from(format!("{}{}", recv(r)?, args::str(a, 0)?)))),
+    m!("contains", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(recv(r)?.contains(args::str(a, 0)?)))),
+    m!("startsWith", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(recv(r)?.starts_with(args::str(a, 0)?)))),
+    m!("startsWith", [P::Str, P::Int], P::Bool, |r, a, _| {
+        let s = recv(r)?;
+        let off = args::int(a, 1)?;
+        Ok(Value::Bool(usize::try_from(off).ok().and_then(|o| byte_at(s, o)).is_some_and(|b| s[b..].starts_with(args::str(a, 0).unwrap_or("\u{0}")))))
+    }),
+    m!("endsWith", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(recv(r)?.ends_with(args::str(a, 0)?)))),
+    m!("equalsIgnoreCase", [P::Str], P::Bool, |r, a, _| {
+        let other = match args::get(a, 0)? {
+            Value::Str(s) => s.as_str(),
+            _ => return Ok(Value::Bool(false)),
+        };
+        Ok(Value::Bool(recv(r)?.to_lowercase() == other.to_lowercase()))
+    }),
+    m!("compareTo", [P::Str], P::Int, |r, a, _| Ok(Value::Int(java_compare_to(recv(r)?, args::str(a, 0)?)))),
+    m!("compareToIgnoreCase", [P::Str], P::Int, |r, a, _| Ok(Value::Int(java_compare_to(&recv(r)?.to_lowercase(), &args::str(a, 0)?.to_lowercase())))),
+    m!("indexOf", [P::Str], P::Int, |r, a, _| {
+        let s = recv(r)?;
+        Ok(Value::Int(s.find(args::str(a, 0)?).map(|b| index_of_byte(s, b)).unwrap_or(-1)))
+    }),
+    m!("indexOf", [P::Str, P::Int], P::Int, |r, a, _| {
+        let s = recv(r)?;
+        let from = args::int(a, 1)?.max(0) as usize;
+        let start = match byte_at(s, from.min(utf16_len(s))) {
+            Some(b) => b,
+            None => return Ok(Value::Int(-1)),
+        };
+        Ok(Value::Int(s[start..].find(args::str(a, 0)?).map(|b| index_of_byte(s, start + b)).unwrap_or(-1)))
+    }),
+    m!("lastIndexOf", [P::Str], P::Int, |r, a, _| {
+        let s = recv(r)?;
+        Ok(Value::Int(s.rfind(args::str(a, 0)?).map(|b| index_of_byte(s, b)).unwrap_or(-1)))
+    }),
+    m!("isBlank", [], P::Bool, |r, _, _| Ok(Value::Bool(recv(r)?.chars().all(is_java_whitespace)))),
+    m!("isEmpty", [], P::Bool, |r, _, _| Ok(Value::Bool(recv(r)?.is_empty()))),
+    m!("trim", [], P::Str, |r, _, _| Ok(Value::str(recv(r)?.trim_matches(|c: char| c <= ' ')))),
+    m!("strip", [], P::Str, |r, _, _| Ok(Value::str(recv(r)?.trim_matches(is_java_whitespace)))),
+    m!("stripLeading", [], P::Str, |r, _, _| Ok(Value::str(recv(r)?.trim_start_matches(is_java_whitespace)))),
+    m!("stripTrailing", [], P::Str, |r, _, _| Ok(Value::str(recv(r)?.trim_end_matches(is_java_whitespace)))),
+    m!("toLowerCase", [], P::Str, |r, _, _| Ok(Value::from(recv(r)?.to_lowercase()))),
+    m!("toUpperCase", [], P::Str, |r, _, _| Ok(Value::from(recv(r)?.to_uppercase()))),
+    m!("toLowerCase", [P::Class(crate::types::Class::Locale)], P::Str, |r, _, _| Ok(Value::from(recv(r)?.to_lowercase()))),
+    m!("toUpperCase", [P::Class(crate::types::Class::Locale)], P::Str, |r, _, _| Ok(Value::from(recv(r)?.to_uppercase()))),
+    m!("replace", [P::Str, P::Str], P::Str, |r, a, _| Ok(Value::from(recv(r)?.replace(args::str(a, 0)?, args::str(a, 1)?)))),
+    m!("replaceAll", [P::Str, P::Str], P::Str, |r, a, _| {
+        let re = compile_regex(args::str(a, 0)?)?;
+        Ok(Value::from(re.replace_all(recv(r)?, java_replacement(args::str(a, 1)?).as_str()).into_owned()))
+    }),
+    m!("replaceFirst", [P::Str, P::Str], P::Str, |r, a, _| {
+        let re = compile_regex(args::str(a, 0)?)?;
+        Ok(Value::from(re.replace(recv(r)?, java_replacement(args::str(a, 1)?).as_str()).into_owned()))
+    }),
+    m!("matches", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(full_match_regex(args::str(a, 0)?)?.is_match(recv(r)?)))),
+    mf!("split", [P::Str], t_list_string, |r, a, _| Ok(Value::list(java_split(recv(r)?, args::str(a, 0)?, false)?))),
+    mf!("split", [P::Str, P::Int], t_list_string, |r, a, _| {
+        let limit = args::int(a, 1)?;
+        let mut parts = java_split(recv(r)?, args::str(a, 0)?, limit != 0)?;
+        if limit > 0 && parts.len() > limit as usize {
+            // Rejoin the tail: re-split lazily is not worth it; limit is rare.
+            parts.truncate(limit as usize);
+        }
+        Ok(Value::list(parts))
+    }),
+    m!("toString", [], P::Str, |r, _, _| Ok(r.clone())),
+];
+
+/// Statics of `T(String)`.
+pub fn join(_: &Value, a: &[Value], _: &EvalEnv) -> R {
+    let sep = args::str(a, 0)?;
+    let items: Vec<String> = match a.get(1) {
+        Some(Value::List(l)) if a.len() == 2 => l.iter().map(|v| v.to_java_string()).collect(),
+        _ => a[1..].iter().map(|v| v.to_java_string()).collect(),
+    };
+    Ok(Value::from(items.join(sep)))
+}

@@ -1,0 +1,10 @@
+//! Parser: tokens to an AST, with Spring SpEL's grammar, precedence and non-associativity
+//! (`spel.md` §2.1). Templates (`text #{expr} text`) are split here too.
+
+mod ast;
+mod error;
+mod parser;
+
+pub use ast::{BinOp, Expr, ExprKind, Literal, SelectKind, TemplatePart, UnOp};
+pub use error::ParseError;
+pub use parser::{parse, parse_template};

@@ -1,0 +1,88 @@
+//! Whitelisted Java objects that are not plain data: java.time values, zones, locales, UUIDs,
+//! formatters and class references (`T(...)`).
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
+
+use super::Str;
+use crate::types::Class;
+
+/// `java.time.ZoneId`: a fixed offset (`Z`, `+01:00`) or a region (`Europe/Warsaw`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ZoneId {
+    Offset(FixedOffset),
+    Region(chrono_tz::Tz),
+}
+
+/// `java.time.ZonedDateTime`: local date-time, the offset in force, and the zone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZonedDateTime {
+    pub dt: DateTime<FixedOffset>,
+    pub zone: ZoneId,
+}
+
+/// `java.time.Period`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub years: i32,
+    pub months: i32,
+    pub days: i32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Obj {
+    LocalDate(NaiveDate),
+    LocalTime(NaiveTime),
+    LocalDateTime(NaiveDateTime),
+    Instant(DateTime<Utc>),
+    OffsetDateTime(DateTime<FixedOffset>),
+    ZonedDateTime(ZonedDateTime),
+    Duration(chrono::TimeDelta),
+    Period(Period),
+    DayOfWeek(Weekday),
+    /// 1..=12
+    Month(u8),
+    ZoneId(ZoneId),
+    ZoneOffset(FixedOffset),
+    Locale(Str),
+    Currency(Str),
+    Charset(Str),
+    Uuid(uuid::Uuid),
+    Formatter(crate::helpers::date_format::Formatter),
+    /// A class reference from `T(...)`: its static members are callable.
+    Class(Class),
+}
+
+impl Obj {
+    pub fn class(&self) -> Class {
+        match self {
+            Obj::LocalDate(_) => Class::LocalDate,
+            Obj::LocalTime(_) => Class::LocalTime,
+            Obj::LocalDateTime(_) => Class::LocalDateTime,
+            Obj::Instant(_) => Class::Instant,
+            Obj::OffsetDateTime(_) => Class::OffsetDateTime,
+            Obj::ZonedDateTime(_) => Class::ZonedDateTime,
+            Obj::Duration(_) => Class::Duration,
+            Obj::Period(_) => Class::Period,
+            Obj::DayOfWeek(_) => Class::DayOfWeek,
+            Obj::Month(_) => Class::Month,
+            Obj::ZoneId(ZoneId::Offset(_)) => Class::ZoneOffset,
+            Obj::ZoneId(_) => Class::ZoneId,
+            Obj::ZoneOffset(_) => Class::ZoneOffset,
+            Obj::Locale(_) => Class::Locale,
+            Obj::Currency(_) => Class::Currency,
+            Obj::Charset(_) => Class::Charset,
+            Obj::Uuid(_) => Class::Uuid,
+            Obj::Formatter(_) => Class::DateTimeFormatter,
+            Obj::Class(_) => Class::ClassRef,
+        }
+    }
+
+    pub fn class_name(&self) -> &'static str {
+        self.class().simple_name()
+    }
+
+    /// Java `toString()` of the object (ISO-8601 for java.time values).
+    pub fn to_java_string(&self) -> String {
+        crate::helpers::date::obj_to_string(self)
+    }
+}
