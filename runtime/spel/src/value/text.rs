@@ -125,11 +125,6 @@ pub fn java_bigdecimal_to_string(d: &BigDecimal) -> String {
     out
 }
 
-/// `BigDecimal.toPlainString()`.
-pub fn java_bigdecimal_to_plain_string(d: &BigDecimal) -> String {
-    d.to_plain_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
