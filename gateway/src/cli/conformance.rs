@@ -27,9 +27,19 @@ pub fn run(a: ConformanceArgs) -> ExitCode {
         }
     };
     for o in report.failed() {
-        println!("FAIL {} [{}] {} :: {}", o.id, o.area, o.expr, o.failure.as_deref().unwrap_or(""));
+        println!(
+            "FAIL {} [{}] {} :: {}",
+            o.id,
+            o.area,
+            o.expr,
+            o.failure.as_deref().unwrap_or("")
+        );
     }
-    println!("{} passed, {} failed", report.passed(), report.failed_count());
+    println!(
+        "{} passed, {} failed",
+        report.passed(),
+        report.failed_count()
+    );
     if report.failed_count() > 0 {
         ExitCode::from(1)
     } else {

@@ -93,7 +93,10 @@ pub fn run(a: ExprArgs) -> ExitCode {
         },
         None => EvalEnv::default(),
     };
-    let opts = CompileOptions { expected, template: a.template };
+    let opts = CompileOptions {
+        expected,
+        template: a.template,
+    };
     let compiled = match compile(&a.expr, &scope, &opts) {
         Ok(c) => c,
         Err(errs) => {

@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "scenic", version, about = "Scenic: a fast runtime for Nussknacker decision scenarios")]
+#[command(
+    name = "scenic",
+    version,
+    about = "Scenic: a fast runtime for Nussknacker decision scenarios"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -95,7 +95,12 @@ fn line_col(src: &str, offset: u32) -> (usize, usize) {
     let offset = (offset as usize).min(src.len());
     let before = src.get(..offset).unwrap_or(src);
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -105,14 +110,22 @@ fn diagnostics(src: &str, errors: Vec<CompileError>) -> CompileErrors {
             .into_iter()
             .map(|error| {
                 let (line, column) = line_col(src, error.span().start);
-                Diagnostic { error, line, column }
+                Diagnostic {
+                    error,
+                    line,
+                    column,
+                }
             })
             .collect(),
     )
 }
 
 /// Parses, type-checks and resolves `src` against the variables of `scope`.
-pub fn compile(src: &str, scope: &Scope, opts: &CompileOptions) -> Result<Expression, CompileErrors> {
+pub fn compile(
+    src: &str,
+    scope: &Scope,
+    opts: &CompileOptions,
+) -> Result<Expression, CompileErrors> {
     let typed = if opts.template {
         let parts = parser::parse_template(src).map_err(|e| diagnostics(src, vec![e.into()]))?;
         type_template(&parts, scope, src)
@@ -123,8 +136,8 @@ pub fn compile(src: &str, scope: &Scope, opts: &CompileOptions) -> Result<Expres
         let ast = parser::parse(src).map_err(|e| diagnostics(src, vec![e.into()]))?;
         type_expression(&ast, scope, src)
     };
-    let (mut root, mut ty) =
-        typed.map_err(|errs| diagnostics(src, errs.into_iter().map(CompileError::from).collect()))?;
+    let (mut root, mut ty) = typed
+        .map_err(|errs| diagnostics(src, errs.into_iter().map(CompileError::from).collect()))?;
     if let Some(expected) = &opts.expected {
         if !ty.can_be_converted_to(expected) {
             let error = TypeError::BadExpressionType {
@@ -140,7 +153,11 @@ pub fn compile(src: &str, scope: &Scope, opts: &CompileOptions) -> Result<Expres
                 if let Node::Convert(inner, _) = &root {
                     if let Node::Const(_) = **inner {
                         let env = EvalEnv::default();
-                        let cx = Cx { vars: &[], this: None, env: &env };
+                        let cx = Cx {
+                            vars: &[],
+                            this: None,
+                            env: &env,
+                        };
                         if let Ok(v) = root.eval(&cx) {
                             root = Node::Const(v.into_owned());
                         }
@@ -150,16 +167,27 @@ pub fn compile(src: &str, scope: &Scope, opts: &CompileOptions) -> Result<Expres
             }
         }
     }
-    Ok(Expression { root, ty, source: Arc::from(src) })
+    Ok(Expression {
+        root,
+        ty,
+        source: Arc::from(src),
+    })
 }
 
 impl Expression {
     /// Evaluates against variable values laid out by slot (see `Scope::declare`).
     pub fn eval(&self, vars: &[Value], env: &EvalEnv) -> Result<Value, RuntimeError> {
-        let cx = Cx { vars, this: None, env };
+        let cx = Cx {
+            vars,
+            this: None,
+            env,
+        };
         match self.root.eval(&cx) {
             Ok(v) => Ok(v.into_owned()),
-            Err(error) => Err(RuntimeError { expression: self.source.clone(), error }),
+            Err(error) => Err(RuntimeError {
+                expression: self.source.clone(),
+                error,
+            }),
         }
     }
 

@@ -29,7 +29,9 @@ pub mod value;
 mod expression;
 
 pub use eval::{Clock, EvalEnv, EvalError};
-pub use expression::{compile, CompileError, CompileErrors, CompileOptions, Diagnostic, Expression, RuntimeError};
+pub use expression::{
+    compile, CompileError, CompileErrors, CompileOptions, Diagnostic, Expression, RuntimeError,
+};
 pub use typer::Scope;
 pub use types::{parse_type, Class, Type};
 pub use value::{Str, Value, ValueMap};

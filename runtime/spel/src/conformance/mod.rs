@@ -45,19 +45,39 @@ impl Report {
 
 /// Parses and runs a corpus file's text.
 pub fn run_corpus(text: &str) -> Result<Report, String> {
-    let cases: Vec<Json> = serde_json::from_str(text).map_err(|e| format!("corpus is not a JSON array of cases: {e}"))?;
+    let cases: Vec<Json> = serde_json::from_str(text)
+        .map_err(|e| format!("corpus is not a JSON array of cases: {e}"))?;
     let mut report = Report::default();
     let mut seen = HashSet::new();
     for (i, c) in cases.iter().enumerate() {
-        let obj = c.as_object().ok_or_else(|| format!("case {i} is not an object"))?;
-        let id = obj.get("id").and_then(Json::as_str).map(str::to_string).unwrap_or_else(|| format!("#{i}"));
+        let obj = c
+            .as_object()
+            .ok_or_else(|| format!("case {i} is not an object"))?;
+        let id = obj
+            .get("id")
+            .and_then(Json::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("#{i}"));
         if !seen.insert(id.clone()) {
             return Err(format!("duplicate case id {id}"));
         }
-        let area = obj.get("area").and_then(Json::as_str).unwrap_or("").to_string();
-        let expr = obj.get("expr").and_then(Json::as_str).unwrap_or("").to_string();
+        let area = obj
+            .get("area")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_string();
+        let expr = obj
+            .get("expr")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_string();
         let failure = run_case(obj).err();
-        report.outcomes.push(Outcome { id, area, expr, failure });
+        report.outcomes.push(Outcome {
+            id,
+            area,
+            expr,
+            failure,
+        });
     }
     Ok(report)
 }
@@ -70,26 +90,45 @@ fn str_field<'a>(c: &'a JsonMap<String, Json>, k: &str) -> Option<&'a str> {
 pub fn run_case(c: &JsonMap<String, Json>) -> Result<(), String> {
     let expr = str_field(c, "expr").ok_or("case has no expr")?;
     let helpers = str_field(c, "env") == Some("helpers");
-    let with_values = c.get("typed_with_values").and_then(Json::as_bool).unwrap_or(false);
-    let mut scope = if helpers { Scope::with_helpers() } else { Scope::new() };
+    let with_values = c
+        .get("typed_with_values")
+        .and_then(Json::as_bool)
+        .unwrap_or(false);
+    let mut scope = if helpers {
+        Scope::with_helpers()
+    } else {
+        Scope::new()
+    };
     let mut values = Vec::new();
     let empty = JsonMap::new();
     let vars = c.get("vars").and_then(Json::as_object).unwrap_or(&empty);
-    let var_types = c.get("var_types").and_then(Json::as_object).unwrap_or(&empty);
+    let var_types = c
+        .get("var_types")
+        .and_then(Json::as_object)
+        .unwrap_or(&empty);
     for (name, json) in vars {
         let (ty, value) = match var_types.get(name).and_then(Json::as_str) {
             Some(t) => {
                 let ty = parse_type(t).map_err(|e| format!("bad var_types for {name}: {e}"))?;
-                let v = from_json_typed(json, &ty).map_err(|e| format!("bad value for {name}: {e}"))?;
+                let v =
+                    from_json_typed(json, &ty).map_err(|e| format!("bad value for {name}: {e}"))?;
                 (ty, v)
             }
             None => {
                 let v = from_json_untyped(json);
-                let ty = if with_values { Type::of_value(&v) } else { Type::of_value_without_value(&v) };
+                let ty = if with_values {
+                    Type::of_value(&v)
+                } else {
+                    Type::of_value_without_value(&v)
+                };
                 (ty, v)
             }
         };
-        let ty = if with_values && var_types.contains_key(name) { Type::of_value(&value) } else { ty };
+        let ty = if with_values && var_types.contains_key(name) {
+            Type::of_value(&value)
+        } else {
+            ty
+        };
         let slot = scope.declare(name, ty);
         if values.len() <= slot {
             values.resize(slot + 1, Value::Null);
@@ -100,7 +139,10 @@ pub fn run_case(c: &JsonMap<String, Json>) -> Result<(), String> {
         Some(t) => Some(parse_type(t).map_err(|e| format!("bad expected_type: {e}"))?),
         None => None,
     };
-    let opts = CompileOptions { expected, template: str_field(c, "flavour") == Some("template") };
+    let opts = CompileOptions {
+        expected,
+        template: str_field(c, "flavour") == Some("template"),
+    };
     let error = str_field(c, "error");
     let error_message = str_field(c, "error_message");
     let compiled = match compile(expr, &scope, &opts) {
@@ -114,7 +156,10 @@ pub fn run_case(c: &JsonMap<String, Json>) -> Result<(), String> {
         }
     };
     if error == Some("compile") {
-        return Err(format!("expected a compile error, compiled to type {}", compiled.static_type()));
+        return Err(format!(
+            "expected a compile error, compiled to type {}",
+            compiled.static_type()
+        ));
     }
     if let Some(st) = str_field(c, "static_type") {
         let ours = compiled.static_type();
@@ -139,7 +184,11 @@ pub fn run_case(c: &JsonMap<String, Json>) -> Result<(), String> {
         }
     };
     if error.is_some() {
-        return Err(format!("expected a {} error, got {}", error.unwrap_or(""), value.to_java_string()));
+        return Err(format!(
+            "expected a {} error, got {}",
+            error.unwrap_or(""),
+            value.to_java_string()
+        ));
     }
     let Some(expect) = c.get("expect") else {
         return Err("case has neither expect nor error".into());
@@ -147,7 +196,10 @@ pub fn run_case(c: &JsonMap<String, Json>) -> Result<(), String> {
     if let Some(et) = str_field(c, "expect_type") {
         let ours = value.class_name();
         if ours != et {
-            return Err(format!("result class {ours}, expected {et} (value {})", value.to_java_string()));
+            return Err(format!(
+                "result class {ours}, expected {et} (value {})",
+                value.to_java_string()
+            ));
         }
     }
     let note = str_field(c, "note").unwrap_or("").to_ascii_lowercase();
@@ -159,13 +211,19 @@ pub fn run_case(c: &JsonMap<String, Json>) -> Result<(), String> {
     if cmp.matches(&value, expect) {
         Ok(())
     } else {
-        Err(format!("got {}, expected {}", crate::value::to_json(&value), expect))
+        Err(format!(
+            "got {}, expected {}",
+            crate::value::to_json(&value),
+            expect
+        ))
     }
 }
 
 fn check_message(actual: &str, expected: Option<&str>) -> Result<(), String> {
     match expected {
-        Some(m) if !actual.contains(m) => Err(format!("error message '{actual}' does not contain '{m}'")),
+        Some(m) if !actual.contains(m) => {
+            Err(format!("error message '{actual}' does not contain '{m}'"))
+        }
         _ => Ok(()),
     }
 }
@@ -184,12 +242,19 @@ impl Compare {
             (Value::BigDec(d), Json::String(s)) => {
                 d.to_plain_string() == *s
                     || v.to_java_string() == *s
-                    || (self.numeric_decimals && s.parse::<bigdecimal::BigDecimal>().is_ok_and(|x| x == **d))
+                    || (self.numeric_decimals
+                        && s.parse::<bigdecimal::BigDecimal>().is_ok_and(|x| x == **d))
             }
-            (Value::BigDec(d), Json::Number(n)) => n.to_string().parse::<bigdecimal::BigDecimal>().is_ok_and(|x| x == **d),
+            (Value::BigDec(d), Json::Number(n)) => n
+                .to_string()
+                .parse::<bigdecimal::BigDecimal>()
+                .is_ok_and(|x| x == **d),
             (n, Json::Number(en)) if n.is_number() => {
                 if let (Some(a), Some(b)) = (number::to_i64(n), en.as_i64()) {
-                    if matches!(n, Value::Int(_) | Value::Long(_) | Value::Short(_) | Value::Byte(_)) {
+                    if matches!(
+                        n,
+                        Value::Int(_) | Value::Long(_) | Value::Short(_) | Value::Byte(_)
+                    ) {
                         return a == b;
                     }
                 }
@@ -208,15 +273,22 @@ impl Compare {
             (Value::Char(a), Json::String(b)) => b.chars().count() == 1 && b.starts_with(*a),
             (Value::Obj(_), Json::String(b)) => v.to_java_string() == *b,
             (Value::BigInt(a), Json::String(b)) => a.to_string() == *b,
-            (Value::List(a), Json::Array(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| self.matches(x, y)),
+            (Value::List(a), Json::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| self.matches(x, y))
+            }
             (Value::Map(a), Json::Object(b)) => {
                 if a.len() != b.len() {
                     return false;
                 }
                 if self.ordered_maps {
-                    a.iter().zip(b.iter()).all(|((k, x), (kb, y))| k.to_java_string() == *kb && self.matches(x, y))
+                    a.iter()
+                        .zip(b.iter())
+                        .all(|((k, x), (kb, y))| k.to_java_string() == *kb && self.matches(x, y))
                 } else {
-                    a.iter().all(|(k, x)| b.get(&k.to_java_string()).is_some_and(|y| self.matches(x, y)))
+                    a.iter().all(|(k, x)| {
+                        b.get(&k.to_java_string())
+                            .is_some_and(|y| self.matches(x, y))
+                    })
                 }
             }
             _ => false,

@@ -9,7 +9,10 @@ pub enum EvalError {
     #[error("The collection has '{len}' elements, index '{index}' is invalid")]
     IndexOutOfBounds { index: i64, len: usize },
     #[error("Cannot index into a value of type '{class}' with an index of type '{index_class}'")]
-    BadIndex { class: &'static str, index_class: &'static str },
+    BadIndex {
+        class: &'static str,
+        index_class: &'static str,
+    },
     #[error("Projection or selection is not supported on type '{class}'")]
     NotIterable { class: &'static str },
     #[error("Result of selection criteria is not boolean")]
@@ -17,7 +20,11 @@ pub enum EvalError {
     #[error("Value '{value}' of type '{class}' cannot be used as a boolean")]
     NotBoolean { value: String, class: &'static str },
     #[error("Operator '{op}' not supported between objects of type '{left}' and '{right}'")]
-    Operator { op: &'static str, left: &'static str, right: &'static str },
+    Operator {
+        op: &'static str,
+        left: &'static str,
+        right: &'static str,
+    },
     #[error("Method {name} cannot be found on type {class}")]
     NoMethod { name: String, class: &'static str },
     #[error("Variable '#this' is not available here")]

@@ -33,7 +33,10 @@ fn failed(m: String) -> EvalError {
 fn as_bool(v: &Value) -> EvalResult<bool> {
     match v {
         Value::Bool(b) => Ok(*b),
-        other => Err(EvalError::NotBoolean { value: other.to_java_string(), class: other.class_name() }),
+        other => Err(EvalError::NotBoolean {
+            value: other.to_java_string(),
+            class: other.class_name(),
+        }),
     }
 }
 
@@ -51,15 +54,32 @@ impl Node {
             Node::Const(v) => Ok(Cow::Borrowed(v)),
             Node::Var(slot) => Ok(Cow::Borrowed(cx.vars.get(*slot as usize).unwrap_or(&NULL))),
             Node::This => cx.this.map(Cow::Borrowed).ok_or(EvalError::NoThis),
-            Node::Field { target, key, safe } => {
+            Node::Field {
+                target,
+                key,
+                hint,
+                safe,
+            } => {
                 let t = target.eval(cx)?;
+                // Fast path: the entry at the declared position has the key (no hashing).
+                if let Cow::Borrowed(Value::Map(m)) = t {
+                    if let Some((k, v)) = m.get_index(*hint) {
+                        if let (Value::Str(a), Value::Str(b)) = (k, key) {
+                            if a == b {
+                                return Ok(Cow::Borrowed(v));
+                            }
+                        }
+                    }
+                }
                 field(t, key, *safe)
             }
             Node::DynProp { target, name, safe } => {
                 let t = target.eval(cx)?;
                 match &*t {
                     Value::Null if *safe => Ok(Cow::Borrowed(&NULL)),
-                    Value::Null => Err(EvalError::PropertyOnNull { name: name.to_string() }),
+                    Value::Null => Err(EvalError::PropertyOnNull {
+                        name: name.to_string(),
+                    }),
                     Value::Map(m) if m.contains_key(&Value::str(&**name)) => {
                         field(t, &Value::str(&**name), false)
                     }
@@ -67,24 +87,38 @@ impl Node {
                         let class = v.class();
                         let ty = crate::types::Type::class(class);
                         for n in methods::property_method_names(name) {
-                            if let Some(m) = methods::lookup(&ty, Some(class), &n).into_iter().find(|m| m.arity_ok(0)) {
+                            if let Some(m) = methods::lookup(&ty, Some(class), &n)
+                                .into_iter()
+                                .find(|m| m.arity_ok(0))
+                            {
                                 return (m.call)(v, &[], cx.env).map(Cow::Owned).map_err(failed);
                             }
                         }
                         if let Value::Map(_) = v {
                             return Ok(Cow::Borrowed(&NULL));
                         }
-                        Err(EvalError::NoMethod { name: name.to_string(), class: v.class_name() })
+                        Err(EvalError::NoMethod {
+                            name: name.to_string(),
+                            class: v.class_name(),
+                        })
                     }
                 }
             }
-            Node::Call { target, callee, args, safe, key_first } => {
+            Node::Call {
+                target,
+                callee,
+                args,
+                safe,
+                key_first,
+            } => {
                 let t = target.eval(cx)?;
                 if t.is_null() {
                     return if *safe {
                         Ok(Cow::Borrowed(&NULL))
                     } else {
-                        Err(EvalError::MethodOnNull { name: callee_name(callee) })
+                        Err(EvalError::MethodOnNull {
+                            name: callee_name(callee),
+                        })
                     };
                 }
                 if let (Some(k), Value::Map(m)) = (key_first, &*t) {
@@ -98,14 +132,31 @@ impl Node {
                 }
                 call(callee, &t, &vals, cx.env).map(Cow::Owned)
             }
-            Node::Index { target, index, safe } => {
+            Node::Index {
+                target,
+                index,
+                safe,
+            } => {
                 let t = target.eval(cx)?;
                 let i = index.eval(cx)?;
                 match (&*t, &*i) {
                     (Value::Null, _) if *safe => Ok(Cow::Borrowed(&NULL)),
                     (Value::Null, _) => Err(EvalError::IndexOnNull),
                     (Value::List(_), idx) => {
-                        let n = number::to_i64(idx).filter(|_| matches!(idx, Value::Int(_) | Value::Long(_) | Value::Short(_) | Value::Byte(_))).ok_or(EvalError::BadIndex { class: t.class_name(), index_class: idx.class_name() })?;
+                        let n = number::to_i64(idx)
+                            .filter(|_| {
+                                matches!(
+                                    idx,
+                                    Value::Int(_)
+                                        | Value::Long(_)
+                                        | Value::Short(_)
+                                        | Value::Byte(_)
+                                )
+                            })
+                            .ok_or(EvalError::BadIndex {
+                                class: t.class_name(),
+                                index_class: idx.class_name(),
+                            })?;
                         let len = match &*t {
                             Value::List(l) => l.len(),
                             _ => 0,
@@ -124,17 +175,31 @@ impl Node {
                         field(t, &key, false)
                     }
                     (Value::Str(s), idx) => {
-                        let n = number::to_i64(idx).ok_or(EvalError::BadIndex { class: "String", index_class: idx.class_name() })?;
+                        let n = number::to_i64(idx).ok_or(EvalError::BadIndex {
+                            class: "String",
+                            index_class: idx.class_name(),
+                        })?;
                         let units: Vec<u16> = s.encode_utf16().collect();
                         match usize::try_from(n).ok().and_then(|n| units.get(n)) {
                             Some(u) => owned(Value::str(String::from_utf16_lossy(&[*u]))),
-                            None => Err(EvalError::IndexOutOfBounds { index: n, len: units.len() }),
+                            None => Err(EvalError::IndexOutOfBounds {
+                                index: n,
+                                len: units.len(),
+                            }),
                         }
                     }
-                    (other, idx) => Err(EvalError::BadIndex { class: other.class_name(), index_class: idx.class_name() }),
+                    (other, idx) => Err(EvalError::BadIndex {
+                        class: other.class_name(),
+                        index_class: idx.class_name(),
+                    }),
                 }
             }
-            Node::Select { target, kind, pred, safe } => {
+            Node::Select {
+                target,
+                kind,
+                pred,
+                safe,
+            } => {
                 let t = target.eval(cx)?;
                 select(&t, *kind, pred, *safe, cx).map(Cow::Owned)
             }
@@ -145,7 +210,10 @@ impl Node {
                     Value::List(l) => {
                         let mut out = Vec::with_capacity(l.len());
                         for el in l.iter() {
-                            let inner = Cx { this: Some(el), ..*cx };
+                            let inner = Cx {
+                                this: Some(el),
+                                ..*cx
+                            };
                             out.push(expr.eval(&inner)?.into_owned());
                         }
                         owned(Value::list(out))
@@ -154,12 +222,17 @@ impl Node {
                         let mut out = Vec::with_capacity(m.len());
                         for (k, v) in m.iter() {
                             let e = entry(k, v);
-                            let inner = Cx { this: Some(&e), ..*cx };
+                            let inner = Cx {
+                                this: Some(&e),
+                                ..*cx
+                            };
                             out.push(expr.eval(&inner)?.into_owned());
                         }
                         owned(Value::list(out))
                     }
-                    other => Err(EvalError::NotIterable { class: other.class_name() }),
+                    other => Err(EvalError::NotIterable {
+                        class: other.class_name(),
+                    }),
                 }
             }
             Node::List(items) => {
@@ -185,7 +258,11 @@ impl Node {
                 if v.is_number() {
                     Ok(v)
                 } else {
-                    Err(EvalError::Operator { op: "+", left: v.class_name(), right: v.class_name() })
+                    Err(EvalError::Operator {
+                        op: "+",
+                        left: v.class_name(),
+                        right: v.class_name(),
+                    })
                 }
             }
             Node::Not(a) => {
@@ -218,7 +295,11 @@ impl Node {
                     CmpOp::Ge => ord != Ordering::Less,
                 }))
             }
-            Node::Eq { negate, left, right } => {
+            Node::Eq {
+                negate,
+                left,
+                right,
+            } => {
                 let x = left.eval(cx)?;
                 let y = right.eval(cx)?;
                 owned(Value::Bool(spel_equals(&x, &y) != *negate))
@@ -254,14 +335,26 @@ impl Node {
                 let t = text.eval(cx)?;
                 let s = match &*t {
                     Value::Str(s) => s.clone(),
-                    other => return Err(EvalError::Operator { op: "matches", left: other.class_name(), right: "String" }),
+                    other => {
+                        return Err(EvalError::Operator {
+                            op: "matches",
+                            left: other.class_name(),
+                            right: "String",
+                        })
+                    }
                 };
                 let matched = match regex {
                     Ok(re) => re.is_match(&s),
                     Err(node) => {
                         let r = node.eval(cx)?;
-                        let pattern = r.as_str().ok_or(EvalError::Operator { op: "matches", left: "String", right: r.class_name() })?;
-                        crate::methods::string::full_match_regex(pattern).map_err(failed)?.is_match(&s)
+                        let pattern = r.as_str().ok_or(EvalError::Operator {
+                            op: "matches",
+                            left: "String",
+                            right: r.class_name(),
+                        })?;
+                        crate::methods::string::full_match_regex(pattern)
+                            .map_err(failed)?
+                            .is_match(&s)
                     }
                 };
                 owned(Value::Bool(matched))
@@ -273,14 +366,21 @@ impl Node {
                     Value::List(l) if l.len() == 2 => {
                         let lo = java_compare(&l[0], &v)?;
                         let hi = java_compare(&v, &l[1])?;
-                        owned(Value::Bool(lo != Ordering::Greater && hi != Ordering::Greater))
+                        owned(Value::Bool(
+                            lo != Ordering::Greater && hi != Ordering::Greater,
+                        ))
                     }
-                    _ => Err(failed("Right operand for the 'between' operator has to be a two-element list".into())),
+                    _ => Err(failed(
+                        "Right operand for the 'between' operator has to be a two-element list"
+                            .into(),
+                    )),
                 }
             }
             Node::InstanceOf(a, class) => {
                 let v = a.eval(cx)?;
-                owned(Value::Bool(!v.is_null() && v.class().is_subclass_of(*class)))
+                owned(Value::Bool(
+                    !v.is_null() && v.class().is_subclass_of(*class),
+                ))
             }
             Node::Template(parts) => {
                 let mut s = String::new();
@@ -299,13 +399,19 @@ impl Node {
             }
             Node::Convert(a, class) => {
                 let v = a.eval(cx)?;
-                if v.is_null() || v.class().is_subclass_of(*class) && !matches!(class, crate::types::Class::Number) && v.class() == *class {
+                if v.is_null()
+                    || v.class().is_subclass_of(*class)
+                        && !matches!(class, crate::types::Class::Number)
+                        && v.class() == *class
+                {
                     return Ok(v);
                 }
                 if v.class().is_subclass_of(*class) {
                     return Ok(v);
                 }
-                crate::methods::conversions::convert_value(&v, *class).map(Cow::Owned).map_err(failed)
+                crate::methods::conversions::convert_value(&v, *class)
+                    .map(Cow::Owned)
+                    .map_err(failed)
             }
         }
     }
@@ -316,10 +422,13 @@ fn field<'a>(t: Cow<'a, Value>, key: &Value, safe: bool) -> R<'a> {
         Cow::Borrowed(Value::Map(m)) => Ok(Cow::Borrowed(m.get(key).unwrap_or(&NULL))),
         Cow::Owned(Value::Map(m)) => owned(m.get(key).cloned().unwrap_or(Value::Null)),
         Cow::Borrowed(Value::Null) | Cow::Owned(Value::Null) if safe => Ok(Cow::Borrowed(&NULL)),
-        Cow::Borrowed(Value::Null) | Cow::Owned(Value::Null) => {
-            Err(EvalError::PropertyOnNull { name: key.to_java_string() })
-        }
-        other => Err(EvalError::NoMethod { name: key.to_java_string(), class: other.class_name() }),
+        Cow::Borrowed(Value::Null) | Cow::Owned(Value::Null) => Err(EvalError::PropertyOnNull {
+            name: key.to_java_string(),
+        }),
+        other => Err(EvalError::NoMethod {
+            name: key.to_java_string(),
+            class: other.class_name(),
+        }),
     }
 }
 
@@ -333,27 +442,42 @@ fn callee_name(c: &Callee) -> String {
 
 fn fits(m: &MethodDef, args: &[Value]) -> bool {
     m.arity_ok(args.len())
-        && args.iter().enumerate().all(|(i, a)| m.param(i).is_some_and(|p| methods::value_fits(a, p)))
+        && args
+            .iter()
+            .enumerate()
+            .all(|(i, a)| m.param(i).is_some_and(|p| methods::value_fits(a, p)))
 }
 
 fn call(callee: &Callee, target: &Value, args: &[Value], env: &EvalEnv) -> EvalResult<Value> {
     let m: &MethodDef = match callee {
         Callee::One(m) => m,
-        Callee::Many(ms) => ms.iter().copied().find(|m| fits(m, args)).or_else(|| ms.first().copied()).ok_or_else(|| failed("no overload".into()))?,
+        Callee::Many(ms) => ms
+            .iter()
+            .copied()
+            .find(|m| fits(m, args))
+            .or_else(|| ms.first().copied())
+            .ok_or_else(|| failed("no overload".into()))?,
         Callee::Dynamic(name) => {
             let class = target.class();
             let ty = crate::types::Type::class(class);
             let candidates = methods::lookup(&ty, Some(class), name);
             match candidates.iter().copied().find(|m| fits(m, args)) {
                 Some(m) => m,
-                None => return Err(EvalError::NoMethod { name: name.to_string(), class: target.class_name() }),
+                None => {
+                    return Err(EvalError::NoMethod {
+                        name: name.to_string(),
+                        class: target.class_name(),
+                    })
+                }
             }
         }
     };
     // Convert arguments the typer could not see (dynamic dispatch) to the declared classes.
     let needs_conversion = matches!(callee, Callee::Dynamic(_) | Callee::Many(_))
         && args.iter().enumerate().any(|(i, a)| {
-            m.param(i).and_then(|p| p.class()).is_some_and(|c| !a.is_null() && !a.class().is_subclass_of(c) && !c.is_number())
+            m.param(i)
+                .and_then(|p| p.class())
+                .is_some_and(|c| !a.is_null() && !a.class().is_subclass_of(c) && !c.is_number())
         });
     if needs_conversion {
         let mut conv: SmallVec<[Value; 4]> = SmallVec::new();
@@ -372,7 +496,10 @@ fn call(callee: &Callee, target: &Value, args: &[Value], env: &EvalEnv) -> EvalR
 
 fn select(t: &Value, kind: SelectKind, pred: &Node, safe: bool, cx: &Cx<'_>) -> EvalResult<Value> {
     let test = |el: &Value| -> EvalResult<bool> {
-        let inner = Cx { this: Some(el), ..*cx };
+        let inner = Cx {
+            this: Some(el),
+            ..*cx
+        };
         match &*pred.eval(&inner)? {
             Value::Bool(b) => Ok(*b),
             _ => Err(EvalError::SelectionNotBoolean),
@@ -426,7 +553,9 @@ fn select(t: &Value, kind: SelectKind, pred: &Node, safe: bool, cx: &Cx<'_>) -> 
             }
             Ok(Value::map(out))
         }
-        other => Err(EvalError::NotIterable { class: other.class_name() }),
+        other => Err(EvalError::NotIterable {
+            class: other.class_name(),
+        }),
     }
 }
 
@@ -440,12 +569,23 @@ fn add(x: &Value, y: &Value) -> EvalResult<Value> {
         y.write_java(&mut s);
         return Ok(Value::from(s));
     }
-    Err(EvalError::Operator { op: "+", left: x.class_name(), right: y.class_name() })
+    Err(EvalError::Operator {
+        op: "+",
+        left: x.class_name(),
+        right: y.class_name(),
+    })
 }
 
 /// Spring's `equalityCheck`: numbers after promotion, strings and booleans by value, then
 /// Java `equals`, then `compareTo` for comparables of one class.
 pub(crate) fn spel_equals(x: &Value, y: &Value) -> bool {
+    match (x, y) {
+        (Value::Str(a), Value::Str(b)) => return a == b,
+        (Value::Int(a), Value::Int(b)) => return a == b,
+        (Value::Long(a), Value::Long(b)) => return a == b,
+        (Value::Bool(a), Value::Bool(b)) => return a == b,
+        _ => {}
+    }
     if x.is_number() && y.is_number() {
         return number::compare(x, y) == Some(Ordering::Equal);
     }
@@ -464,6 +604,10 @@ pub(crate) fn spel_equals(x: &Value, y: &Value) -> bool {
 /// `Comparable`s of one class.
 pub(crate) fn java_compare(x: &Value, y: &Value) -> EvalResult<Ordering> {
     match (x, y) {
+        (Value::Long(a), Value::Long(b)) => return Ok(a.cmp(b)),
+        (Value::Int(a), Value::Int(b)) => return Ok(a.cmp(b)),
+        (Value::Long(a), Value::Int(b)) => return Ok(a.cmp(&(*b as i64))),
+        (Value::Int(a), Value::Long(b)) => return Ok((*a as i64).cmp(b)),
         (Value::Null, Value::Null) => return Ok(Ordering::Equal),
         (Value::Null, _) => return Ok(Ordering::Less),
         (_, Value::Null) => return Ok(Ordering::Greater),

@@ -5,6 +5,7 @@
 //! result needs new storage. Values are borrowed (`Cow`) along field paths.
 
 mod error;
+#[allow(clippy::module_inception)]
 mod eval;
 mod node;
 
@@ -36,7 +37,9 @@ impl Default for EvalEnv {
     fn default() -> Self {
         EvalEnv {
             clock: Clock::System,
-            zone: ZoneId::Offset(chrono::FixedOffset::east_opt(0).unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset is valid"))),
+            zone: ZoneId::Offset(chrono::FixedOffset::east_opt(0).unwrap_or_else(|| {
+                chrono::FixedOffset::east_opt(0).expect("zero offset is valid")
+            })),
             locale: Str::new_static("en_US"),
         }
     }
@@ -46,7 +49,10 @@ impl EvalEnv {
     /// The settings of the reference's helper tests: clock fixed at 2020-01-01T00:00:00Z,
     /// zone UTC, locale en_US.
     pub fn fixed(at: DateTime<Utc>) -> EvalEnv {
-        EvalEnv { clock: Clock::Fixed(at), ..EvalEnv::default() }
+        EvalEnv {
+            clock: Clock::Fixed(at),
+            ..EvalEnv::default()
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

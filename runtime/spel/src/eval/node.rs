@@ -37,16 +37,45 @@ pub(crate) enum Node {
     Const(Value),
     Var(u32),
     This,
-    /// `map.get(key)`, `null` when absent.
-    Field { target: Box<Node>, key: Value, safe: bool },
+    /// `map.get(key)`, `null` when absent. `hint` is the key's position in the declared record
+    /// type: typed decoding lays records out in that order, so the entry there is tried first.
+    Field {
+        target: Box<Node>,
+        key: Value,
+        hint: usize,
+        safe: bool,
+    },
     /// A property on a union or Unknown receiver: map key, else a no-arg method by name.
-    DynProp { target: Box<Node>, name: Arc<str>, safe: bool },
+    DynProp {
+        target: Box<Node>,
+        name: Arc<str>,
+        safe: bool,
+    },
     /// A method call. `key_first` is set for no-arg methods used as properties of records: a
     /// map entry with that key wins (record keys shadow Map methods).
-    Call { target: Box<Node>, callee: Callee, args: Box<[Node]>, safe: bool, key_first: Option<Value> },
-    Index { target: Box<Node>, index: Box<Node>, safe: bool },
-    Select { target: Box<Node>, kind: SelectKind, pred: Box<Node>, safe: bool },
-    Project { target: Box<Node>, expr: Box<Node>, safe: bool },
+    Call {
+        target: Box<Node>,
+        callee: Callee,
+        args: Box<[Node]>,
+        safe: bool,
+        key_first: Option<Value>,
+    },
+    Index {
+        target: Box<Node>,
+        index: Box<Node>,
+        safe: bool,
+    },
+    Select {
+        target: Box<Node>,
+        kind: SelectKind,
+        pred: Box<Node>,
+        safe: bool,
+    },
+    Project {
+        target: Box<Node>,
+        expr: Box<Node>,
+        safe: bool,
+    },
     List(Box<[Node]>),
     Map(Box<[(Value, Node)]>),
     Neg(Box<Node>),
@@ -57,13 +86,20 @@ pub(crate) enum Node {
     Add(Box<Node>, Box<Node>),
     Pow(Box<Node>, Box<Node>),
     Cmp(CmpOp, Box<Node>, Box<Node>),
-    Eq { negate: bool, left: Box<Node>, right: Box<Node> },
+    Eq {
+        negate: bool,
+        left: Box<Node>,
+        right: Box<Node>,
+    },
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
     Ternary(Box<Node>, Box<Node>, Box<Node>),
     Elvis(Box<Node>, Box<Node>),
     /// Whole-string regex match; the regex is compiled ahead when it is a literal.
-    Matches { text: Box<Node>, regex: Result<Arc<regex::Regex>, Box<Node>> },
+    Matches {
+        text: Box<Node>,
+        regex: Result<Arc<regex::Regex>, Box<Node>>,
+    },
     Between(Box<Node>, Box<Node>),
     InstanceOf(Box<Node>, Class),
     Template(Box<[TplNode]>),

@@ -7,7 +7,11 @@ pub enum LexError {
     #[error("Unexpected character '{ch}'")]
     UnexpectedChar { ch: char, span: Span },
     #[error("The value '{text}' cannot be parsed as {kind}")]
-    InvalidNumber { text: String, kind: &'static str, span: Span },
+    InvalidNumber {
+        text: String,
+        kind: &'static str,
+        span: Span,
+    },
 }
 
 impl LexError {

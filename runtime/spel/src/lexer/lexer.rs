@@ -23,9 +23,13 @@ pub fn tokenize(src: &str) -> LexResult<Vec<Token>> {
                 let (s, len) = lex_string(src, i)?;
                 (TokenKind::Str(s), len)
             }
-            c if c.is_ascii_alphabetic() || c == b'_' || c == b'$' && !matches!(b.get(i + 1), Some(b'[')) => {
+            c if c.is_ascii_alphabetic()
+                || c == b'_'
+                || c == b'$' && !matches!(b.get(i + 1), Some(b'[')) =>
+            {
                 let mut j = i + 1;
-                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'$') {
+                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'$')
+                {
                     j += 1;
                 }
                 let word = &src[i..j];
@@ -102,11 +106,17 @@ pub fn tokenize(src: &str) -> LexResult<Vec<Token>> {
             b'?' => single(TokenKind::QMark, 1),
             _ => {
                 let ch = src[i..].chars().next().unwrap_or('\u{fffd}');
-                return Err(LexError::UnexpectedChar { ch, span: Span::new(i, i + ch.len_utf8()) });
+                return Err(LexError::UnexpectedChar {
+                    ch,
+                    span: Span::new(i, i + ch.len_utf8()),
+                });
             }
         };
         i += len;
-        out.push(Token { kind, span: Span::new(start, i) });
+        out.push(Token {
+            kind,
+            span: Span::new(start, i),
+        });
     }
     Ok(out)
 }
@@ -120,7 +130,9 @@ fn lex_string(src: &str, start: usize) -> LexResult<(String, usize)> {
     loop {
         match b.get(i) {
             None => {
-                return Err(LexError::UnterminatedString { span: Span::new(start, src.len()) })
+                return Err(LexError::UnterminatedString {
+                    span: Span::new(start, src.len()),
+                })
             }
             Some(&c) if c == q => {
                 s.push_str(&src[seg..i]);
@@ -161,7 +173,8 @@ fn lex_number(src: &str, start: usize) -> LexResult<(TokenKind, usize)> {
                 .map_err(|_| invalid(&src[start..i], "a long", i))?;
             return Ok((TokenKind::Long(v as i64), i + 1 - start));
         }
-        let v = u32::from_str_radix(digits, 16).map_err(|_| invalid(&src[start..i], "an int", i))?;
+        let v =
+            u32::from_str_radix(digits, 16).map_err(|_| invalid(&src[start..i], "an int", i))?;
         return Ok((TokenKind::Int(v as i32), i - start));
     }
     while i < b.len() && b[i].is_ascii_digit() {

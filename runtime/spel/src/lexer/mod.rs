@@ -4,6 +4,7 @@
 //! and the two- and three-letter textual operators (`lt`, `div`, `not`, ...) are always operators.
 
 mod error;
+#[allow(clippy::module_inception)]
 mod lexer;
 mod token;
 

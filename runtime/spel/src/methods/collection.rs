@@ -18,7 +18,9 @@ fn t_elem(recv: &Type, _: &[Type]) -> Result<Type, String> {
 }
 
 pub static METHODS: &[MethodDef] = &[
-    m!("contains", [P::Any], P::Bool, |r, a, _| Ok(Value::Bool(items(r)?.contains(args::get(a, 0)?)))),
+    m!("contains", [P::Any], P::Bool, |r, a, _| Ok(Value::Bool(
+        items(r)?.contains(args::get(a, 0)?)
+    ))),
     m!("containsAll", [P::Collection], P::Bool, |r, a, _| {
         let l = items(r)?;
         Ok(Value::Bool(args::list(a, 0)?.iter().all(|x| l.contains(x))))
@@ -26,16 +28,36 @@ pub static METHODS: &[MethodDef] = &[
     mf!("get", [P::Int], t_elem, |r, a, _| {
         let l = items(r)?;
         let i = args::int(a, 0)?;
-        usize::try_from(i).ok().and_then(|i| l.get(i)).cloned().ok_or_else(|| format!("Index {i} out of bounds for length {}", l.len()))
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| l.get(i))
+            .cloned()
+            .ok_or_else(|| format!("Index {i} out of bounds for length {}", l.len()))
     }),
     m!("indexOf", [P::Any], P::Int, |r, a, _| {
         let x = args::get(a, 0)?;
-        Ok(Value::Int(items(r)?.iter().position(|v| v == x).map(|i| i as i32).unwrap_or(-1)))
+        Ok(Value::Int(
+            items(r)?
+                .iter()
+                .position(|v| v == x)
+                .map(|i| i as i32)
+                .unwrap_or(-1),
+        ))
     }),
     m!("lastIndexOf", [P::Any], P::Int, |r, a, _| {
         let x = args::get(a, 0)?;
-        Ok(Value::Int(items(r)?.iter().rposition(|v| v == x).map(|i| i as i32).unwrap_or(-1)))
+        Ok(Value::Int(
+            items(r)?
+                .iter()
+                .rposition(|v| v == x)
+                .map(|i| i as i32)
+                .unwrap_or(-1),
+        ))
     }),
-    m!("isEmpty", [], P::Bool, |r, _, _| Ok(Value::Bool(items(r)?.is_empty()))),
-    m!("size", [], P::Int, |r, _, _| Ok(Value::Int(items(r)?.len() as i32))),
+    m!("isEmpty", [], P::Bool, |r, _, _| Ok(Value::Bool(
+        items(r)?.is_empty()
+    ))),
+    m!("size", [], P::Int, |r, _, _| Ok(Value::Int(
+        items(r)?.len() as i32
+    ))),
 ];

@@ -39,19 +39,32 @@ const CONVERTIBLE: &[Class] = &[
 ];
 
 const CURRENCIES: &[&str] = &[
-    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD",
-    "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE",
-    "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF",
-    "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS",
-    "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD",
-    "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR",
-    "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK",
-    "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD",
-    "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XCD", "XOF", "XPF",
-    "YER", "ZAR", "ZMW", "ZWL",
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
+    "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD",
+    "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ",
+    "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD",
+    "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR",
+    "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR",
+    "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN",
+    "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR",
+    "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB",
+    "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS",
+    "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW",
+    "ZWL",
 ];
 
-const CHARSETS: &[&str] = &["UTF-8", "US-ASCII", "ISO-8859-1", "UTF-16", "UTF-16BE", "UTF-16LE", "UTF-32", "windows-1250", "windows-1252"];
+const CHARSETS: &[&str] = &[
+    "UTF-8",
+    "US-ASCII",
+    "ISO-8859-1",
+    "UTF-16",
+    "UTF-16BE",
+    "UTF-16LE",
+    "UTF-32",
+    "windows-1250",
+    "windows-1252",
+];
 
 /// `StringUtils.parseLocale` plus an availability check: `pl`, `pl_PL`, `en-US`.
 fn parse_locale(s: &str) -> Option<Value> {
@@ -63,7 +76,9 @@ fn parse_locale(s: &str) -> Option<Value> {
     }
     let country = parts.next();
     if let Some(c) = country {
-        if !(c.len() == 2 && c.chars().all(|c| c.is_ascii_alphabetic()) || c.len() == 3 && c.chars().all(|c| c.is_ascii_digit())) {
+        if !(c.len() == 2 && c.chars().all(|c| c.is_ascii_alphabetic())
+            || c.len() == 3 && c.chars().all(|c| c.is_ascii_digit()))
+        {
             return None;
         }
     }
@@ -82,23 +97,37 @@ pub fn convert_string(s: &str, target: Class) -> Option<Value> {
     use crate::helpers::date as d;
     match target {
         Class::String => Some(Value::str(s)),
-        Class::Uuid => uuid::Uuid::parse_str(s).ok().filter(|_| s.len() == 36).map(|u| Value::obj(Obj::Uuid(u))),
+        Class::Uuid => uuid::Uuid::parse_str(s)
+            .ok()
+            .filter(|_| s.len() == 36)
+            .map(|u| Value::obj(Obj::Uuid(u))),
         Class::Locale => parse_locale(s),
-        Class::Currency => CURRENCIES.contains(&s).then(|| Value::obj(Obj::Currency(Str::new(s)))),
+        Class::Currency => CURRENCIES
+            .contains(&s)
+            .then(|| Value::obj(Obj::Currency(Str::new(s)))),
         Class::Charset => CHARSETS
             .iter()
-            .find(|c| c.eq_ignore_ascii_case(s) || c.replace('-', "").eq_ignore_ascii_case(&s.replace('-', "")))
+            .find(|c| {
+                c.eq_ignore_ascii_case(s)
+                    || c.replace('-', "").eq_ignore_ascii_case(&s.replace('-', ""))
+            })
             .map(|c| Value::obj(Obj::Charset(Str::new(c)))),
         Class::ZoneId => d::parse_zone_id(s).map(|z| Value::obj(Obj::ZoneId(z))),
         Class::ZoneOffset => d::parse_zone_offset(s).map(|z| Value::obj(Obj::ZoneOffset(z))),
-        Class::LocalDate | Class::ChronoLocalDate => d::parse_local_date(s).map(|v| Value::obj(Obj::LocalDate(v))),
+        Class::LocalDate | Class::ChronoLocalDate => {
+            d::parse_local_date(s).map(|v| Value::obj(Obj::LocalDate(v)))
+        }
         Class::LocalTime => d::parse_local_time(s).map(|v| Value::obj(Obj::LocalTime(v))),
         Class::LocalDateTime | Class::ChronoLocalDateTime => {
             d::parse_local_date_time(s).map(|v| Value::obj(Obj::LocalDateTime(v)))
         }
         Class::Instant => d::parse_instant(s).map(|v| Value::obj(Obj::Instant(v))),
-        Class::OffsetDateTime => d::parse_offset_date_time(s).map(|v| Value::obj(Obj::OffsetDateTime(v))),
-        Class::ZonedDateTime => d::parse_zoned_date_time(s).map(|v| Value::obj(Obj::ZonedDateTime(v))),
+        Class::OffsetDateTime => {
+            d::parse_offset_date_time(s).map(|v| Value::obj(Obj::OffsetDateTime(v)))
+        }
+        Class::ZonedDateTime => {
+            d::parse_zoned_date_time(s).map(|v| Value::obj(Obj::ZonedDateTime(v)))
+        }
         Class::DayOfWeek | Class::Month => d::parse_enum(s, target),
         _ => None,
     }
@@ -124,7 +153,10 @@ pub fn string_literal_converts_to(s: &str, target: Class) -> bool {
 
 fn string_to_number(s: &str, target: Class) -> Option<Value> {
     if target == Class::BigDecimal {
-        return BigDecimal::from_str(s.trim()).ok().filter(|_| !s.trim().is_empty() && s.trim() == s).map(|d| Value::big_dec(number::ensure_scale(d)));
+        return BigDecimal::from_str(s.trim())
+            .ok()
+            .filter(|_| !s.trim().is_empty() && s.trim() == s)
+            .map(|d| Value::big_dec(number::ensure_scale(d)));
     }
     let parsed = number::parse_number(s, true)?;
     number::convert(&parsed, target).ok()
@@ -132,7 +164,13 @@ fn string_to_number(s: &str, target: Class) -> Option<Value> {
 
 /// The runtime conversion of §12.3: cast when the value already is an instance, else convert.
 pub fn convert_value(v: &Value, target: Class) -> Result<Value, String> {
-    try_convert(v, target).ok_or_else(|| format!("Cannot cast or convert value: {} to: '{}'", v.to_java_string(), target.qualified_name()))
+    try_convert(v, target).ok_or_else(|| {
+        format!(
+            "Cannot cast or convert value: {} to: '{}'",
+            v.to_java_string(),
+            target.qualified_name()
+        )
+    })
 }
 
 fn try_convert(v: &Value, target: Class) -> Option<Value> {
@@ -146,7 +184,9 @@ fn try_convert(v: &Value, target: Class) -> Option<Value> {
         Class::BigDecimal => {
             return match v {
                 Value::Str(s) => string_to_number(s, target),
-                n if n.is_number() => number::to_bigdec(n).map(|d| Value::big_dec(number::ensure_scale(d))),
+                n if n.is_number() => {
+                    number::to_bigdec(n).map(|d| Value::big_dec(number::ensure_scale(d)))
+                }
                 _ => None,
             }
         }
@@ -246,7 +286,10 @@ fn result_type_for(c: Class) -> Type {
 
 fn class_arg(recv: &Type, args: &[Type]) -> Result<Class, String> {
     let name = args.first().and_then(|t| t.known_str()).ok_or_else(|| {
-        format!("Mismatch parameter types. Found: to({}). Required: to(String)", args.first().map(|t| t.to_string()).unwrap_or_default())
+        format!(
+            "Mismatch parameter types. Found: to({}). Required: to(String)",
+            args.first().map(|t| t.to_string()).unwrap_or_default()
+        )
     })?;
     target_class(recv, name).ok_or_else(|| format!("Cannot cast or convert to: '{name}'"))
 }
@@ -277,7 +320,13 @@ fn call_can_be(r: &Value, a: &[Value], _: &EvalEnv) -> Result<Value, String> {
 fn applies_generic(t: &Type) -> bool {
     match t.base_class() {
         None => !t.is_null(),
-        Some(c) => c == Class::String || c.is_number() || c == Class::Map || c == Class::Array || c.is_subclass_of(Class::Collection),
+        Some(c) => {
+            c == Class::String
+                || c.is_number()
+                || c == Class::Map
+                || c == Class::Array
+                || c.is_subclass_of(Class::Collection)
+        }
     }
 }
 
@@ -293,7 +342,10 @@ fn applies_boolean(t: &Type) -> bool {
 fn applies_list(t: &Type) -> bool {
     match t.base_class() {
         None => t.is_unknown(),
-        Some(c) => c != Class::List && (c == Class::Map || c == Class::Array || c.is_subclass_of(Class::Collection)),
+        Some(c) => {
+            c != Class::List
+                && (c == Class::Map || c == Class::Array || c.is_subclass_of(Class::Collection))
+        }
     }
 }
 fn applies_map(t: &Type) -> bool {
@@ -335,7 +387,14 @@ macro_rules! shortcut {
         }
     };
     ($name:literal, $target:expr, $applies:expr, $ret:expr, to) => {
-        MethodDef { name: $name, params: &[], varargs: None, ret: $ret, call: |r, _, _| convert_value(r, $target), applies: Some($applies) }
+        MethodDef {
+            name: $name,
+            params: &[],
+            varargs: None,
+            ret: $ret,
+            call: |r, _, _| convert_value(r, $target),
+            applies: Some($applies),
+        }
     };
     ($name:literal, $target:expr, $applies:expr, can_be) => {
         MethodDef {
@@ -353,32 +412,104 @@ macro_rules! numeric_shortcuts {
     ($x:ident, $can:literal, $to:literal, $or:literal) => {
         [
             shortcut!($can, Class::$x, |t| applies_numeric(t, Class::$x), can_be),
-            shortcut!($to, Class::$x, |t| applies_numeric(t, Class::$x), Ret::T(P::Class(Class::$x)), to),
-            shortcut!($or, Class::$x, |t| applies_numeric(t, Class::$x), Ret::T(P::Class(Class::$x)), or_null),
+            shortcut!(
+                $to,
+                Class::$x,
+                |t| applies_numeric(t, Class::$x),
+                Ret::T(P::Class(Class::$x)),
+                to
+            ),
+            shortcut!(
+                $or,
+                Class::$x,
+                |t| applies_numeric(t, Class::$x),
+                Ret::T(P::Class(Class::$x)),
+                or_null
+            ),
         ]
     };
 }
 
 const LONG: [MethodDef; 3] = numeric_shortcuts!(Long, "canBeLong", "toLong", "toLongOrNull");
-const INTEGER: [MethodDef; 3] = numeric_shortcuts!(Integer, "canBeInteger", "toInteger", "toIntegerOrNull");
-const DOUBLE: [MethodDef; 3] = numeric_shortcuts!(Double, "canBeDouble", "toDouble", "toDoubleOrNull");
-const BIG_DECIMAL: [MethodDef; 3] = numeric_shortcuts!(BigDecimal, "canBeBigDecimal", "toBigDecimal", "toBigDecimalOrNull");
+const INTEGER: [MethodDef; 3] =
+    numeric_shortcuts!(Integer, "canBeInteger", "toInteger", "toIntegerOrNull");
+const DOUBLE: [MethodDef; 3] =
+    numeric_shortcuts!(Double, "canBeDouble", "toDouble", "toDoubleOrNull");
+const BIG_DECIMAL: [MethodDef; 3] = numeric_shortcuts!(
+    BigDecimal,
+    "canBeBigDecimal",
+    "toBigDecimal",
+    "toBigDecimalOrNull"
+);
 
 pub static EXT_METHODS: &[MethodDef] = &[
-    MethodDef { name: "canBe", params: &[P::Str], varargs: None, ret: Ret::Fn(t_can_be), call: call_can_be, applies: Some(applies_generic) },
-    MethodDef { name: "to", params: &[P::Str], varargs: None, ret: Ret::Fn(t_to), call: call_to, applies: Some(applies_generic) },
-    MethodDef { name: "toOrNull", params: &[P::Str], varargs: None, ret: Ret::Fn(t_to), call: call_to_or_null, applies: Some(applies_generic) },
-    LONG[0], LONG[1], LONG[2],
-    INTEGER[0], INTEGER[1], INTEGER[2],
-    DOUBLE[0], DOUBLE[1], DOUBLE[2],
-    BIG_DECIMAL[0], BIG_DECIMAL[1], BIG_DECIMAL[2],
+    MethodDef {
+        name: "canBe",
+        params: &[P::Str],
+        varargs: None,
+        ret: Ret::Fn(t_can_be),
+        call: call_can_be,
+        applies: Some(applies_generic),
+    },
+    MethodDef {
+        name: "to",
+        params: &[P::Str],
+        varargs: None,
+        ret: Ret::Fn(t_to),
+        call: call_to,
+        applies: Some(applies_generic),
+    },
+    MethodDef {
+        name: "toOrNull",
+        params: &[P::Str],
+        varargs: None,
+        ret: Ret::Fn(t_to),
+        call: call_to_or_null,
+        applies: Some(applies_generic),
+    },
+    LONG[0],
+    LONG[1],
+    LONG[2],
+    INTEGER[0],
+    INTEGER[1],
+    INTEGER[2],
+    DOUBLE[0],
+    DOUBLE[1],
+    DOUBLE[2],
+    BIG_DECIMAL[0],
+    BIG_DECIMAL[1],
+    BIG_DECIMAL[2],
     shortcut!("canBeBoolean", Class::Boolean, applies_boolean, can_be),
-    shortcut!("toBoolean", Class::Boolean, applies_boolean, Ret::T(P::Bool), to),
-    shortcut!("toBooleanOrNull", Class::Boolean, applies_boolean, Ret::T(P::Bool), or_null),
+    shortcut!(
+        "toBoolean",
+        Class::Boolean,
+        applies_boolean,
+        Ret::T(P::Bool),
+        to
+    ),
+    shortcut!(
+        "toBooleanOrNull",
+        Class::Boolean,
+        applies_boolean,
+        Ret::T(P::Bool),
+        or_null
+    ),
     shortcut!("canBeList", Class::List, applies_list, can_be),
     shortcut!("toList", Class::List, applies_list, Ret::Fn(t_to_list), to),
-    shortcut!("toListOrNull", Class::List, applies_list, Ret::Fn(t_to_list), or_null),
+    shortcut!(
+        "toListOrNull",
+        Class::List,
+        applies_list,
+        Ret::Fn(t_to_list),
+        or_null
+    ),
     shortcut!("canBeMap", Class::Map, applies_map, can_be),
     shortcut!("toMap", Class::Map, applies_map, Ret::Fn(t_to_map), to),
-    shortcut!("toMapOrNull", Class::Map, applies_map, Ret::Fn(t_to_map), or_null),
+    shortcut!(
+        "toMapOrNull",
+        Class::Map,
+        applies_map,
+        Ret::Fn(t_to_map),
+        or_null
+    ),
 ];

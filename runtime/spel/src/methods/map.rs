@@ -34,24 +34,43 @@ fn t_value(recv: &Type, _: &[Type]) -> Result<Type, String> {
     Ok(key_value_types(recv).1)
 }
 fn t_values(recv: &Type, _: &[Type]) -> Result<Type, String> {
-    Ok(Type::generic(Class::Collection, vec![key_value_types(recv).1]))
+    Ok(Type::generic(
+        Class::Collection,
+        vec![key_value_types(recv).1],
+    ))
 }
 fn t_keys(recv: &Type, _: &[Type]) -> Result<Type, String> {
     Ok(Type::set(key_value_types(recv).0))
 }
 
 pub static METHODS: &[MethodDef] = &[
-    m!("containsKey", [P::Any], P::Bool, |r, a, _| Ok(Value::Bool(entries(r)?.contains_key(args::get(a, 0)?)))),
+    m!("containsKey", [P::Any], P::Bool, |r, a, _| Ok(Value::Bool(
+        entries(r)?.contains_key(args::get(a, 0)?)
+    ))),
     m!("containsValue", [P::Any], P::Bool, |r, a, _| {
         let x = args::get(a, 0)?;
         Ok(Value::Bool(entries(r)?.values().any(|v| v == x)))
     }),
-    mf!("get", [P::Any], t_value, |r, a, _| Ok(entries(r)?.get(args::get(a, 0)?).cloned().unwrap_or(Value::Null))),
+    mf!("get", [P::Any], t_value, |r, a, _| Ok(entries(r)?
+        .get(args::get(a, 0)?)
+        .cloned()
+        .unwrap_or(Value::Null))),
     mf!("getOrDefault", [P::Any, P::Any], t_value, |r, a, _| {
-        Ok(entries(r)?.get(args::get(a, 0)?).cloned().unwrap_or_else(|| a.get(1).cloned().unwrap_or(Value::Null)))
+        Ok(entries(r)?
+            .get(args::get(a, 0)?)
+            .cloned()
+            .unwrap_or_else(|| a.get(1).cloned().unwrap_or(Value::Null)))
     }),
-    m!("isEmpty", [], P::Bool, |r, _, _| Ok(Value::Bool(entries(r)?.is_empty()))),
-    m!("size", [], P::Int, |r, _, _| Ok(Value::Int(entries(r)?.len() as i32))),
-    mf!("values", [], t_values, |r, _, _| Ok(Value::list(entries(r)?.values().cloned().collect()))),
-    mf!("keySet", [], t_keys, |r, _, _| Ok(Value::list(entries(r)?.keys().cloned().collect()))),
+    m!("isEmpty", [], P::Bool, |r, _, _| Ok(Value::Bool(
+        entries(r)?.is_empty()
+    ))),
+    m!("size", [], P::Int, |r, _, _| Ok(Value::Int(
+        entries(r)?.len() as i32
+    ))),
+    mf!("values", [], t_values, |r, _, _| Ok(Value::list(
+        entries(r)?.values().cloned().collect()
+    ))),
+    mf!("keySet", [], t_keys, |r, _, _| Ok(Value::list(
+        entries(r)?.keys().cloned().collect()
+    ))),
 ];

@@ -21,7 +21,7 @@ pub type CallFn = fn(&Value, &[Value], &EvalEnv) -> Result<Value, String>;
 pub type TypingFn = fn(&Type, &[Type]) -> Result<Type, String>;
 
 /// Parameter type specification (`const`-friendly stand-in for `Type`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub enum P {
     Any,
     Str,
@@ -34,6 +34,8 @@ pub enum P {
     Collection,
     Map,
     Class(Class),
+    /// A full type (`Collection[Number]`), for parameters a class alone cannot express.
+    T(fn() -> Type),
 }
 
 impl P {
@@ -50,6 +52,7 @@ impl P {
             P::Collection => Type::generic(Class::Collection, vec![Type::Unknown]),
             P::Map => Type::map(Type::Unknown, Type::Unknown),
             P::Class(c) => Type::class(c),
+            P::T(f) => f(),
         }
     }
 
@@ -67,6 +70,7 @@ impl P {
             P::Collection => Class::Collection,
             P::Map => Class::Map,
             P::Class(c) => c,
+            P::T(f) => return f().base_class(),
         })
     }
 }
@@ -103,7 +107,11 @@ impl MethodDef {
     /// `name(Type, Type)` as the mismatch error shows it.
     pub fn signature(&self) -> String {
         let mut s = format!("{}(", self.name);
-        let mut parts: Vec<String> = self.params.iter().map(|p| p.to_type().to_string()).collect();
+        let mut parts: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| p.to_type().to_string())
+            .collect();
         if let Some(v) = self.varargs {
             parts.push(format!("{}...", v.to_type()));
         }
@@ -246,6 +254,10 @@ pub fn value_fits(v: &Value, p: P) -> bool {
         P::List | P::Collection => matches!(v, Value::List(_)),
         P::Map => matches!(v, Value::Map(_)),
         P::Class(c) => v.class().is_subclass_of(c) || conversions::can_convert(v, c),
+        P::T(f) => match f().base_class() {
+            Some(c) => value_fits(v, P::Class(c)),
+            None => true,
+        },
     }
 }
 
@@ -254,39 +266,53 @@ pub mod args {
     use crate::value::{number, Value};
 
     pub fn get(a: &[Value], i: usize) -> Result<&Value, String> {
-        a.get(i).ok_or_else(|| format!("missing argument {}", i + 1))
+        a.get(i)
+            .ok_or_else(|| format!("missing argument {}", i + 1))
     }
     pub fn str(a: &[Value], i: usize) -> Result<&str, String> {
         match get(a, i)? {
             Value::Str(s) => Ok(s.as_str()),
             Value::Null => Err("argument is null".into()),
-            other => Err(format!("expected a String argument, got {}", other.class_name())),
+            other => Err(format!(
+                "expected a String argument, got {}",
+                other.class_name()
+            )),
         }
     }
     pub fn int(a: &[Value], i: usize) -> Result<i32, String> {
         let v = get(a, i)?;
-        number::to_i64(v).map(|x| x as i32).ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
+        number::to_i64(v)
+            .map(|x| x as i32)
+            .ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
     }
     pub fn long(a: &[Value], i: usize) -> Result<i64, String> {
         let v = get(a, i)?;
-        number::to_i64(v).ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
+        number::to_i64(v)
+            .ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
     }
     pub fn double(a: &[Value], i: usize) -> Result<f64, String> {
         let v = get(a, i)?;
-        number::to_f64(v).ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
+        number::to_f64(v)
+            .ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
     }
     pub fn list(a: &[Value], i: usize) -> Result<&[Value], String> {
         match get(a, i)? {
             Value::List(l) => Ok(l.as_slice()),
             Value::Null => Err("argument is null".into()),
-            other => Err(format!("expected a List argument, got {}", other.class_name())),
+            other => Err(format!(
+                "expected a List argument, got {}",
+                other.class_name()
+            )),
         }
     }
     pub fn map(a: &[Value], i: usize) -> Result<&crate::value::ValueMap, String> {
         match get(a, i)? {
             Value::Map(m) => Ok(m),
             Value::Null => Err("argument is null".into()),
-            other => Err(format!("expected a Map argument, got {}", other.class_name())),
+            other => Err(format!(
+                "expected a Map argument, got {}",
+                other.class_name()
+            )),
         }
     }
 }

@@ -20,24 +20,50 @@ fn t_self(recv: &Type, _: &[Type]) -> Result<Type, String> {
 }
 
 pub static NUMBER_METHODS: &[MethodDef] = &[
-    m!("intValue", [], P::Int, |r, _, _| number::to_i64(num(r)?).map(|x| Value::Int(x as i32)).ok_or_else(|| "not a number".into())),
-    m!("longValue", [], P::Long, |r, _, _| number::to_i64(num(r)?).map(Value::Long).ok_or_else(|| "not a number".into())),
-    m!("doubleValue", [], P::Double, |r, _, _| number::to_f64(num(r)?).map(Value::Double).ok_or_else(|| "not a number".into())),
-    m!("floatValue", [], P::Class(Class::Float), |r, _, _| number::to_f64(num(r)?).map(|x| Value::Float(x as f32)).ok_or_else(|| "not a number".into())),
-    m!("shortValue", [], P::Class(Class::Short), |r, _, _| number::to_i64(num(r)?).map(|x| Value::Short(x as i16)).ok_or_else(|| "not a number".into())),
-    m!("byteValue", [], P::Class(Class::Byte), |r, _, _| number::to_i64(num(r)?).map(|x| Value::Byte(x as i8)).ok_or_else(|| "not a number".into())),
+    m!("intValue", [], P::Int, |r, _, _| number::to_i64(num(r)?)
+        .map(|x| Value::Int(x as i32))
+        .ok_or_else(|| "not a number".into())),
+    m!("longValue", [], P::Long, |r, _, _| number::to_i64(num(r)?)
+        .map(Value::Long)
+        .ok_or_else(|| "not a number".into())),
+    m!("doubleValue", [], P::Double, |r, _, _| number::to_f64(num(
+        r
+    )?)
+    .map(Value::Double)
+    .ok_or_else(|| "not a number".into())),
+    m!("floatValue", [], P::Class(Class::Float), |r, _, _| {
+        number::to_f64(num(r)?)
+            .map(|x| Value::Float(x as f32))
+            .ok_or_else(|| "not a number".into())
+    }),
+    m!("shortValue", [], P::Class(Class::Short), |r, _, _| {
+        number::to_i64(num(r)?)
+            .map(|x| Value::Short(x as i16))
+            .ok_or_else(|| "not a number".into())
+    }),
+    m!("byteValue", [], P::Class(Class::Byte), |r, _, _| {
+        number::to_i64(num(r)?)
+            .map(|x| Value::Byte(x as i8))
+            .ok_or_else(|| "not a number".into())
+    }),
     m!("compareTo", [P::Number], P::Int, |r, a, _| {
         let o = number::compare(num(r)?, args::get(a, 0)?).ok_or("cannot compare")?;
         Ok(Value::Int(o as i32))
     }),
-    m!("toString", [], P::Str, |r, _, _| Ok(Value::from(r.to_java_string()))),
+    m!("toString", [], P::Str, |r, _, _| Ok(Value::from(
+        r.to_java_string()
+    ))),
 ];
 
 pub static INTEGRAL_METHODS: &[MethodDef] = &[];
 
 pub static FLOATING_METHODS: &[MethodDef] = &[
-    m!("isNaN", [], P::Bool, |r, _, _| Ok(Value::Bool(number::to_f64(num(r)?).is_some_and(f64::is_nan)))),
-    m!("isInfinite", [], P::Bool, |r, _, _| Ok(Value::Bool(number::to_f64(num(r)?).is_some_and(f64::is_infinite)))),
+    m!("isNaN", [], P::Bool, |r, _, _| Ok(Value::Bool(
+        number::to_f64(num(r)?).is_some_and(f64::is_nan)
+    ))),
+    m!("isInfinite", [], P::Bool, |r, _, _| Ok(Value::Bool(
+        number::to_f64(num(r)?).is_some_and(f64::is_infinite)
+    ))),
 ];
 
 pub static BIG_DECIMAL_METHODS: &[MethodDef] = &[
@@ -56,7 +82,9 @@ pub static BIG_DECIMAL_METHODS: &[MethodDef] = &[
     mf!("setScale", [P::Int], t_self, |r, a, _| match r {
         Value::BigDec(d) => {
             let s = args::int(a, 0)? as i64;
-            if s < d.fractional_digit_count() && d.with_scale(s).with_scale(d.fractional_digit_count()) != **d {
+            if s < d.fractional_digit_count()
+                && d.with_scale(s).with_scale(d.fractional_digit_count()) != **d
+            {
                 return Err("Rounding necessary".into());
             }
             Ok(Value::big_dec(d.with_scale(s)))
@@ -68,8 +96,13 @@ pub static BIG_DECIMAL_METHODS: &[MethodDef] = &[
         _ => Err("expected a BigDecimal".into()),
     }),
     mf!("negate", [], t_self, |r, _, _| number::negate(r)),
-    m!("signum", [], P::Int, |r, _, _| match number::compare(r, &Value::Int(0)) {
-        Some(o) => Ok(Value::Int(o as i32)),
-        None => Err("expected a number".into()),
-    }),
+    m!(
+        "signum",
+        [],
+        P::Int,
+        |r, _, _| match number::compare(r, &Value::Int(0)) {
+            Some(o) => Ok(Value::Int(o as i32)),
+            None => Err("expected a number".into()),
+        }
+    ),
 ];

@@ -13,7 +13,8 @@ use crate::{m, mf};
 type R = Result<Value, String>;
 
 fn recv(v: &Value) -> Result<&str, String> {
-    v.as_str().ok_or_else(|| format!("expected a String receiver, got {}", v.class_name()))
+    v.as_str()
+        .ok_or_else(|| format!("expected a String receiver, got {}", v.class_name()))
 }
 
 /// Java `String.length()`: UTF-16 code units.
@@ -58,7 +59,9 @@ fn substring(s: &str, begin: i32, end: i32) -> R {
     }
     match (byte_at(s, begin as usize), byte_at(s, end as usize)) {
         (Some(a), Some(b)) => Ok(Value::Str(Str::new(&s[a..b]))),
-        _ => Err(format!("begin {begin}, end {end}, length {len}: splits a surrogate pair")),
+        _ => Err(format!(
+            "begin {begin}, end {end}, length {len}: splits a surrogate pair"
+        )),
     }
 }
 
@@ -159,30 +162,57 @@ fn t_list_string(_: &Type, _: &[Type]) -> Result<Type, String> {
 }
 
 pub static METHODS: &[MethodDef] = &[
-    m!("length", [], P::Int, |r, _, _| Ok(Value::Int(utf16_len(recv(r)?) as i32))),
+    m!("length", [], P::Int, |r, _, _| Ok(Value::Int(
+        utf16_len(recv(r)?) as i32
+    ))),
     m!("substring", [P::Int], P::Str, |r, a, _| {
         let s = recv(r)?;
         substring(s, args::int(a, 0)?, utf16_len(s) as i32)
     }),
-    m!("substring", [P::Int, P::Int], P::Str, |r, a, _| substring(recv(r)?, args::int(a, 0)?, args::int(a, 1)?)),
-    m!("charAt", [P::Int], P::Class(crate::types::Class::Character), |r, a, _| {
-        let s = recv(r)?;
-        let i = args::int(a, 0)?;
-        let units: Vec<u16> = s.encode_utf16().collect();
-        match usize::try_from(i).ok().and_then(|i| units.get(i)) {
-            Some(u) => Ok(Value::Char(char::from_u32(*u as u32).unwrap_or('\u{fffd}'))),
-            None => Err(format!("Index {i} out of bounds for length {}", units.len())),
+    m!("substring", [P::Int, P::Int], P::Str, |r, a, _| substring(
+        recv(r)?,
+        args::int(a, 0)?,
+        args::int(a, 1)?
+    )),
+    m!(
+        "charAt",
+        [P::Int],
+        P::Class(crate::types::Class::Character),
+        |r, a, _| {
+            let s = recv(r)?;
+            let i = args::int(a, 0)?;
+            let units: Vec<u16> = s.encode_utf16().collect();
+            match usize::try_from(i).ok().and_then(|i| units.get(i)) {
+                Some(u) => Ok(Value::Char(char::from_u32(*u as u32).unwrap_or('\u{fffd}'))),
+                None => Err(format!(
+                    "Index {i} out of bounds for length {}",
+                    units.len()
+                )),
+            }
         }
-    }),
-    m!("concat", [P::Str], P::Str, |r, a, _| Ok(Value::from(format!("{}{}", recv(r)?, args::str(a, 0)?)))),
-    m!("contains", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(recv(r)?.contains(args::str(a, 0)?)))),
-    m!("startsWith", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(recv(r)?.starts_with(args::str(a, 0)?)))),
+    ),
+    m!("concat", [P::Str], P::Str, |r, a, _| Ok(Value::from(
+        format!("{}{}", recv(r)?, args::str(a, 0)?)
+    ))),
+    m!("contains", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(
+        recv(r)?.contains(args::str(a, 0)?)
+    ))),
+    m!("startsWith", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(
+        recv(r)?.starts_with(args::str(a, 0)?)
+    ))),
     m!("startsWith", [P::Str, P::Int], P::Bool, |r, a, _| {
         let s = recv(r)?;
         let off = args::int(a, 1)?;
-        Ok(Value::Bool(usize::try_from(off).ok().and_then(|o| byte_at(s, o)).is_some_and(|b| s[b..].starts_with(args::str(a, 0).unwrap_or("\u{0}")))))
+        Ok(Value::Bool(
+            usize::try_from(off)
+                .ok()
+                .and_then(|o| byte_at(s, o))
+                .is_some_and(|b| s[b..].starts_with(args::str(a, 0).unwrap_or("\u{0}"))),
+        ))
     }),
-    m!("endsWith", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(recv(r)?.ends_with(args::str(a, 0)?)))),
+    m!("endsWith", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(
+        recv(r)?.ends_with(args::str(a, 0)?)
+    ))),
     m!("equalsIgnoreCase", [P::Str], P::Bool, |r, a, _| {
         let other = match args::get(a, 0)? {
             Value::Str(s) => s.as_str(),
@@ -190,11 +220,22 @@ pub static METHODS: &[MethodDef] = &[
         };
         Ok(Value::Bool(recv(r)?.to_lowercase() == other.to_lowercase()))
     }),
-    m!("compareTo", [P::Str], P::Int, |r, a, _| Ok(Value::Int(java_compare_to(recv(r)?, args::str(a, 0)?)))),
-    m!("compareToIgnoreCase", [P::Str], P::Int, |r, a, _| Ok(Value::Int(java_compare_to(&recv(r)?.to_lowercase(), &args::str(a, 0)?.to_lowercase())))),
+    m!("compareTo", [P::Str], P::Int, |r, a, _| Ok(Value::Int(
+        java_compare_to(recv(r)?, args::str(a, 0)?)
+    ))),
+    m!("compareToIgnoreCase", [P::Str], P::Int, |r, a, _| Ok(
+        Value::Int(java_compare_to(
+            &recv(r)?.to_lowercase(),
+            &args::str(a, 0)?.to_lowercase()
+        ))
+    )),
     m!("indexOf", [P::Str], P::Int, |r, a, _| {
         let s = recv(r)?;
-        Ok(Value::Int(s.find(args::str(a, 0)?).map(|b| index_of_byte(s, b)).unwrap_or(-1)))
+        Ok(Value::Int(
+            s.find(args::str(a, 0)?)
+                .map(|b| index_of_byte(s, b))
+                .unwrap_or(-1),
+        ))
     }),
     m!("indexOf", [P::Str, P::Int], P::Int, |r, a, _| {
         let s = recv(r)?;
@@ -203,33 +244,80 @@ pub static METHODS: &[MethodDef] = &[
             Some(b) => b,
             None => return Ok(Value::Int(-1)),
         };
-        Ok(Value::Int(s[start..].find(args::str(a, 0)?).map(|b| index_of_byte(s, start + b)).unwrap_or(-1)))
+        Ok(Value::Int(
+            s[start..]
+                .find(args::str(a, 0)?)
+                .map(|b| index_of_byte(s, start + b))
+                .unwrap_or(-1),
+        ))
     }),
     m!("lastIndexOf", [P::Str], P::Int, |r, a, _| {
         let s = recv(r)?;
-        Ok(Value::Int(s.rfind(args::str(a, 0)?).map(|b| index_of_byte(s, b)).unwrap_or(-1)))
+        Ok(Value::Int(
+            s.rfind(args::str(a, 0)?)
+                .map(|b| index_of_byte(s, b))
+                .unwrap_or(-1),
+        ))
     }),
-    m!("isBlank", [], P::Bool, |r, _, _| Ok(Value::Bool(recv(r)?.chars().all(is_java_whitespace)))),
-    m!("isEmpty", [], P::Bool, |r, _, _| Ok(Value::Bool(recv(r)?.is_empty()))),
-    m!("trim", [], P::Str, |r, _, _| Ok(Value::str(recv(r)?.trim_matches(|c: char| c <= ' ')))),
-    m!("strip", [], P::Str, |r, _, _| Ok(Value::str(recv(r)?.trim_matches(is_java_whitespace)))),
-    m!("stripLeading", [], P::Str, |r, _, _| Ok(Value::str(recv(r)?.trim_start_matches(is_java_whitespace)))),
-    m!("stripTrailing", [], P::Str, |r, _, _| Ok(Value::str(recv(r)?.trim_end_matches(is_java_whitespace)))),
-    m!("toLowerCase", [], P::Str, |r, _, _| Ok(Value::from(recv(r)?.to_lowercase()))),
-    m!("toUpperCase", [], P::Str, |r, _, _| Ok(Value::from(recv(r)?.to_uppercase()))),
-    m!("toLowerCase", [P::Class(crate::types::Class::Locale)], P::Str, |r, _, _| Ok(Value::from(recv(r)?.to_lowercase()))),
-    m!("toUpperCase", [P::Class(crate::types::Class::Locale)], P::Str, |r, _, _| Ok(Value::from(recv(r)?.to_uppercase()))),
-    m!("replace", [P::Str, P::Str], P::Str, |r, a, _| Ok(Value::from(recv(r)?.replace(args::str(a, 0)?, args::str(a, 1)?)))),
+    m!("isBlank", [], P::Bool, |r, _, _| Ok(Value::Bool(
+        recv(r)?.chars().all(is_java_whitespace)
+    ))),
+    m!("isEmpty", [], P::Bool, |r, _, _| Ok(Value::Bool(
+        recv(r)?.is_empty()
+    ))),
+    m!("trim", [], P::Str, |r, _, _| Ok(Value::str(
+        recv(r)?.trim_matches(|c: char| c <= ' ')
+    ))),
+    m!("strip", [], P::Str, |r, _, _| Ok(Value::str(
+        recv(r)?.trim_matches(is_java_whitespace)
+    ))),
+    m!("stripLeading", [], P::Str, |r, _, _| Ok(Value::str(
+        recv(r)?.trim_start_matches(is_java_whitespace)
+    ))),
+    m!("stripTrailing", [], P::Str, |r, _, _| Ok(Value::str(
+        recv(r)?.trim_end_matches(is_java_whitespace)
+    ))),
+    m!("toLowerCase", [], P::Str, |r, _, _| Ok(Value::from(
+        recv(r)?.to_lowercase()
+    ))),
+    m!("toUpperCase", [], P::Str, |r, _, _| Ok(Value::from(
+        recv(r)?.to_uppercase()
+    ))),
+    m!(
+        "toLowerCase",
+        [P::Class(crate::types::Class::Locale)],
+        P::Str,
+        |r, _, _| Ok(Value::from(recv(r)?.to_lowercase()))
+    ),
+    m!(
+        "toUpperCase",
+        [P::Class(crate::types::Class::Locale)],
+        P::Str,
+        |r, _, _| Ok(Value::from(recv(r)?.to_uppercase()))
+    ),
+    m!("replace", [P::Str, P::Str], P::Str, |r, a, _| Ok(
+        Value::from(recv(r)?.replace(args::str(a, 0)?, args::str(a, 1)?))
+    )),
     m!("replaceAll", [P::Str, P::Str], P::Str, |r, a, _| {
         let re = compile_regex(args::str(a, 0)?)?;
-        Ok(Value::from(re.replace_all(recv(r)?, java_replacement(args::str(a, 1)?).as_str()).into_owned()))
+        Ok(Value::from(
+            re.replace_all(recv(r)?, java_replacement(args::str(a, 1)?).as_str())
+                .into_owned(),
+        ))
     }),
     m!("replaceFirst", [P::Str, P::Str], P::Str, |r, a, _| {
         let re = compile_regex(args::str(a, 0)?)?;
-        Ok(Value::from(re.replace(recv(r)?, java_replacement(args::str(a, 1)?).as_str()).into_owned()))
+        Ok(Value::from(
+            re.replace(recv(r)?, java_replacement(args::str(a, 1)?).as_str())
+                .into_owned(),
+        ))
     }),
-    m!("matches", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(full_match_regex(args::str(a, 0)?)?.is_match(recv(r)?)))),
-    mf!("split", [P::Str], t_list_string, |r, a, _| Ok(Value::list(java_split(recv(r)?, args::str(a, 0)?, false)?))),
+    m!("matches", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(
+        full_match_regex(args::str(a, 0)?)?.is_match(recv(r)?)
+    ))),
+    mf!("split", [P::Str], t_list_string, |r, a, _| Ok(Value::list(
+        java_split(recv(r)?, args::str(a, 0)?, false)?
+    ))),
     mf!("split", [P::Str, P::Int], t_list_string, |r, a, _| {
         let limit = args::int(a, 1)?;
         let mut parts = java_split(recv(r)?, args::str(a, 0)?, limit != 0)?;

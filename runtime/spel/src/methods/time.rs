@@ -1,8 +1,1490 @@
-//! Whitelisted members of java.time classes (spel.md §10).
+//! Whitelisted members of java.time classes (spel.md §10): all public members except
+//! `adjustInto` and `from`, plus `UUID` and `DateTimeFormatter.format`. Getters are visible as
+//! properties (`getDayOfWeek` -> `dayOfWeek`) through the generic property lookup.
+//!
+//! Each class has its own table; interface tables (`ChronoLocalDate`, `ChronoLocalDateTime`,
+//! `ChronoZonedDateTime`, `TemporalAccessor`, `TemporalAmount`) hold the members shared by the
+//! implementations, so a value typed by its interface still has them.
 
-use super::MethodDef;
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone,
+    Timelike, Utc, Weekday,
+};
+
+use super::{args, MethodDef, Ret, P};
+use crate::helpers::date::{
+    self as d, add_months, arg_local_date, arg_local_time, arg_obj, arg_offset, arg_zone,
+    as_local_date, as_local_date_time, as_local_time, as_offset_date_time, as_zoned,
+    length_of_month, month_length, obj_of, ov, zdt_of_instant, zdt_of_local,
+};
 use crate::types::Class;
+use crate::value::{Obj, Period, Value, ZoneId, ZonedDateTime};
+use crate::{m, mf};
 
-pub fn methods(_class: Class) -> &'static [MethodDef] {
-    &[]
+type R = Result<Value, String>;
+
+const LD: P = P::Class(Class::LocalDate);
+const LT: P = P::Class(Class::LocalTime);
+const LDT: P = P::Class(Class::LocalDateTime);
+const INST: P = P::Class(Class::Instant);
+const ODT: P = P::Class(Class::OffsetDateTime);
+const ZDT: P = P::Class(Class::ZonedDateTime);
+const DUR: P = P::Class(Class::Duration);
+const PER: P = P::Class(Class::Period);
+const DOW: P = P::Class(Class::DayOfWeek);
+const MON: P = P::Class(Class::Month);
+const ZID: P = P::Class(Class::ZoneId);
+const ZOFF: P = P::Class(Class::ZoneOffset);
+const FMT: P = P::Class(Class::DateTimeFormatter);
+const CLD: P = P::Class(Class::ChronoLocalDate);
+const CLDT: P = P::Class(Class::ChronoLocalDateTime);
+const CZDT: P = P::Class(Class::ChronoZonedDateTime);
+const AMOUNT: P = P::Class(Class::TemporalAmount);
+const ACCESSOR: P = P::Class(Class::TemporalAccessor);
+
+pub fn methods(class: Class) -> &'static [MethodDef] {
+    match class {
+        Class::LocalDate => LOCAL_DATE,
+        Class::ChronoLocalDate => CHRONO_LOCAL_DATE,
+        Class::LocalTime => LOCAL_TIME,
+        Class::LocalDateTime => LOCAL_DATE_TIME,
+        Class::ChronoLocalDateTime => CHRONO_LOCAL_DATE_TIME,
+        Class::Instant => INSTANT,
+        Class::OffsetDateTime => OFFSET_DATE_TIME,
+        Class::ZonedDateTime => ZONED_DATE_TIME,
+        Class::ChronoZonedDateTime => CHRONO_ZONED_DATE_TIME,
+        Class::TemporalAccessor => TEMPORAL_ACCESSOR,
+        Class::TemporalAmount => TEMPORAL_AMOUNT,
+        Class::Duration => DURATION,
+        Class::Period => PERIOD,
+        Class::DayOfWeek => DAY_OF_WEEK,
+        Class::Month => MONTH,
+        Class::ZoneId => ZONE_ID,
+        Class::ZoneOffset => ZONE_OFFSET,
+        Class::Uuid => UUID,
+        Class::DateTimeFormatter => FORMATTER,
+        _ => &[],
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic operations
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unit {
+    Nanos,
+    Millis,
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+impl Unit {
+    fn java_name(self) -> &'static str {
+        match self {
+            Unit::Nanos => "Nanos",
+            Unit::Millis => "Millis",
+            Unit::Seconds => "Seconds",
+            Unit::Minutes => "Minutes",
+            Unit::Hours => "Hours",
+            Unit::Days => "Days",
+            Unit::Weeks => "Weeks",
+            Unit::Months => "Months",
+            Unit::Years => "Years",
+        }
+    }
+    fn is_time(self) -> bool {
+        matches!(
+            self,
+            Unit::Nanos | Unit::Millis | Unit::Seconds | Unit::Minutes | Unit::Hours
+        )
+    }
+    /// Length in nanoseconds of a time-based unit (days count as 24 hours).
+    fn nanos(self) -> i128 {
+        match self {
+            Unit::Nanos => 1,
+            Unit::Millis => 1_000_000,
+            Unit::Seconds => 1_000_000_000,
+            Unit::Minutes => 60_000_000_000,
+            Unit::Hours => 3_600_000_000_000,
+            Unit::Days => 86_400_000_000_000,
+            Unit::Weeks => 7 * 86_400_000_000_000,
+            Unit::Months | Unit::Years => 0,
+        }
+    }
+}
+
+fn overflow() -> String {
+    "long overflow".into()
+}
+
+fn invalid_dt() -> String {
+    "Invalid value for EpochDay / date-time out of range".into()
+}
+
+fn unsupported(u: Unit) -> String {
+    format!("Unsupported unit: {}", u.java_name())
+}
+
+/// A duration of `n` time units, as `TimeDelta` (error when out of range).
+fn delta(n: i64, u: Unit) -> Result<TimeDelta, String> {
+    let total = i128::from(n) * u.nanos();
+    delta_from_nanos(total)
+}
+
+fn delta_from_nanos(total: i128) -> Result<TimeDelta, String> {
+    let secs = i64::try_from(total.div_euclid(1_000_000_000)).map_err(|_| overflow())?;
+    let nanos = total.rem_euclid(1_000_000_000) as u32;
+    TimeDelta::new(secs, nanos).ok_or_else(overflow)
+}
+
+fn delta_nanos(t: &TimeDelta) -> i128 {
+    let (s, n) = d::duration_parts(t);
+    i128::from(s) * 1_000_000_000 + i128::from(n)
+}
+
+fn add_date(date: NaiveDate, n: i64, u: Unit) -> Result<NaiveDate, String> {
+    match u {
+        Unit::Days | Unit::Weeks => {
+            let days = if u == Unit::Weeks {
+                n.checked_mul(7).ok_or_else(overflow)?
+            } else {
+                n
+            };
+            let dd = TimeDelta::try_days(days).ok_or_else(overflow)?;
+            date.checked_add_signed(dd).ok_or_else(invalid_dt)
+        }
+        Unit::Months => add_months(date, n).ok_or_else(invalid_dt),
+        Unit::Years => {
+            add_months(date, n.checked_mul(12).ok_or_else(overflow)?).ok_or_else(invalid_dt)
+        }
+        _ => Err(unsupported(u)),
+    }
+}
+
+fn add_local(ldt: NaiveDateTime, n: i64, u: Unit) -> Result<NaiveDateTime, String> {
+    if u.is_time() {
+        ldt.checked_add_signed(delta(n, u)?).ok_or_else(invalid_dt)
+    } else {
+        Ok(add_date(ldt.date(), n, u)?.and_time(ldt.time()))
+    }
+}
+
+fn add_time(t: NaiveTime, n: i64, u: Unit) -> Result<NaiveTime, String> {
+    if !u.is_time() {
+        return Err(unsupported(u));
+    }
+    let day: i128 = 86_400_000_000_000;
+    let total = (i128::from(n) * u.nanos()).rem_euclid(day);
+    Ok(t.overflowing_add_signed(delta_from_nanos(total)?).0)
+}
+
+/// `plus(n, unit)` on any java.time value (`plusDays`, `minusHours`, ...).
+pub(crate) fn plus_unit(o: &Obj, n: i64, u: Unit) -> Result<Obj, String> {
+    Ok(match o {
+        Obj::LocalDate(x) => Obj::LocalDate(add_date(*x, n, u)?),
+        Obj::LocalTime(x) => Obj::LocalTime(add_time(*x, n, u)?),
+        Obj::LocalDateTime(x) => Obj::LocalDateTime(add_local(*x, n, u)?),
+        Obj::Instant(x) => {
+            if matches!(u, Unit::Weeks | Unit::Months | Unit::Years) {
+                return Err(unsupported(u));
+            }
+            Obj::Instant(x.checked_add_signed(delta(n, u)?).ok_or_else(invalid_dt)?)
+        }
+        Obj::OffsetDateTime(x) => {
+            let l = add_local(x.naive_local(), n, u)?;
+            Obj::OffsetDateTime(
+                x.offset()
+                    .from_local_datetime(&l)
+                    .single()
+                    .ok_or_else(invalid_dt)?,
+            )
+        }
+        Obj::ZonedDateTime(z) => {
+            if u.is_time() {
+                let inst =
+                    z.dt.with_timezone(&Utc)
+                        .checked_add_signed(delta(n, u)?)
+                        .ok_or_else(invalid_dt)?;
+                Obj::ZonedDateTime(zdt_of_instant(inst, z.zone.clone()))
+            } else {
+                let l = add_local(z.dt.naive_local(), n, u)?;
+                Obj::ZonedDateTime(zdt_of_local(l, z.zone.clone(), Some(*z.dt.offset()))?)
+            }
+        }
+        Obj::Duration(x) => {
+            if matches!(u, Unit::Weeks | Unit::Months | Unit::Years) {
+                return Err(unsupported(u));
+            }
+            Obj::Duration(x.checked_add(&delta(n, u)?).ok_or_else(overflow)?)
+        }
+        Obj::Period(p) => {
+            let add = |a: i32| -> Result<i32, String> {
+                i32::try_from(i64::from(a).checked_add(n).ok_or_else(overflow)?)
+                    .map_err(|_| "integer overflow".to_string())
+            };
+            let mut p = *p;
+            match u {
+                Unit::Years => p.years = add(p.years)?,
+                Unit::Months => p.months = add(p.months)?,
+                Unit::Days => p.days = add(p.days)?,
+                _ => return Err(unsupported(u)),
+            }
+            Obj::Period(p)
+        }
+        other => return Err(format!("{} does not support plus", other.class_name())),
+    })
+}
+
+/// `plus(TemporalAmount)` / `minus(TemporalAmount)`.
+pub(crate) fn plus_amount(o: &Obj, amount: &Obj, sign: i64) -> Result<Obj, String> {
+    match (o, amount) {
+        (Obj::Period(p), Obj::Period(q)) => {
+            let f = |a: i32, b: i32| -> Result<i32, String> {
+                i32::try_from(i64::from(a) + sign * i64::from(b))
+                    .map_err(|_| "integer overflow".to_string())
+            };
+            Ok(Obj::Period(Period {
+                years: f(p.years, q.years)?,
+                months: f(p.months, q.months)?,
+                days: f(p.days, q.days)?,
+            }))
+        }
+        (Obj::Period(_), other) => Err(format!(
+            "Unit must be Years, Months or Days, but was {}",
+            other.class_name()
+        )),
+        (Obj::Duration(x), Obj::Duration(y)) => {
+            let r = if sign > 0 {
+                x.checked_add(y)
+            } else {
+                x.checked_sub(y)
+            };
+            Ok(Obj::Duration(r.ok_or_else(overflow)?))
+        }
+        (_, Obj::Period(p)) => {
+            let months = i64::from(p.years) * 12 + i64::from(p.months);
+            let mut cur = o.clone();
+            if months != 0 {
+                cur = plus_unit(&cur, sign * months, Unit::Months)?;
+            }
+            if p.days != 0 {
+                cur = plus_unit(&cur, sign * i64::from(p.days), Unit::Days)?;
+            }
+            Ok(cur)
+        }
+        (_, Obj::Duration(dur)) => {
+            let (s, n) = d::duration_parts(dur);
+            let mut cur = o.clone();
+            if s != 0 {
+                cur = plus_unit(
+                    &cur,
+                    s.checked_mul(sign).ok_or_else(overflow)?,
+                    Unit::Seconds,
+                )?;
+            }
+            if n != 0 {
+                cur = plus_unit(&cur, sign * i64::from(n), Unit::Nanos)?;
+            }
+            Ok(cur)
+        }
+        (_, other) => Err(format!(
+            "expected a TemporalAmount, got {}",
+            other.class_name()
+        )),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WField {
+    Year,
+    Month,
+    DayOfMonth,
+    DayOfYear,
+    Hour,
+    Minute,
+    Second,
+    Nano,
+}
+
+fn range_err(name: &str, lo: i64, hi: &str, v: i64) -> String {
+    format!("Invalid value for {name} (valid values {lo} - {hi}): {v}")
+}
+
+fn with_date(date: NaiveDate, f: WField, v: i64) -> Result<NaiveDate, String> {
+    match f {
+        WField::Year => {
+            if !(-999_999_999..=999_999_999).contains(&v) {
+                return Err(range_err("Year", -999_999_999, "999999999", v));
+            }
+            let y = i32::try_from(v).map_err(|_| invalid_dt())?;
+            NaiveDate::from_ymd_opt(
+                y,
+                date.month(),
+                date.day().min(month_length(y, date.month())),
+            )
+            .ok_or_else(invalid_dt)
+        }
+        WField::Month => {
+            if !(1..=12).contains(&v) {
+                return Err(range_err("MonthOfYear", 1, "12", v));
+            }
+            let m = v as u32;
+            NaiveDate::from_ymd_opt(date.year(), m, date.day().min(month_length(date.year(), m)))
+                .ok_or_else(invalid_dt)
+        }
+        WField::DayOfMonth => {
+            if !(1..=31).contains(&v) {
+                return Err(range_err("DayOfMonth", 1, "28/31", v));
+            }
+            NaiveDate::from_ymd_opt(date.year(), date.month(), v as u32)
+                .ok_or_else(|| format!("Invalid date '{} {v}'", d::MONTHS[date.month0() as usize]))
+        }
+        WField::DayOfYear => {
+            if !(1..=366).contains(&v) {
+                return Err(range_err("DayOfYear", 1, "365/366", v));
+            }
+            NaiveDate::from_yo_opt(date.year(), v as u32).ok_or_else(|| {
+                format!(
+                    "Invalid date 'DayOfYear 366' as '{}' is not a leap year",
+                    date.year()
+                )
+            })
+        }
+        _ => Err(format!("Unsupported field: {f:?}")),
+    }
+}
+
+fn with_time(t: NaiveTime, f: WField, v: i64) -> Result<NaiveTime, String> {
+    let (h, m, s, n) = (
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.nanosecond().min(999_999_999),
+    );
+    let r = match f {
+        WField::Hour => {
+            if !(0..=23).contains(&v) {
+                return Err(range_err("HourOfDay", 0, "23", v));
+            }
+            NaiveTime::from_hms_nano_opt(v as u32, m, s, n)
+        }
+        WField::Minute => {
+            if !(0..=59).contains(&v) {
+                return Err(range_err("MinuteOfHour", 0, "59", v));
+            }
+            NaiveTime::from_hms_nano_opt(h, v as u32, s, n)
+        }
+        WField::Second => {
+            if !(0..=59).contains(&v) {
+                return Err(range_err("SecondOfMinute", 0, "59", v));
+            }
+            NaiveTime::from_hms_nano_opt(h, m, v as u32, n)
+        }
+        WField::Nano => {
+            if !(0..=999_999_999).contains(&v) {
+                return Err(range_err("NanoOfSecond", 0, "999999999", v));
+            }
+            NaiveTime::from_hms_nano_opt(h, m, s, v as u32)
+        }
+        _ => return Err(format!("Unsupported field: {f:?}")),
+    };
+    r.ok_or_else(invalid_dt)
+}
+
+fn with_local(l: NaiveDateTime, f: WField, v: i64) -> Result<NaiveDateTime, String> {
+    match f {
+        WField::Year | WField::Month | WField::DayOfMonth | WField::DayOfYear => {
+            Ok(with_date(l.date(), f, v)?.and_time(l.time()))
+        }
+        _ => Ok(l.date().and_time(with_time(l.time(), f, v)?)),
+    }
+}
+
+fn with_field(o: &Obj, f: WField, v: i64) -> Result<Obj, String> {
+    Ok(match o {
+        Obj::LocalDate(x) => Obj::LocalDate(with_date(*x, f, v)?),
+        Obj::LocalTime(x) => Obj::LocalTime(with_time(*x, f, v)?),
+        Obj::LocalDateTime(x) => Obj::LocalDateTime(with_local(*x, f, v)?),
+        Obj::OffsetDateTime(x) => {
+            let l = with_local(x.naive_local(), f, v)?;
+            Obj::OffsetDateTime(
+                x.offset()
+                    .from_local_datetime(&l)
+                    .single()
+                    .ok_or_else(invalid_dt)?,
+            )
+        }
+        Obj::ZonedDateTime(z) => {
+            let l = with_local(z.dt.naive_local(), f, v)?;
+            Obj::ZonedDateTime(zdt_of_local(l, z.zone.clone(), Some(*z.dt.offset()))?)
+        }
+        other => return Err(format!("{} does not support with", other.class_name())),
+    })
+}
+
+fn date_of(o: &Obj) -> Result<NaiveDate, String> {
+    match o {
+        Obj::LocalDate(x) => Ok(*x),
+        Obj::LocalDateTime(x) => Ok(x.date()),
+        Obj::OffsetDateTime(x) => Ok(x.naive_local().date()),
+        Obj::ZonedDateTime(z) => Ok(z.dt.naive_local().date()),
+        other => Err(format!("{} has no date", other.class_name())),
+    }
+}
+
+fn time_of(o: &Obj) -> Result<NaiveTime, String> {
+    match o {
+        Obj::LocalTime(x) => Ok(*x),
+        Obj::LocalDateTime(x) => Ok(x.time()),
+        Obj::OffsetDateTime(x) => Ok(x.naive_local().time()),
+        Obj::ZonedDateTime(z) => Ok(z.dt.naive_local().time()),
+        Obj::Instant(x) => Ok(x.naive_utc().time()),
+        other => Err(format!("{} has no time", other.class_name())),
+    }
+}
+
+fn local_of(o: &Obj) -> Result<NaiveDateTime, String> {
+    match o {
+        Obj::LocalDateTime(x) => Ok(*x),
+        Obj::OffsetDateTime(x) => Ok(x.naive_local()),
+        Obj::ZonedDateTime(z) => Ok(z.dt.naive_local()),
+        other => Err(format!("{} has no local date-time", other.class_name())),
+    }
+}
+
+fn instant_of(o: &Obj) -> Result<DateTime<Utc>, String> {
+    match o {
+        Obj::Instant(x) => Ok(*x),
+        Obj::OffsetDateTime(x) => Ok(x.with_timezone(&Utc)),
+        Obj::ZonedDateTime(z) => Ok(z.dt.with_timezone(&Utc)),
+        other => Err(format!("{} is not an instant", other.class_name())),
+    }
+}
+
+fn offset_of(o: &Obj) -> Result<FixedOffset, String> {
+    match o {
+        Obj::OffsetDateTime(x) => Ok(*x.offset()),
+        Obj::ZonedDateTime(z) => Ok(*z.dt.offset()),
+        Obj::ZoneOffset(x) | Obj::ZoneId(ZoneId::Offset(x)) => Ok(*x),
+        other => Err(format!("{} has no offset", other.class_name())),
+    }
+}
+
+fn nano(t: &NaiveTime) -> u32 {
+    t.nanosecond().min(999_999_999)
+}
+
+fn sgn(o: std::cmp::Ordering) -> i32 {
+    o as i32
+}
+
+/// Java's `compareTo` (which returns differences, not just -1/0/1, for some classes).
+pub(crate) fn java_compare_to(a: &Obj, b: &Obj) -> Result<i32, String> {
+    let cmp_date = |x: &NaiveDate, y: &NaiveDate| -> i32 {
+        let c = x.year() - y.year();
+        if c != 0 {
+            return c;
+        }
+        let c = x.month() as i32 - y.month() as i32;
+        if c != 0 {
+            return c;
+        }
+        x.day() as i32 - y.day() as i32
+    };
+    let cmp_time = |x: &NaiveTime, y: &NaiveTime| -> i32 {
+        sgn((x.hour(), x.minute(), x.second(), nano(x)).cmp(&(
+            y.hour(),
+            y.minute(),
+            y.second(),
+            nano(y),
+        )))
+    };
+    let cmp_local = |x: &NaiveDateTime, y: &NaiveDateTime| -> i32 {
+        let c = cmp_date(&x.date(), &y.date());
+        if c != 0 {
+            c
+        } else {
+            cmp_time(&x.time(), &y.time())
+        }
+    };
+    let cmp_instant = |x: &DateTime<Utc>, y: &DateTime<Utc>| -> i32 {
+        let c = sgn(x.timestamp().cmp(&y.timestamp()));
+        if c != 0 {
+            c
+        } else {
+            nano(&x.time()) as i32 - nano(&y.time()) as i32
+        }
+    };
+    Ok(match (a, b) {
+        (Obj::LocalDate(x), Obj::LocalDate(y)) => cmp_date(x, y),
+        (Obj::LocalTime(x), Obj::LocalTime(y)) => cmp_time(x, y),
+        (Obj::LocalDateTime(x), Obj::LocalDateTime(y)) => cmp_local(x, y),
+        (Obj::Instant(x), Obj::Instant(y)) => cmp_instant(x, y),
+        (Obj::OffsetDateTime(x), Obj::OffsetDateTime(y)) => {
+            let c = if x.offset() == y.offset() {
+                cmp_local(&x.naive_local(), &y.naive_local())
+            } else {
+                let c = cmp_instant(&x.with_timezone(&Utc), &y.with_timezone(&Utc));
+                if c != 0 {
+                    c
+                } else {
+                    cmp_local(&x.naive_local(), &y.naive_local())
+                }
+            };
+            c
+        }
+        (Obj::ZonedDateTime(x), Obj::ZonedDateTime(y)) => {
+            let c = cmp_instant(&x.dt.with_timezone(&Utc), &y.dt.with_timezone(&Utc));
+            if c != 0 {
+                c
+            } else {
+                let c = cmp_local(&x.dt.naive_local(), &y.dt.naive_local());
+                if c != 0 {
+                    c
+                } else {
+                    crate::methods::string::java_compare_to(
+                        &d::zone_id_string(&x.zone),
+                        &d::zone_id_string(&y.zone),
+                    )
+                }
+            }
+        }
+        (Obj::Duration(x), Obj::Duration(y)) => {
+            let (xs, xn) = d::duration_parts(x);
+            let (ys, yn) = d::duration_parts(y);
+            let c = sgn(xs.cmp(&ys));
+            if c != 0 {
+                c
+            } else {
+                xn as i32 - yn as i32
+            }
+        }
+        (Obj::DayOfWeek(x), Obj::DayOfWeek(y)) => {
+            x.num_days_from_monday() as i32 - y.num_days_from_monday() as i32
+        }
+        (Obj::Month(x), Obj::Month(y)) => i32::from(*x) - i32::from(*y),
+        _ => match (offset_of(a), offset_of(b)) {
+            (Ok(x), Ok(y)) if matches!(a, Obj::ZoneOffset(_) | Obj::ZoneId(_)) => {
+                y.local_minus_utc() - x.local_minus_utc()
+            }
+            _ => {
+                return Err(format!(
+                    "class {} cannot be cast to class {}",
+                    b.class().qualified_name(),
+                    a.class().qualified_name()
+                ))
+            }
+        },
+    })
+}
+
+/// Java `equals` of two java.time values.
+fn java_equals(a: &Obj, b: &Value) -> bool {
+    let Value::Obj(b) = b else { return false };
+    match (a, &**b) {
+        (Obj::OffsetDateTime(x), Obj::OffsetDateTime(y)) => {
+            x.naive_local() == y.naive_local() && x.offset() == y.offset()
+        }
+        (Obj::ZonedDateTime(x), Obj::ZonedDateTime(y)) => {
+            x.dt.naive_local() == y.dt.naive_local()
+                && x.dt.offset() == y.dt.offset()
+                && x.zone == y.zone
+        }
+        (x, y) => match (offset_of(x), offset_of(y)) {
+            (Ok(p), Ok(q))
+                if matches!(x, Obj::ZoneOffset(_) | Obj::ZoneId(_))
+                    && matches!(y, Obj::ZoneOffset(_) | Obj::ZoneId(_)) =>
+            {
+                p == q
+            }
+            _ => x == y,
+        },
+    }
+}
+
+fn recv(r: &Value) -> Result<&Obj, String> {
+    obj_of(r)
+}
+
+fn int(v: i64) -> R {
+    Ok(Value::Int(
+        i32::try_from(v).map_err(|_| "integer overflow".to_string())?,
+    ))
+}
+
+fn fmt_call(r: &Value, a: &[Value]) -> R {
+    match arg_obj(a, 0)? {
+        Obj::Formatter(f) => Ok(Value::from(f.format(recv(r)?)?)),
+        o => Err(format!(
+            "expected a DateTimeFormatter, got {}",
+            o.class_name()
+        )),
+    }
+}
+
+fn cmp_call(r: &Value, a: &[Value]) -> R {
+    Ok(Value::Int(java_compare_to(recv(r)?, arg_obj(a, 0)?)?))
+}
+
+fn order(r: &Value, a: &[Value]) -> Result<i32, String> {
+    java_compare_to(recv(r)?, arg_obj(a, 0)?).map(i32::signum)
+}
+
+/// `isAfter`/`isBefore`/`isEqual` of the chrono interfaces compare the position on the time line
+/// (epoch day + nano of day, or the instant), ignoring offsets and zones.
+fn timeline(r: &Value, a: &[Value]) -> Result<std::cmp::Ordering, String> {
+    let (x, y) = (recv(r)?, arg_obj(a, 0)?);
+    match (instant_of(x), instant_of(y)) {
+        (Ok(p), Ok(q)) => Ok(p.cmp(&q)),
+        _ => Ok(order(r, a)?.cmp(&0)),
+    }
+}
+
+fn neg(n: i64) -> Result<i64, String> {
+    n.checked_neg().ok_or_else(overflow)
+}
+
+/// `plusX(long)`/`minusX(long)` pairs for the listed units, then extra definitions.
+macro_rules! table {
+    ($ret:expr; [$($unit:ident),*]; [$($extra:expr),* $(,)?]) => {
+        &[
+            $(
+                MethodDef {
+                    name: concat!("plus", stringify!($unit)),
+                    params: &[P::Long],
+                    varargs: None,
+                    ret: Ret::T($ret),
+                    call: |r, a, _| ov(plus_unit(recv(r)?, args::long(a, 0)?, Unit::$unit)?),
+                    applies: None,
+                },
+                MethodDef {
+                    name: concat!("minus", stringify!($unit)),
+                    params: &[P::Long],
+                    varargs: None,
+                    ret: Ret::T($ret),
+                    call: |r, a, _| ov(plus_unit(recv(r)?, neg(args::long(a, 0)?)?, Unit::$unit)?),
+                    applies: None,
+                },
+            )*
+            $($extra),*
+        ]
+    };
+}
+
+macro_rules! with {
+    ($name:literal, $f:ident, $ret:expr) => {
+        m!($name, [P::Int], $ret, |r, a, _| ov(with_field(
+            recv(r)?,
+            WField::$f,
+            args::long(a, 0)?
+        )?))
+    };
+}
+
+macro_rules! date_getters {
+    () => {
+        [
+            m!("getYear", [], P::Int, |r, _, _| Ok(Value::Int(
+                date_of(recv(r)?)?.year()
+            ))),
+            m!("getMonthValue", [], P::Int, |r, _, _| Ok(Value::Int(
+                date_of(recv(r)?)?.month() as i32
+            ))),
+            m!("getMonth", [], MON, |r, _, _| ov(Obj::Month(
+                date_of(recv(r)?)?.month() as u8
+            ))),
+            m!("getDayOfMonth", [], P::Int, |r, _, _| Ok(Value::Int(
+                date_of(recv(r)?)?.day() as i32
+            ))),
+            m!("getDayOfYear", [], P::Int, |r, _, _| Ok(Value::Int(
+                date_of(recv(r)?)?.ordinal() as i32
+            ))),
+            m!("getDayOfWeek", [], DOW, |r, _, _| ov(Obj::DayOfWeek(
+                date_of(recv(r)?)?.weekday()
+            ))),
+        ]
+    };
+}
+
+macro_rules! time_getters {
+    () => {
+        [
+            m!("getHour", [], P::Int, |r, _, _| Ok(Value::Int(
+                time_of(recv(r)?)?.hour() as i32
+            ))),
+            m!("getMinute", [], P::Int, |r, _, _| Ok(Value::Int(
+                time_of(recv(r)?)?.minute() as i32
+            ))),
+            m!("getSecond", [], P::Int, |r, _, _| Ok(Value::Int(
+                time_of(recv(r)?)?.second() as i32
+            ))),
+            m!("getNano", [], P::Int, |r, _, _| Ok(Value::Int(
+                nano(&time_of(recv(r)?)?) as i32
+            ))),
+        ]
+    };
+}
+
+const DATE_GETTERS: [MethodDef; 6] = date_getters!();
+const TIME_GETTERS: [MethodDef; 4] = time_getters!();
+
+fn epoch_second_of(l: NaiveDateTime, o: FixedOffset) -> i64 {
+    l.and_utc().timestamp() - i64::from(o.local_minus_utc())
+}
+
+fn to_instant_at(l: NaiveDateTime, o: FixedOffset) -> Result<DateTime<Utc>, String> {
+    o.from_local_datetime(&l)
+        .single()
+        .map(|x| x.with_timezone(&Utc))
+        .ok_or_else(invalid_dt)
+}
+
+fn at_time(date: NaiveDate, h: i64, m: i64, s: i64, n: i64) -> R {
+    let t = with_time(NaiveTime::MIN, WField::Hour, h)?;
+    let t = with_time(t, WField::Minute, m)?;
+    let t = with_time(t, WField::Second, s)?;
+    let t = with_time(t, WField::Nano, n)?;
+    ov(Obj::LocalDateTime(date.and_time(t)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------
+
+/// Members of every TemporalAccessor (all java.time values, DayOfWeek, Month).
+static TEMPORAL_ACCESSOR: &[MethodDef] = &[
+    m!("toString", [], P::Str, |r, _, _| Ok(Value::from(
+        d::obj_to_java_string(recv(r)?)
+    ))),
+    m!("equals", [P::Any], P::Bool, |r, a, _| Ok(Value::Bool(
+        java_equals(recv(r)?, args::get(a, 0)?)
+    ))),
+];
+
+static TEMPORAL_AMOUNT: &[MethodDef] = &[
+    m!("toString", [], P::Str, |r, _, _| Ok(Value::from(
+        d::obj_to_java_string(recv(r)?)
+    ))),
+    m!("equals", [P::Any], P::Bool, |r, a, _| Ok(Value::Bool(
+        java_equals(recv(r)?, args::get(a, 0)?)
+    ))),
+];
+
+static CHRONO_LOCAL_DATE: &[MethodDef] = &[
+    m!("isAfter", [CLD], P::Bool, |r, a, _| Ok(Value::Bool(
+        order(r, a)? > 0
+    ))),
+    m!("isBefore", [CLD], P::Bool, |r, a, _| Ok(Value::Bool(
+        order(r, a)? < 0
+    ))),
+    m!("isEqual", [CLD], P::Bool, |r, a, _| Ok(Value::Bool(
+        order(r, a)? == 0
+    ))),
+    m!("compareTo", [CLD], P::Int, |r, a, _| cmp_call(r, a)),
+    m!("toEpochDay", [], P::Long, |r, _, _| {
+        let e = NaiveDate::from_ymd_opt(1970, 1, 1).ok_or_else(invalid_dt)?;
+        Ok(Value::Long((date_of(recv(r)?)? - e).num_days()))
+    }),
+    m!("lengthOfMonth", [], P::Int, |r, _, _| Ok(Value::Int(
+        length_of_month(date_of(recv(r)?)?) as i32
+    ))),
+    m!("lengthOfYear", [], P::Int, |r, _, _| {
+        let y = date_of(recv(r)?)?.year();
+        Ok(Value::Int(if NaiveDate::from_ymd_opt(y, 2, 29).is_some() {
+            366
+        } else {
+            365
+        }))
+    }),
+    m!("isLeapYear", [], P::Bool, |r, _, _| Ok(Value::Bool(
+        NaiveDate::from_ymd_opt(date_of(recv(r)?)?.year(), 2, 29).is_some()
+    ))),
+    m!("format", [FMT], P::Str, |r, a, _| fmt_call(r, a)),
+];
+
+static LOCAL_DATE: &[MethodDef] = table!(LD; [Days, Weeks, Months, Years]; [
+    DATE_GETTERS[0], DATE_GETTERS[1], DATE_GETTERS[2], DATE_GETTERS[3], DATE_GETTERS[4], DATE_GETTERS[5],
+    with!("withYear", Year, LD),
+    with!("withMonth", Month, LD),
+    with!("withDayOfMonth", DayOfMonth, LD),
+    with!("withDayOfYear", DayOfYear, LD),
+    m!("plus", [AMOUNT], LD, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, 1)?)),
+    m!("minus", [AMOUNT], LD, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, -1)?)),
+    m!("atStartOfDay", [], LDT, |r, _, _| ov(Obj::LocalDateTime(as_local_date(r)?.and_time(NaiveTime::MIN)))),
+    m!("atStartOfDay", [ZID], ZDT, |r, a, _| {
+        ov(Obj::ZonedDateTime(zdt_of_local(as_local_date(r)?.and_time(NaiveTime::MIN), arg_zone(a, 0)?, None)?))
+    }),
+    m!("atTime", [LT], LDT, |r, a, _| ov(Obj::LocalDateTime(as_local_date(r)?.and_time(arg_local_time(a, 0)?)))),
+    m!("atTime", [P::Int, P::Int], LDT, |r, a, _| at_time(as_local_date(r)?, args::long(a, 0)?, args::long(a, 1)?, 0, 0)),
+    m!("atTime", [P::Int, P::Int, P::Int], LDT, |r, a, _| {
+        at_time(as_local_date(r)?, args::long(a, 0)?, args::long(a, 1)?, args::long(a, 2)?, 0)
+    }),
+    m!("atTime", [P::Int, P::Int, P::Int, P::Int], LDT, |r, a, _| {
+        at_time(as_local_date(r)?, args::long(a, 0)?, args::long(a, 1)?, args::long(a, 2)?, args::long(a, 3)?)
+    }),
+    m!("until", [CLD], PER, |r, a, _| ov(Obj::Period(d::period_between(as_local_date(r)?, arg_local_date(a, 0)?)))),
+    m!("toEpochSecond", [LT, ZOFF], P::Long, |r, a, _| {
+        Ok(Value::Long(epoch_second_of(as_local_date(r)?.and_time(arg_local_time(a, 0)?), arg_offset(a, 1)?)))
+    }),
+]);
+
+static LOCAL_TIME: &[MethodDef] = table!(LT; [Nanos, Seconds, Minutes, Hours]; [
+    TIME_GETTERS[0], TIME_GETTERS[1], TIME_GETTERS[2], TIME_GETTERS[3],
+    with!("withHour", Hour, LT),
+    with!("withMinute", Minute, LT),
+    with!("withSecond", Second, LT),
+    with!("withNano", Nano, LT),
+    m!("plus", [AMOUNT], LT, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, 1)?)),
+    m!("minus", [AMOUNT], LT, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, -1)?)),
+    m!("isAfter", [LT], P::Bool, |r, a, _| Ok(Value::Bool(order(r, a)? > 0))),
+    m!("isBefore", [LT], P::Bool, |r, a, _| Ok(Value::Bool(order(r, a)? < 0))),
+    m!("compareTo", [LT], P::Int, |r, a, _| cmp_call(r, a)),
+    m!("toSecondOfDay", [], P::Int, |r, _, _| Ok(Value::Int(as_local_time(r)?.num_seconds_from_midnight() as i32))),
+    m!("toNanoOfDay", [], P::Long, |r, _, _| {
+        let t = as_local_time(r)?;
+        Ok(Value::Long(i64::from(t.num_seconds_from_midnight()) * 1_000_000_000 + i64::from(nano(&t))))
+    }),
+    m!("atDate", [LD], LDT, |r, a, _| ov(Obj::LocalDateTime(arg_local_date(a, 0)?.and_time(as_local_time(r)?)))),
+    m!("toEpochSecond", [LD, ZOFF], P::Long, |r, a, _| {
+        Ok(Value::Long(epoch_second_of(arg_local_date(a, 0)?.and_time(as_local_time(r)?), arg_offset(a, 1)?)))
+    }),
+    m!("format", [FMT], P::Str, |r, a, _| fmt_call(r, a)),
+]);
+
+static CHRONO_LOCAL_DATE_TIME: &[MethodDef] = &[
+    m!("isAfter", [CLDT], P::Bool, |r, a, _| Ok(Value::Bool(
+        order(r, a)? > 0
+    ))),
+    m!("isBefore", [CLDT], P::Bool, |r, a, _| Ok(Value::Bool(
+        order(r, a)? < 0
+    ))),
+    m!("isEqual", [CLDT], P::Bool, |r, a, _| Ok(Value::Bool(
+        order(r, a)? == 0
+    ))),
+    m!("compareTo", [CLDT], P::Int, |r, a, _| cmp_call(r, a)),
+    m!("toLocalDate", [], LD, |r, _, _| ov(Obj::LocalDate(
+        date_of(recv(r)?)?
+    ))),
+    m!("toLocalTime", [], LT, |r, _, _| ov(Obj::LocalTime(
+        time_of(recv(r)?)?
+    ))),
+    m!("toEpochSecond", [ZOFF], P::Long, |r, a, _| Ok(Value::Long(
+        epoch_second_of(local_of(recv(r)?)?, arg_offset(a, 0)?)
+    ))),
+    m!("toInstant", [ZOFF], INST, |r, a, _| ov(Obj::Instant(
+        to_instant_at(local_of(recv(r)?)?, arg_offset(a, 0)?)?
+    ))),
+    m!("format", [FMT], P::Str, |r, a, _| fmt_call(r, a)),
+];
+
+static LOCAL_DATE_TIME: &[MethodDef] = table!(LDT; [Nanos, Seconds, Minutes, Hours, Days, Weeks, Months, Years]; [
+    DATE_GETTERS[0], DATE_GETTERS[1], DATE_GETTERS[2], DATE_GETTERS[3], DATE_GETTERS[4], DATE_GETTERS[5],
+    TIME_GETTERS[0], TIME_GETTERS[1], TIME_GETTERS[2], TIME_GETTERS[3],
+    with!("withYear", Year, LDT),
+    with!("withMonth", Month, LDT),
+    with!("withDayOfMonth", DayOfMonth, LDT),
+    with!("withDayOfYear", DayOfYear, LDT),
+    with!("withHour", Hour, LDT),
+    with!("withMinute", Minute, LDT),
+    with!("withSecond", Second, LDT),
+    with!("withNano", Nano, LDT),
+    m!("plus", [AMOUNT], LDT, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, 1)?)),
+    m!("minus", [AMOUNT], LDT, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, -1)?)),
+    m!("atZone", [ZID], ZDT, |r, a, _| ov(Obj::ZonedDateTime(zdt_of_local(as_local_date_time(r)?, arg_zone(a, 0)?, None)?))),
+    m!("atOffset", [ZOFF], ODT, |r, a, _| {
+        ov(Obj::OffsetDateTime(arg_offset(a, 0)?.from_local_datetime(&as_local_date_time(r)?).single().ok_or_else(invalid_dt)?))
+    }),
+]);
+
+static INSTANT: &[MethodDef] = table!(INST; [Nanos, Millis, Seconds]; [
+    m!("getEpochSecond", [], P::Long, |r, _, _| Ok(Value::Long(instant_of(recv(r)?)?.timestamp()))),
+    m!("getNano", [], P::Int, |r, _, _| Ok(Value::Int(nano(&instant_of(recv(r)?)?.time()) as i32))),
+    m!("toEpochMilli", [], P::Long, |r, _, _| Ok(Value::Long(instant_of(recv(r)?)?.timestamp_millis()))),
+    m!("atZone", [ZID], ZDT, |r, a, _| ov(Obj::ZonedDateTime(zdt_of_instant(instant_of(recv(r)?)?, arg_zone(a, 0)?)))),
+    m!("atOffset", [ZOFF], ODT, |r, a, _| ov(Obj::OffsetDateTime(instant_of(recv(r)?)?.with_timezone(&arg_offset(a, 0)?)))),
+    m!("isAfter", [INST], P::Bool, |r, a, _| Ok(Value::Bool(order(r, a)? > 0))),
+    m!("isBefore", [INST], P::Bool, |r, a, _| Ok(Value::Bool(order(r, a)? < 0))),
+    m!("compareTo", [INST], P::Int, |r, a, _| cmp_call(r, a)),
+    m!("plus", [AMOUNT], INST, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, 1)?)),
+    m!("minus", [AMOUNT], INST, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, -1)?)),
+]);
+
+fn zoned_with_zone_same_instant(z: &ZonedDateTime, zone: ZoneId) -> ZonedDateTime {
+    zdt_of_instant(z.dt.with_timezone(&Utc), zone)
+}
+
+static OFFSET_DATE_TIME: &[MethodDef] = table!(ODT; [Nanos, Seconds, Minutes, Hours, Days, Weeks, Months, Years]; [
+    DATE_GETTERS[0], DATE_GETTERS[1], DATE_GETTERS[2], DATE_GETTERS[3], DATE_GETTERS[4], DATE_GETTERS[5],
+    TIME_GETTERS[0], TIME_GETTERS[1], TIME_GETTERS[2], TIME_GETTERS[3],
+    with!("withYear", Year, ODT),
+    with!("withMonth", Month, ODT),
+    with!("withDayOfMonth", DayOfMonth, ODT),
+    with!("withDayOfYear", DayOfYear, ODT),
+    with!("withHour", Hour, ODT),
+    with!("withMinute", Minute, ODT),
+    with!("withSecond", Second, ODT),
+    with!("withNano", Nano, ODT),
+    m!("plus", [AMOUNT], ODT, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, 1)?)),
+    m!("minus", [AMOUNT], ODT, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, -1)?)),
+    m!("getOffset", [], ZOFF, |r, _, _| ov(Obj::ZoneOffset(offset_of(recv(r)?)?))),
+    m!("toInstant", [], INST, |r, _, _| ov(Obj::Instant(instant_of(recv(r)?)?))),
+    m!("toEpochSecond", [], P::Long, |r, _, _| Ok(Value::Long(instant_of(recv(r)?)?.timestamp()))),
+    m!("toLocalDateTime", [], LDT, |r, _, _| ov(Obj::LocalDateTime(local_of(recv(r)?)?))),
+    m!("toLocalDate", [], LD, |r, _, _| ov(Obj::LocalDate(date_of(recv(r)?)?))),
+    m!("toLocalTime", [], LT, |r, _, _| ov(Obj::LocalTime(time_of(recv(r)?)?))),
+    m!("toZonedDateTime", [], ZDT, |r, _, _| {
+        let x = as_offset_date_time(r)?;
+        ov(Obj::ZonedDateTime(ZonedDateTime { dt: x, zone: ZoneId::Offset(*x.offset()) }))
+    }),
+    m!("atZoneSameInstant", [ZID], ZDT, |r, a, _| ov(Obj::ZonedDateTime(zdt_of_instant(instant_of(recv(r)?)?, arg_zone(a, 0)?)))),
+    m!("atZoneSimilarLocal", [ZID], ZDT, |r, a, _| {
+        let x = as_offset_date_time(r)?;
+        ov(Obj::ZonedDateTime(zdt_of_local(x.naive_local(), arg_zone(a, 0)?, Some(*x.offset()))?))
+    }),
+    m!("withOffsetSameInstant", [ZOFF], ODT, |r, a, _| {
+        ov(Obj::OffsetDateTime(as_offset_date_time(r)?.with_timezone(&arg_offset(a, 0)?)))
+    }),
+    m!("withOffsetSameLocal", [ZOFF], ODT, |r, a, _| {
+        let l = as_offset_date_time(r)?.naive_local();
+        ov(Obj::OffsetDateTime(arg_offset(a, 0)?.from_local_datetime(&l).single().ok_or_else(invalid_dt)?))
+    }),
+    m!("isAfter", [ODT], P::Bool, |r, a, _| Ok(Value::Bool(timeline(r, a)?.is_gt()))),
+    m!("isBefore", [ODT], P::Bool, |r, a, _| Ok(Value::Bool(timeline(r, a)?.is_lt()))),
+    m!("isEqual", [ODT], P::Bool, |r, a, _| Ok(Value::Bool(timeline(r, a)?.is_eq()))),
+    m!("compareTo", [ODT], P::Int, |r, a, _| cmp_call(r, a)),
+    m!("format", [FMT], P::Str, |r, a, _| fmt_call(r, a)),
+]);
+
+static CHRONO_ZONED_DATE_TIME: &[MethodDef] = &[
+    m!("isAfter", [CZDT], P::Bool, |r, a, _| Ok(Value::Bool(
+        timeline(r, a)?.is_gt()
+    ))),
+    m!("isBefore", [CZDT], P::Bool, |r, a, _| Ok(Value::Bool(
+        timeline(r, a)?.is_lt()
+    ))),
+    m!("isEqual", [CZDT], P::Bool, |r, a, _| Ok(Value::Bool(
+        timeline(r, a)?.is_eq()
+    ))),
+    m!("compareTo", [CZDT], P::Int, |r, a, _| cmp_call(r, a)),
+    m!("getOffset", [], ZOFF, |r, _, _| ov(Obj::ZoneOffset(
+        offset_of(recv(r)?)?
+    ))),
+    m!("getZone", [], ZID, |r, _, _| ov(Obj::ZoneId(
+        as_zoned(r)?.zone
+    ))),
+    m!("toInstant", [], INST, |r, _, _| ov(Obj::Instant(
+        instant_of(recv(r)?)?
+    ))),
+    m!("toEpochSecond", [], P::Long, |r, _, _| Ok(Value::Long(
+        instant_of(recv(r)?)?.timestamp()
+    ))),
+    m!("toLocalDateTime", [], LDT, |r, _, _| ov(
+        Obj::LocalDateTime(local_of(recv(r)?)?)
+    )),
+    m!("toLocalDate", [], LD, |r, _, _| ov(Obj::LocalDate(
+        date_of(recv(r)?)?
+    ))),
+    m!("toLocalTime", [], LT, |r, _, _| ov(Obj::LocalTime(
+        time_of(recv(r)?)?
+    ))),
+    m!("format", [FMT], P::Str, |r, a, _| fmt_call(r, a)),
+];
+
+static ZONED_DATE_TIME: &[MethodDef] = table!(ZDT; [Nanos, Seconds, Minutes, Hours, Days, Weeks, Months, Years]; [
+    DATE_GETTERS[0], DATE_GETTERS[1], DATE_GETTERS[2], DATE_GETTERS[3], DATE_GETTERS[4], DATE_GETTERS[5],
+    TIME_GETTERS[0], TIME_GETTERS[1], TIME_GETTERS[2], TIME_GETTERS[3],
+    with!("withYear", Year, ZDT),
+    with!("withMonth", Month, ZDT),
+    with!("withDayOfMonth", DayOfMonth, ZDT),
+    with!("withDayOfYear", DayOfYear, ZDT),
+    with!("withHour", Hour, ZDT),
+    with!("withMinute", Minute, ZDT),
+    with!("withSecond", Second, ZDT),
+    with!("withNano", Nano, ZDT),
+    m!("plus", [AMOUNT], ZDT, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, 1)?)),
+    m!("minus", [AMOUNT], ZDT, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, -1)?)),
+    m!("toOffsetDateTime", [], ODT, |r, _, _| ov(Obj::OffsetDateTime(as_zoned(r)?.dt))),
+    m!("withZoneSameInstant", [ZID], ZDT, |r, a, _| ov(Obj::ZonedDateTime(zoned_with_zone_same_instant(&as_zoned(r)?, arg_zone(a, 0)?)))),
+    m!("withZoneSameLocal", [ZID], ZDT, |r, a, _| {
+        let z = as_zoned(r)?;
+        ov(Obj::ZonedDateTime(zdt_of_local(z.dt.naive_local(), arg_zone(a, 0)?, Some(*z.dt.offset()))?))
+    }),
+    m!("withFixedOffsetZone", [], ZDT, |r, _, _| {
+        let z = as_zoned(r)?;
+        ov(Obj::ZonedDateTime(ZonedDateTime { dt: z.dt, zone: ZoneId::Offset(*z.dt.offset()) }))
+    }),
+    m!("withEarlierOffsetAtOverlap", [], ZDT, |r, _, _| {
+        let z = as_zoned(r)?;
+        ov(Obj::ZonedDateTime(zdt_of_local(z.dt.naive_local(), z.zone.clone(), None)?))
+    }),
+    m!("withLaterOffsetAtOverlap", [], ZDT, |r, _, _| {
+        let z = as_zoned(r)?;
+        let l = z.dt.naive_local();
+        let earlier = zdt_of_local(l, z.zone.clone(), None)?;
+        // The later offset is the one in force a day later when the local time is ambiguous.
+        let later_off = d::offset_at(&z.zone, &l.checked_add_signed(TimeDelta::days(1)).unwrap_or(l));
+        let later = zdt_of_local(l, z.zone.clone(), Some(later_off))?;
+        ov(Obj::ZonedDateTime(if later.dt.naive_local() == l { later } else { earlier }))
+    }),
+]);
+
+fn dur(r: &Value) -> Result<(i64, u32), String> {
+    match recv(r)? {
+        Obj::Duration(x) => Ok(d::duration_parts(x)),
+        o => Err(format!("expected a Duration, got {}", o.class_name())),
+    }
+}
+
+fn dur_nanos(r: &Value) -> Result<i128, String> {
+    match recv(r)? {
+        Obj::Duration(x) => Ok(delta_nanos(x)),
+        o => Err(format!("expected a Duration, got {}", o.class_name())),
+    }
+}
+
+fn long128(v: i128) -> R {
+    Ok(Value::Long(
+        i64::try_from(v).map_err(|_| "long overflow".to_string())?,
+    ))
+}
+
+fn dur_value(total: i128) -> R {
+    ov(Obj::Duration(delta_from_nanos(total)?))
+}
+
+static DURATION: &[MethodDef] = table!(DUR; [Nanos, Millis, Seconds, Minutes, Hours, Days]; [
+    m!("getSeconds", [], P::Long, |r, _, _| Ok(Value::Long(dur(r)?.0))),
+    m!("getNano", [], P::Int, |r, _, _| Ok(Value::Int(dur(r)?.1 as i32))),
+    m!("toDays", [], P::Long, |r, _, _| Ok(Value::Long(dur(r)?.0 / 86_400))),
+    m!("toHours", [], P::Long, |r, _, _| Ok(Value::Long(dur(r)?.0 / 3600))),
+    m!("toMinutes", [], P::Long, |r, _, _| Ok(Value::Long(dur(r)?.0 / 60))),
+    m!("toSeconds", [], P::Long, |r, _, _| Ok(Value::Long(dur(r)?.0))),
+    m!("toMillis", [], P::Long, |r, _, _| {
+        let (s, n) = dur(r)?;
+        long128(i128::from(s) * 1000 + i128::from(n / 1_000_000))
+    }),
+    m!("toNanos", [], P::Long, |r, _, _| long128(dur_nanos(r)?)),
+    m!("toDaysPart", [], P::Long, |r, _, _| Ok(Value::Long(dur(r)?.0 / 86_400))),
+    m!("toHoursPart", [], P::Int, |r, _, _| int(dur(r)?.0 / 3600 % 24)),
+    m!("toMinutesPart", [], P::Int, |r, _, _| int(dur(r)?.0 / 60 % 60)),
+    m!("toSecondsPart", [], P::Int, |r, _, _| int(dur(r)?.0 % 60)),
+    m!("toMillisPart", [], P::Int, |r, _, _| int(i64::from(dur(r)?.1 / 1_000_000))),
+    m!("toNanosPart", [], P::Int, |r, _, _| int(i64::from(dur(r)?.1))),
+    m!("isZero", [], P::Bool, |r, _, _| Ok(Value::Bool(dur_nanos(r)? == 0))),
+    m!("isNegative", [], P::Bool, |r, _, _| Ok(Value::Bool(dur_nanos(r)? < 0))),
+    m!("negated", [], DUR, |r, _, _| dur_value(-dur_nanos(r)?)),
+    m!("abs", [], DUR, |r, _, _| dur_value(dur_nanos(r)?.abs())),
+    m!("plus", [DUR], DUR, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, 1)?)),
+    m!("minus", [DUR], DUR, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, -1)?)),
+    m!("multipliedBy", [P::Long], DUR, |r, a, _| dur_value(dur_nanos(r)?.checked_mul(i128::from(args::long(a, 0)?)).ok_or_else(overflow)?)),
+    m!("dividedBy", [P::Long], DUR, |r, a, _| {
+        let n = args::long(a, 0)?;
+        if n == 0 {
+            return Err("Cannot divide by zero".into());
+        }
+        dur_value(dur_nanos(r)? / i128::from(n))
+    }),
+    m!("dividedBy", [DUR], P::Long, |r, a, _| {
+        let x = dur_nanos(r)?;
+        let y = match arg_obj(a, 0)? {
+            Obj::Duration(y) => delta_nanos(y),
+            o => return Err(format!("expected a Duration, got {}", o.class_name())),
+        };
+        if y == 0 {
+            return Err("Cannot divide by zero".into());
+        }
+        long128(x / y)
+    }),
+    m!("withSeconds", [P::Long], DUR, |r, a, _| {
+        let (_, n) = dur(r)?;
+        dur_value(i128::from(args::long(a, 0)?) * 1_000_000_000 + i128::from(n))
+    }),
+    m!("withNanos", [P::Int], DUR, |r, a, _| {
+        let (s, _) = dur(r)?;
+        let n = args::long(a, 0)?;
+        if !(0..=999_999_999).contains(&n) {
+            return Err(range_err("NanoOfSecond", 0, "999999999", n));
+        }
+        dur_value(i128::from(s) * 1_000_000_000 + i128::from(n))
+    }),
+    m!("compareTo", [DUR], P::Int, |r, a, _| cmp_call(r, a)),
+]);
+
+fn per(r: &Value) -> Result<Period, String> {
+    match recv(r)? {
+        Obj::Period(p) => Ok(*p),
+        o => Err(format!("expected a Period, got {}", o.class_name())),
+    }
+}
+
+fn per_value(y: i64, m: i64, dd: i64) -> R {
+    let c = |v: i64| i32::try_from(v).map_err(|_| "integer overflow".to_string());
+    ov(Obj::Period(Period {
+        years: c(y)?,
+        months: c(m)?,
+        days: c(dd)?,
+    }))
+}
+
+static PERIOD: &[MethodDef] = table!(PER; [Days, Months, Years]; [
+    m!("getYears", [], P::Int, |r, _, _| Ok(Value::Int(per(r)?.years))),
+    m!("getMonths", [], P::Int, |r, _, _| Ok(Value::Int(per(r)?.months))),
+    m!("getDays", [], P::Int, |r, _, _| Ok(Value::Int(per(r)?.days))),
+    m!("toTotalMonths", [], P::Long, |r, _, _| {
+        let p = per(r)?;
+        Ok(Value::Long(i64::from(p.years) * 12 + i64::from(p.months)))
+    }),
+    m!("isZero", [], P::Bool, |r, _, _| Ok(Value::Bool(per(r)? == Period { years: 0, months: 0, days: 0 }))),
+    m!("isNegative", [], P::Bool, |r, _, _| {
+        let p = per(r)?;
+        Ok(Value::Bool(p.years < 0 || p.months < 0 || p.days < 0))
+    }),
+    m!("negated", [], PER, |r, _, _| {
+        let p = per(r)?;
+        per_value(-i64::from(p.years), -i64::from(p.months), -i64::from(p.days))
+    }),
+    m!("normalized", [], PER, |r, _, _| {
+        let p = per(r)?;
+        let total = i64::from(p.years) * 12 + i64::from(p.months);
+        per_value(total / 12, total % 12, i64::from(p.days))
+    }),
+    m!("multipliedBy", [P::Int], PER, |r, a, _| {
+        let p = per(r)?;
+        let k = args::long(a, 0)?;
+        let mul = |x: i32| i64::from(x).checked_mul(k).ok_or_else(overflow);
+        per_value(mul(p.years)?, mul(p.months)?, mul(p.days)?)
+    }),
+    m!("withYears", [P::Int], PER, |r, a, _| {
+        let p = per(r)?;
+        per_value(args::long(a, 0)?, i64::from(p.months), i64::from(p.days))
+    }),
+    m!("withMonths", [P::Int], PER, |r, a, _| {
+        let p = per(r)?;
+        per_value(i64::from(p.years), args::long(a, 0)?, i64::from(p.days))
+    }),
+    m!("withDays", [P::Int], PER, |r, a, _| {
+        let p = per(r)?;
+        per_value(i64::from(p.years), i64::from(p.months), args::long(a, 0)?)
+    }),
+    m!("plus", [AMOUNT], PER, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, 1)?)),
+    m!("minus", [AMOUNT], PER, |r, a, _| ov(plus_amount(recv(r)?, arg_obj(a, 0)?, -1)?)),
+]);
+
+fn dow_of(r: &Value) -> Result<Weekday, String> {
+    d::as_day_of_week(r)
+}
+
+fn dow_plus(r: &Value, n: i64) -> R {
+    let i = (i64::from(dow_of(r)?.num_days_from_monday()) + n.rem_euclid(7)).rem_euclid(7);
+    ov(Obj::DayOfWeek(
+        Weekday::try_from(i as u8).map_err(|e| e.to_string())?,
+    ))
+}
+
+static DAY_OF_WEEK: &[MethodDef] = &[
+    m!("getValue", [], P::Int, |r, _, _| Ok(Value::Int(
+        dow_of(r)?.number_from_monday() as i32
+    ))),
+    m!("name", [], P::Str, |r, _, _| Ok(Value::str(
+        d::weekday_name(dow_of(r)?)
+    ))),
+    m!("ordinal", [], P::Int, |r, _, _| Ok(Value::Int(
+        dow_of(r)?.num_days_from_monday() as i32
+    ))),
+    m!("plus", [P::Long], DOW, |r, a, _| dow_plus(
+        r,
+        args::long(a, 0)?
+    )),
+    m!("minus", [P::Long], DOW, |r, a, _| dow_plus(
+        r,
+        -(args::long(a, 0)?.rem_euclid(7))
+    )),
+    m!("compareTo", [DOW], P::Int, |r, a, _| cmp_call(r, a)),
+];
+
+fn month_of(r: &Value) -> Result<u8, String> {
+    d::as_month(r)
+}
+
+fn month_plus(r: &Value, n: i64) -> R {
+    let i = (i64::from(month_of(r)?) - 1 + n.rem_euclid(12)).rem_euclid(12);
+    ov(Obj::Month(i as u8 + 1))
+}
+
+fn first_day_of_year(m: u8, leap: bool) -> i32 {
+    let mut day = 1;
+    for k in 1..m {
+        day += month_length(if leap { 2000 } else { 2001 }, u32::from(k)) as i32;
+    }
+    day
+}
+
+static MONTH: &[MethodDef] = &[
+    m!("getValue", [], P::Int, |r, _, _| Ok(Value::Int(i32::from(
+        month_of(r)?
+    )))),
+    m!("name", [], P::Str, |r, _, _| Ok(Value::str(d::month_name(
+        month_of(r)?
+    )))),
+    m!("ordinal", [], P::Int, |r, _, _| Ok(Value::Int(
+        i32::from(month_of(r)?) - 1
+    ))),
+    m!("plus", [P::Long], MON, |r, a, _| month_plus(
+        r,
+        args::long(a, 0)?
+    )),
+    m!("minus", [P::Long], MON, |r, a, _| month_plus(
+        r,
+        -(args::long(a, 0)?.rem_euclid(12))
+    )),
+    m!("compareTo", [MON], P::Int, |r, a, _| cmp_call(r, a)),
+    m!("length", [P::Bool], P::Int, |r, a, _| {
+        let leap = matches!(args::get(a, 0)?, Value::Bool(true));
+        Ok(Value::Int(
+            month_length(if leap { 2000 } else { 2001 }, u32::from(month_of(r)?)) as i32,
+        ))
+    }),
+    m!("minLength", [], P::Int, |r, _, _| Ok(Value::Int(
+        month_length(2001, u32::from(month_of(r)?)) as i32
+    ))),
+    m!("maxLength", [], P::Int, |r, _, _| Ok(Value::Int(
+        month_length(2000, u32::from(month_of(r)?)) as i32
+    ))),
+    m!("firstDayOfYear", [P::Bool], P::Int, |r, a, _| {
+        let leap = matches!(args::get(a, 0)?, Value::Bool(true));
+        Ok(Value::Int(first_day_of_year(month_of(r)?, leap)))
+    }),
+    m!("firstMonthOfQuarter", [], MON, |r, _, _| ov(Obj::Month(
+        (month_of(r)? - 1) / 3 * 3 + 1
+    ))),
+];
+
+fn zone_of(r: &Value) -> Result<ZoneId, String> {
+    match recv(r)? {
+        Obj::ZoneId(z) => Ok(z.clone()),
+        Obj::ZoneOffset(o) => Ok(ZoneId::Offset(*o)),
+        o => Err(format!("expected a ZoneId, got {}", o.class_name())),
+    }
+}
+
+static ZONE_ID: &[MethodDef] = &[
+    m!("getId", [], P::Str, |r, _, _| Ok(Value::from(
+        d::zone_id_string(&zone_of(r)?)
+    ))),
+    mf!(
+        "normalized",
+        [],
+        |_, _| Ok(crate::types::Type::class(Class::ZoneId)),
+        |r, _, _| {
+            let z = zone_of(r)?;
+            ov(match z {
+                ZoneId::Offset(o) => Obj::ZoneOffset(o),
+                ZoneId::Region(tz) => {
+                    // A region with fixed rules normalizes to its offset (`UTC`, `Etc/GMT+1`).
+                    let jan = d::offset_at(
+                        &ZoneId::Region(tz),
+                        &NaiveDate::from_ymd_opt(2000, 1, 1)
+                            .unwrap_or_default()
+                            .and_time(NaiveTime::MIN),
+                    );
+                    let jul = d::offset_at(
+                        &ZoneId::Region(tz),
+                        &NaiveDate::from_ymd_opt(2000, 7, 1)
+                            .unwrap_or_default()
+                            .and_time(NaiveTime::MIN),
+                    );
+                    if jan == jul
+                        && (tz.name().starts_with("Etc/")
+                            || matches!(tz.name(), "UTC" | "GMT" | "UCT" | "Zulu" | "Universal"))
+                    {
+                        Obj::ZoneOffset(jan)
+                    } else {
+                        Obj::ZoneId(ZoneId::Region(tz))
+                    }
+                }
+            })
+        }
+    ),
+    m!("toString", [], P::Str, |r, _, _| Ok(Value::from(
+        d::zone_id_string(&zone_of(r)?)
+    ))),
+    m!("equals", [P::Any], P::Bool, |r, a, _| Ok(Value::Bool(
+        java_equals(recv(r)?, args::get(a, 0)?)
+    ))),
+];
+
+static ZONE_OFFSET: &[MethodDef] = &[
+    m!("getTotalSeconds", [], P::Int, |r, _, _| Ok(Value::Int(
+        offset_of(recv(r)?)?.local_minus_utc()
+    ))),
+    m!("compareTo", [ZOFF], P::Int, |r, a, _| cmp_call(r, a)),
+];
+
+fn uuid_of(r: &Value) -> Result<(i64, i64), String> {
+    match recv(r)? {
+        Obj::Uuid(u) => {
+            let (h, l) = u.as_u64_pair();
+            Ok((h as i64, l as i64))
+        }
+        o => Err(format!("expected a UUID, got {}", o.class_name())),
+    }
+}
+
+fn uuid_v1(r: &Value) -> Result<(i64, i64), String> {
+    let (h, l) = uuid_of(r)?;
+    if (h >> 12) & 0xf != 1 {
+        return Err("Not a time-based UUID".into());
+    }
+    Ok((h, l))
+}
+
+static UUID: &[MethodDef] = &[
+    m!("getLeastSignificantBits", [], P::Long, |r, _, _| Ok(
+        Value::Long(uuid_of(r)?.1)
+    )),
+    m!("getMostSignificantBits", [], P::Long, |r, _, _| Ok(
+        Value::Long(uuid_of(r)?.0)
+    )),
+    m!("version", [], P::Int, |r, _, _| Ok(Value::Int(
+        ((uuid_of(r)?.0 >> 12) & 0x0f) as i32
+    ))),
+    m!("variant", [], P::Int, |r, _, _| {
+        let l = uuid_of(r)?.1;
+        let lu = l as u64;
+        let shift = 64 - (lu >> 62);
+        let v = if shift >= 64 { 0 } else { (lu >> shift) as i64 } & (l >> 63);
+        Ok(Value::Int(v as i32))
+    }),
+    m!("timestamp", [], P::Long, |r, _, _| {
+        let (h, _) = uuid_v1(r)?;
+        let hu = h as u64;
+        Ok(Value::Long(
+            ((hu & 0x0FFF) << 48 | ((hu >> 16) & 0xFFFF) << 32 | hu >> 32) as i64,
+        ))
+    }),
+    m!("clockSequence", [], P::Int, |r, _, _| {
+        let (_, l) = uuid_v1(r)?;
+        Ok(Value::Int(
+            (((l as u64) & 0x3FFF_0000_0000_0000) >> 48) as i32,
+        ))
+    }),
+    m!("node", [], P::Long, |r, _, _| {
+        let (_, l) = uuid_v1(r)?;
+        Ok(Value::Long(l & 0x0000_FFFF_FFFF_FFFF))
+    }),
+];
+
+static FORMATTER: &[MethodDef] = &[
+    m!("format", [ACCESSOR], P::Str, |r, a, _| match recv(r)? {
+        Obj::Formatter(f) => Ok(Value::from(f.format(arg_obj(a, 0)?)?)),
+        o => Err(format!(
+            "expected a DateTimeFormatter, got {}",
+            o.class_name()
+        )),
+    }),
+    m!(
+        "getLocale",
+        [],
+        P::Class(Class::Locale),
+        |r, _, _| match recv(r)? {
+            Obj::Formatter(f) => ov(Obj::Locale(f.locale.clone())),
+            o => Err(format!(
+                "expected a DateTimeFormatter, got {}",
+                o.class_name()
+            )),
+        }
+    ),
+    m!(
+        "withLocale",
+        [P::Class(Class::Locale)],
+        FMT,
+        |r, a, _| match (recv(r)?, arg_obj(a, 0)?) {
+            (Obj::Formatter(f), Obj::Locale(l)) => {
+                let mut f = f.clone();
+                f.locale = l.clone();
+                ov(Obj::Formatter(f))
+            }
+            _ => Err("expected a DateTimeFormatter and a Locale".into()),
+        }
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use crate::helpers::date::tests::s;
+
+    #[test]
+    fn local_date_members() {
+        assert_eq!(
+            s("#DATE_FORMAT.parseLocalDate('2020-01-01').plusDays(31).dayOfWeek"),
+            "SATURDAY"
+        );
+        assert_eq!(
+            s("#DATE_FORMAT.parseLocalDate('2020-01-31').plusMonths(1)"),
+            "2020-02-29"
+        );
+        assert_eq!(
+            s("#DATE_FORMAT.parseLocalDate('2020-01-31').lengthOfMonth"),
+            "31"
+        );
+        assert_eq!(
+            s("#DATE_FORMAT.parseLocalDate('2020-01-31').leapYear"),
+            "true"
+        );
+        assert_eq!(s("#DATE_FORMAT.parseLocalDate('2020-01-31').compareTo(#DATE_FORMAT.parseLocalDate('2020-03-01'))"), "-2");
+        assert_eq!(
+            s("#DATE_FORMAT.parseLocalDate('2020-01-31').atTime(10, 30)"),
+            "2020-01-31T10:30:00"
+        );
+        assert_eq!(
+            s("#DATE_FORMAT.parseLocalDate('2020-01-31').isAfter('2020-01-30')"),
+            "true"
+        );
+        assert_eq!(
+            s("#DATE_FORMAT.parseLocalDate('2020-01-31').toEpochDay"),
+            "18292"
+        );
+        assert_eq!(s("'2020-01-01'.to('LocalDate').plusDays(1)"), "2020-01-02");
+    }
+
+    #[test]
+    fn time_and_offset_members() {
+        assert_eq!(
+            s("#DATE_FORMAT.parseLocalTime('23:30').plusHours(2)"),
+            "01:30:00"
+        );
+        assert_eq!(
+            s("#DATE_FORMAT.parseLocalTime('23:30').toSecondOfDay"),
+            "84600"
+        );
+        assert_eq!(s("#DATE_FORMAT.parseOffsetDateTime('2020-01-01T11:12:13+01:00').withOffsetSameInstant('Z')"), "2020-01-01T10:12:13Z");
+        assert_eq!(
+            s("#DATE_FORMAT.parseOffsetDateTime('2020-01-01T11:12:13+01:00').offset"),
+            "+01:00"
+        );
+        assert_eq!(
+            s("#DATE.now.atOffset(#DATE.UTCOffset)"),
+            "2020-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            s("#DATE_FORMAT.parseZonedDateTime('2020-01-01T11:12:13+01:00[Europe/Warsaw]').withZoneSameInstant('UTC')"),
+            "2020-01-01T10:12:13Z[UTC]"
+        );
+        assert_eq!(
+            s("#DATE.now.minus(#DATE.durationBetween(#DATE.now, #DATE.now.plusSeconds(60)))"),
+            "2019-12-31T23:59:00Z"
+        );
+        assert_eq!(
+            s("#DATE.durationBetween(#DATE.now, #DATE.now.plusSeconds(3723)).toMinutesPart"),
+            "2"
+        );
+        assert_eq!(s("#DATE.FEBRUARY.length(true)"), "29");
+        assert!(s("#DATE.now.plusMonths(1)").starts_with("ERR compile"));
+    }
 }

@@ -5,10 +5,16 @@ pub enum ParseError {
     #[error(transparent)]
     Lex(#[from] LexError),
     #[error("Unexpected token '{found}', expected {expected}")]
-    Unexpected { found: String, expected: &'static str, span: Span },
+    Unexpected {
+        found: String,
+        expected: &'static str,
+        span: Span,
+    },
     #[error("Unexpected end of expression, expected {expected}")]
     UnexpectedEnd { expected: &'static str, span: Span },
-    #[error("After parsing a valid expression, there is still more data in the expression: '{found}'")]
+    #[error(
+        "After parsing a valid expression, there is still more data in the expression: '{found}'"
+    )]
     TrailingInput { found: String, span: Span },
     #[error("Expression is nested too deeply (more than {limit} levels)")]
     TooDeep { limit: usize, span: Span },

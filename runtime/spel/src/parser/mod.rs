@@ -3,8 +3,10 @@
 
 mod ast;
 mod error;
+#[allow(clippy::module_inception)]
 mod parser;
 
 pub use ast::{BinOp, Expr, ExprKind, Literal, SelectKind, TemplatePart, UnOp};
 pub use error::ParseError;
-pub use parser::{parse, parse_template};
+pub use parser::{parse, parse_template, MAX_DEPTH};
+pub(crate) use parser::{STACK_GROWTH, STACK_RED_ZONE};

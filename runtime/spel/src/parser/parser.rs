@@ -3,7 +3,11 @@ use super::error::{ParseError, ParseResult};
 use crate::lexer::{tokenize, Span, Token, TokenKind};
 
 /// Nesting limit: keeps recursion in the parser, typer and evaluator far from the stack's end.
-pub const MAX_DEPTH: usize = 200;
+pub const MAX_DEPTH: usize = 100;
+
+/// Remaining stack below which recursion moves to a new stack segment, and that segment's size.
+pub(crate) const STACK_RED_ZONE: usize = 64 * 1024;
+pub(crate) const STACK_GROWTH: usize = 1024 * 1024;
 
 /// Parses a standard (non-template) expression. Blank text is the caller's business.
 pub fn parse(src: &str) -> ParseResult<Expr> {
@@ -19,10 +23,18 @@ fn parse_at(src: &str, offset: usize) -> ParseResult<Expr> {
         }
     }
     let end = Span::new(offset + src.len(), offset + src.len());
-    let mut p = Parser { tokens, pos: 0, depth: 0, end };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+        end,
+    };
     let e = p.expression()?;
     if let Some(t) = p.peek() {
-        return Err(ParseError::TrailingInput { found: t.kind.describe(), span: t.span });
+        return Err(ParseError::TrailingInput {
+            found: t.kind.describe(),
+            span: t.span,
+        });
     }
     Ok(e)
 }
@@ -62,7 +74,9 @@ pub fn parse_template(src: &str) -> ParseResult<Vec<TemplatePart>> {
                 j += 1;
             }
             if j >= b.len() {
-                return Err(ParseError::UnclosedTemplate { span: Span::new(i, src.len()) });
+                return Err(ParseError::UnclosedTemplate {
+                    span: Span::new(i, src.len()),
+                });
             }
             let inner = &src[expr_start..j];
             parts.push(TemplatePart::Expr(parse_at(inner, expr_start)?));
@@ -123,30 +137,46 @@ impl Parser {
     fn expect(&mut self, k: TokenKind, expected: &'static str) -> ParseResult<Span> {
         match self.next() {
             Some(t) if t.kind == k => Ok(t.span),
-            Some(t) => {
-                Err(ParseError::Unexpected { found: t.kind.describe(), expected, span: t.span })
-            }
-            None => Err(ParseError::UnexpectedEnd { expected, span: self.end }),
+            Some(t) => Err(ParseError::Unexpected {
+                found: t.kind.describe(),
+                expected,
+                span: t.span,
+            }),
+            None => Err(ParseError::UnexpectedEnd {
+                expected,
+                span: self.end,
+            }),
         }
     }
     fn unexpected<T>(&mut self, expected: &'static str) -> ParseResult<T> {
         match self.next() {
-            Some(t) => Err(ParseError::Unexpected { found: t.kind.describe(), expected, span: t.span }),
-            None => Err(ParseError::UnexpectedEnd { expected, span: self.end }),
+            Some(t) => Err(ParseError::Unexpected {
+                found: t.kind.describe(),
+                expected,
+                span: t.span,
+            }),
+            None => Err(ParseError::UnexpectedEnd {
+                expected,
+                span: self.end,
+            }),
         }
     }
     fn enter(&mut self) -> ParseResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let span = self.peek().map(|t| t.span).unwrap_or(self.end);
-            return Err(ParseError::TooDeep { limit: MAX_DEPTH, span });
+            return Err(ParseError::TooDeep {
+                limit: MAX_DEPTH,
+                span,
+            });
         }
         Ok(())
     }
 
     fn expression(&mut self) -> ParseResult<Expr> {
         self.enter()?;
-        let r = self.expression_inner();
+        // Grows the stack on demand: debug builds use kilobytes per nesting level.
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.expression_inner());
         self.depth -= 1;
         r
     }
@@ -158,13 +188,19 @@ impl Parser {
                 self.pos += 1;
                 let v = self.logical_or()?;
                 let span = e.span.to(v.span);
-                Ok(Expr { kind: ExprKind::Assign(bx(e), bx(v)), span })
+                Ok(Expr {
+                    kind: ExprKind::Assign(bx(e), bx(v)),
+                    span,
+                })
             }
             Some(TokenKind::Elvis) => {
                 self.pos += 1;
                 let v = self.expression()?;
                 let span = e.span.to(v.span);
-                Ok(Expr { kind: ExprKind::Elvis(bx(e), bx(v)), span })
+                Ok(Expr {
+                    kind: ExprKind::Elvis(bx(e), bx(v)),
+                    span,
+                })
             }
             Some(TokenKind::QMark) => {
                 self.pos += 1;
@@ -172,7 +208,10 @@ impl Parser {
                 self.expect(TokenKind::Colon, "':' in the ternary operator")?;
                 let f = self.expression()?;
                 let span = e.span.to(f.span);
-                Ok(Expr { kind: ExprKind::Ternary(bx(e), bx(t), bx(f)), span })
+                Ok(Expr {
+                    kind: ExprKind::Ternary(bx(e), bx(t), bx(f)),
+                    span,
+                })
             }
             _ => Ok(e),
         }
@@ -184,7 +223,10 @@ impl Parser {
             self.pos += 1;
             let r = self.logical_and()?;
             let span = e.span.to(r.span);
-            e = Expr { kind: ExprKind::Or(bx(e), bx(r)), span };
+            e = Expr {
+                kind: ExprKind::Or(bx(e), bx(r)),
+                span,
+            };
         }
         Ok(e)
     }
@@ -195,7 +237,10 @@ impl Parser {
             self.pos += 1;
             let r = self.relational()?;
             let span = e.span.to(r.span);
-            e = Expr { kind: ExprKind::And(bx(e), bx(r)), span };
+            e = Expr {
+                kind: ExprKind::And(bx(e), bx(r)),
+                span,
+            };
         }
         Ok(e)
     }
@@ -217,7 +262,10 @@ impl Parser {
         self.pos += 1;
         let r = self.sum()?;
         let span = e.span.to(r.span);
-        Ok(Expr { kind: ExprKind::Binary(op, bx(e), bx(r)), span })
+        Ok(Expr {
+            kind: ExprKind::Binary(op, bx(e), bx(r)),
+            span,
+        })
     }
 
     fn sum(&mut self) -> ParseResult<Expr> {
@@ -231,7 +279,10 @@ impl Parser {
             self.pos += 1;
             let r = self.product()?;
             let span = e.span.to(r.span);
-            e = Expr { kind: ExprKind::Binary(op, bx(e), bx(r)), span };
+            e = Expr {
+                kind: ExprKind::Binary(op, bx(e), bx(r)),
+                span,
+            };
         }
     }
 
@@ -247,7 +298,10 @@ impl Parser {
             self.pos += 1;
             let r = self.power()?;
             let span = e.span.to(r.span);
-            e = Expr { kind: ExprKind::Binary(op, bx(e), bx(r)), span };
+            e = Expr {
+                kind: ExprKind::Binary(op, bx(e), bx(r)),
+                span,
+            };
         }
     }
 
@@ -256,19 +310,39 @@ impl Parser {
         if self.eat(&TokenKind::Power) {
             let r = self.unary()?;
             let span = e.span.to(r.span);
-            e = Expr { kind: ExprKind::Binary(BinOp::Pow, bx(e), bx(r)), span };
+            e = Expr {
+                kind: ExprKind::Binary(BinOp::Pow, bx(e), bx(r)),
+                span,
+            };
         }
         if let Some(TokenKind::Inc | TokenKind::Dec) = self.peek_kind() {
             let t = self.next().map(|t| t.span).unwrap_or(self.end);
             let span = e.span.to(t);
-            e = Expr { kind: ExprKind::IncDec(bx(e)), span };
+            e = Expr {
+                kind: ExprKind::IncDec(bx(e)),
+                span,
+            };
         }
         Ok(e)
     }
 
     fn unary(&mut self) -> ParseResult<Expr> {
+        // Only prefix operators nest here; a plain operand is counted by `expression`.
+        let nests = matches!(
+            self.peek_kind(),
+            Some(
+                TokenKind::Minus
+                    | TokenKind::Plus
+                    | TokenKind::Not
+                    | TokenKind::Inc
+                    | TokenKind::Dec
+            )
+        );
+        if !nests {
+            return self.primary();
+        }
         self.enter()?;
-        let r = self.unary_inner();
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.unary_inner());
         self.depth -= 1;
         r
     }
@@ -282,7 +356,10 @@ impl Parser {
                 let start = self.next().map(|t| t.span).unwrap_or(self.end);
                 let e = self.unary()?;
                 let span = start.to(e.span);
-                return Ok(Expr { kind: ExprKind::IncDec(bx(e)), span });
+                return Ok(Expr {
+                    kind: ExprKind::IncDec(bx(e)),
+                    span,
+                });
             }
             _ => None,
         };
@@ -290,7 +367,10 @@ impl Parser {
             let start = self.next().map(|t| t.span).unwrap_or(self.end);
             let e = self.unary()?;
             let span = start.to(e.span);
-            return Ok(Expr { kind: ExprKind::Unary(op, bx(e)), span });
+            return Ok(Expr {
+                kind: ExprKind::Unary(op, bx(e)),
+                span,
+            });
         }
         self.primary()
     }
@@ -312,7 +392,14 @@ impl Parser {
                     let idx = self.expression()?;
                     let end = self.expect(TokenKind::RBracket, "']'")?;
                     let span = e.span.to(end);
-                    e = Expr { kind: ExprKind::Index { target: bx(e), index: bx(idx), safe: false }, span };
+                    e = Expr {
+                        kind: ExprKind::Index {
+                            target: bx(e),
+                            index: bx(idx),
+                            safe: false,
+                        },
+                        span,
+                    };
                 }
                 _ => return Ok(e),
             }
@@ -322,7 +409,12 @@ impl Parser {
     fn dotted(&mut self, target: Expr, safe: bool) -> ParseResult<Expr> {
         let t = match self.next() {
             Some(t) => t,
-            None => return Err(ParseError::UnexpectedEnd { expected: "a property or method name", span: self.end }),
+            None => {
+                return Err(ParseError::UnexpectedEnd {
+                    expected: "a property or method name",
+                    span: self.end,
+                })
+            }
         };
         match t.kind {
             TokenKind::Ident(name) => {
@@ -330,12 +422,26 @@ impl Parser {
                     let (args, end) = self.args()?;
                     let span = target.span.to(end);
                     Ok(Expr {
-                        kind: ExprKind::Method { target: bx(target), name, name_span: t.span, args, safe },
+                        kind: ExprKind::Method {
+                            target: bx(target),
+                            name,
+                            name_span: t.span,
+                            args,
+                            safe,
+                        },
                         span,
                     })
                 } else {
                     let span = target.span.to(t.span);
-                    Ok(Expr { kind: ExprKind::Prop { target: bx(target), name, name_span: t.span, safe }, span })
+                    Ok(Expr {
+                        kind: ExprKind::Prop {
+                            target: bx(target),
+                            name,
+                            name_span: t.span,
+                            safe,
+                        },
+                        span,
+                    })
                 }
             }
             TokenKind::Select | TokenKind::SelectFirst | TokenKind::SelectLast => {
@@ -347,19 +453,41 @@ impl Parser {
                 let pred = self.expression()?;
                 let end = self.expect(TokenKind::RBracket, "']'")?;
                 let span = target.span.to(end);
-                Ok(Expr { kind: ExprKind::Select { target: bx(target), kind, pred: bx(pred), safe }, span })
+                Ok(Expr {
+                    kind: ExprKind::Select {
+                        target: bx(target),
+                        kind,
+                        pred: bx(pred),
+                        safe,
+                    },
+                    span,
+                })
             }
             TokenKind::Project => {
                 let expr = self.expression()?;
                 let end = self.expect(TokenKind::RBracket, "']'")?;
                 let span = target.span.to(end);
-                Ok(Expr { kind: ExprKind::Project { target: bx(target), expr: bx(expr), safe }, span })
+                Ok(Expr {
+                    kind: ExprKind::Project {
+                        target: bx(target),
+                        expr: bx(expr),
+                        safe,
+                    },
+                    span,
+                })
             }
             TokenKind::LBracket if safe => {
                 let idx = self.expression()?;
                 let end = self.expect(TokenKind::RBracket, "']'")?;
                 let span = target.span.to(end);
-                Ok(Expr { kind: ExprKind::Index { target: bx(target), index: bx(idx), safe }, span })
+                Ok(Expr {
+                    kind: ExprKind::Index {
+                        target: bx(target),
+                        index: bx(idx),
+                        safe,
+                    },
+                    span,
+                })
             }
             other => Err(ParseError::Unexpected {
                 found: other.describe(),
@@ -379,8 +507,14 @@ impl Parser {
         loop {
             args.push(self.expression()?);
             match self.next() {
-                Some(Token { kind: TokenKind::Comma, .. }) => continue,
-                Some(Token { kind: TokenKind::RParen, span }) => return Ok((args, span)),
+                Some(Token {
+                    kind: TokenKind::Comma,
+                    ..
+                }) => continue,
+                Some(Token {
+                    kind: TokenKind::RParen,
+                    span,
+                }) => return Ok((args, span)),
                 Some(t) => {
                     return Err(ParseError::Unexpected {
                         found: t.kind.describe(),
@@ -388,21 +522,44 @@ impl Parser {
                         span: t.span,
                     })
                 }
-                None => return Err(ParseError::UnexpectedEnd { expected: "')'", span: self.end }),
+                None => {
+                    return Err(ParseError::UnexpectedEnd {
+                        expected: "')'",
+                        span: self.end,
+                    })
+                }
             }
         }
     }
 
     fn qualified_name(&mut self) -> ParseResult<(String, Span)> {
         let first = match self.next() {
-            Some(Token { kind: TokenKind::Ident(s), span }) => (s, span),
-            Some(t) => return Err(ParseError::Unexpected { found: t.kind.describe(), expected: "a class name", span: t.span }),
-            None => return Err(ParseError::UnexpectedEnd { expected: "a class name", span: self.end }),
+            Some(Token {
+                kind: TokenKind::Ident(s),
+                span,
+            }) => (s, span),
+            Some(t) => {
+                return Err(ParseError::Unexpected {
+                    found: t.kind.describe(),
+                    expected: "a class name",
+                    span: t.span,
+                })
+            }
+            None => {
+                return Err(ParseError::UnexpectedEnd {
+                    expected: "a class name",
+                    span: self.end,
+                })
+            }
         };
         let (mut name, mut span) = first;
         while self.is(&TokenKind::Dot) && matches!(self.peek_at(1), Some(TokenKind::Ident(_))) {
             self.pos += 1;
-            if let Some(Token { kind: TokenKind::Ident(s), span: s2 }) = self.next() {
+            if let Some(Token {
+                kind: TokenKind::Ident(s),
+                span: s2,
+            }) = self.next()
+            {
                 name.push('.');
                 name.push_str(&s);
                 span = span.to(s2);
@@ -414,10 +571,20 @@ impl Parser {
     fn start_node(&mut self) -> ParseResult<Expr> {
         let t = match self.next() {
             Some(t) => t,
-            None => return Err(ParseError::UnexpectedEnd { expected: "an expression", span: self.end }),
+            None => {
+                return Err(ParseError::UnexpectedEnd {
+                    expected: "an expression",
+                    span: self.end,
+                })
+            }
         };
         let span = t.span;
-        let lit = |l: Literal| Ok(Expr { kind: ExprKind::Lit(l), span });
+        let lit = |l: Literal| {
+            Ok(Expr {
+                kind: ExprKind::Lit(l),
+                span,
+            })
+        };
         match t.kind {
             TokenKind::Int(v) => lit(Literal::Int(v)),
             TokenKind::Long(v) => lit(Literal::Long(v)),
@@ -427,29 +594,63 @@ impl Parser {
             TokenKind::LParen => {
                 let e = self.expression()?;
                 let end = self.expect(TokenKind::RParen, "')'")?;
-                Ok(Expr { kind: e.kind, span: span.to(end) })
+                Ok(Expr {
+                    kind: e.kind,
+                    span: span.to(end),
+                })
             }
             TokenKind::Hash => match self.next() {
-                Some(Token { kind: TokenKind::Ident(name), span: s2 }) => {
+                Some(Token {
+                    kind: TokenKind::Ident(name),
+                    span: s2,
+                }) => {
                     if self.is(&TokenKind::LParen) {
                         let (args, end) = self.args()?;
-                        Ok(Expr { kind: ExprKind::FuncCall(name, args), span: span.to(end) })
+                        Ok(Expr {
+                            kind: ExprKind::FuncCall(name, args),
+                            span: span.to(end),
+                        })
                     } else {
-                        Ok(Expr { kind: ExprKind::Var(name), span: span.to(s2) })
+                        Ok(Expr {
+                            kind: ExprKind::Var(name),
+                            span: span.to(s2),
+                        })
                     }
                 }
-                Some(t) => Err(ParseError::Unexpected { found: t.kind.describe(), expected: "a variable name after '#'", span: t.span }),
-                None => Err(ParseError::UnexpectedEnd { expected: "a variable name after '#'", span: self.end }),
+                Some(t) => Err(ParseError::Unexpected {
+                    found: t.kind.describe(),
+                    expected: "a variable name after '#'",
+                    span: t.span,
+                }),
+                None => Err(ParseError::UnexpectedEnd {
+                    expected: "a variable name after '#'",
+                    span: self.end,
+                }),
             },
             TokenKind::At | TokenKind::Amp => match self.next() {
-                Some(Token { kind: TokenKind::Ident(name), span: s2 }) => {
-                    Ok(Expr { kind: ExprKind::BeanRef(name), span: span.to(s2) })
-                }
-                Some(Token { kind: TokenKind::Str(name), span: s2 }) => {
-                    Ok(Expr { kind: ExprKind::BeanRef(name), span: span.to(s2) })
-                }
-                Some(t) => Err(ParseError::Unexpected { found: t.kind.describe(), expected: "a bean name", span: t.span }),
-                None => Err(ParseError::UnexpectedEnd { expected: "a bean name", span: self.end }),
+                Some(Token {
+                    kind: TokenKind::Ident(name),
+                    span: s2,
+                }) => Ok(Expr {
+                    kind: ExprKind::BeanRef(name),
+                    span: span.to(s2),
+                }),
+                Some(Token {
+                    kind: TokenKind::Str(name),
+                    span: s2,
+                }) => Ok(Expr {
+                    kind: ExprKind::BeanRef(name),
+                    span: span.to(s2),
+                }),
+                Some(t) => Err(ParseError::Unexpected {
+                    found: t.kind.describe(),
+                    expected: "a bean name",
+                    span: t.span,
+                }),
+                None => Err(ParseError::UnexpectedEnd {
+                    expected: "a bean name",
+                    span: self.end,
+                }),
             },
             TokenKind::LBrace => self.inline(span),
             TokenKind::Ident(name) => {
@@ -465,12 +666,17 @@ impl Parser {
                     let (qn, _) = self.qualified_name()?;
                     // Array type references: T(String[])
                     let mut qn = qn;
-                    while self.is(&TokenKind::LBracket) && self.peek_at(1) == Some(&TokenKind::RBracket) {
+                    while self.is(&TokenKind::LBracket)
+                        && self.peek_at(1) == Some(&TokenKind::RBracket)
+                    {
                         self.pos += 2;
                         qn.push_str("[]");
                     }
                     let end = self.expect(TokenKind::RParen, "')' after the type name")?;
-                    return Ok(Expr { kind: ExprKind::TypeRef(qn), span: span.to(end) });
+                    return Ok(Expr {
+                        kind: ExprKind::TypeRef(qn),
+                        span: span.to(end),
+                    });
                 }
                 if lower == "new" && matches!(self.peek_kind(), Some(TokenKind::Ident(_))) {
                     let (qn, qspan) = self.qualified_name()?;
@@ -487,38 +693,58 @@ impl Parser {
                             let s = self.next().map(|t| t.span).unwrap_or(self.end);
                             end = self.inline(s)?.span;
                         }
-                        return Ok(Expr { kind: ExprKind::NewArray, span: span.to(end) });
+                        return Ok(Expr {
+                            kind: ExprKind::NewArray,
+                            span: span.to(end),
+                        });
                     }
                     let (args, end) = self.args()?;
-                    return Ok(Expr { kind: ExprKind::New(qn, args), span: span.to(end) });
+                    return Ok(Expr {
+                        kind: ExprKind::New(qn, args),
+                        span: span.to(end),
+                    });
                 }
                 if self.is(&TokenKind::LParen) {
                     let (args, end) = self.args()?;
-                    return Ok(Expr { kind: ExprKind::BareCall(name, args), span: span.to(end) });
+                    return Ok(Expr {
+                        kind: ExprKind::BareCall(name, args),
+                        span: span.to(end),
+                    });
                 }
-                Ok(Expr { kind: ExprKind::Ident(name), span })
+                Ok(Expr {
+                    kind: ExprKind::Ident(name),
+                    span,
+                })
             }
-            other => Err(ParseError::Unexpected { found: other.describe(), expected: "an expression", span }),
+            other => Err(ParseError::Unexpected {
+                found: other.describe(),
+                expected: "an expression",
+                span,
+            }),
         }
     }
 
     /// After `{`: an inline list, an inline map, `{}` or `{:}`.
     fn inline(&mut self, start: Span) -> ParseResult<Expr> {
-        self.enter()?;
-        let r = self.inline_inner(start);
-        self.depth -= 1;
-        r
+        // Depth is counted by the `expression` calls inside.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.inline_inner(start))
     }
 
     fn inline_inner(&mut self, start: Span) -> ParseResult<Expr> {
         if let Some(TokenKind::RBrace) = self.peek_kind() {
             let end = self.next().map(|t| t.span).unwrap_or(self.end);
-            return Ok(Expr { kind: ExprKind::InlineList(vec![]), span: start.to(end) });
+            return Ok(Expr {
+                kind: ExprKind::InlineList(vec![]),
+                span: start.to(end),
+            });
         }
         if self.is(&TokenKind::Colon) && self.peek_at(1) == Some(&TokenKind::RBrace) {
             self.pos += 1;
             let end = self.next().map(|t| t.span).unwrap_or(self.end);
-            return Ok(Expr { kind: ExprKind::InlineMap(vec![]), span: start.to(end) });
+            return Ok(Expr {
+                kind: ExprKind::InlineMap(vec![]),
+                span: start.to(end),
+            });
         }
         let first = self.expression()?;
         if self.eat(&TokenKind::Colon) {
@@ -526,33 +752,69 @@ impl Parser {
             let mut entries = vec![(first, v)];
             loop {
                 match self.next() {
-                    Some(Token { kind: TokenKind::Comma, .. }) => {
+                    Some(Token {
+                        kind: TokenKind::Comma,
+                        ..
+                    }) => {
                         let k = self.expression()?;
                         self.expect(TokenKind::Colon, "':' in an inline map")?;
                         let v = self.expression()?;
                         entries.push((k, v));
                     }
-                    Some(Token { kind: TokenKind::RBrace, span }) => {
-                        return Ok(Expr { kind: ExprKind::InlineMap(entries), span: start.to(span) })
+                    Some(Token {
+                        kind: TokenKind::RBrace,
+                        span,
+                    }) => {
+                        return Ok(Expr {
+                            kind: ExprKind::InlineMap(entries),
+                            span: start.to(span),
+                        })
                     }
                     Some(t) => {
-                        return Err(ParseError::Unexpected { found: t.kind.describe(), expected: "',' or '}'", span: t.span })
+                        return Err(ParseError::Unexpected {
+                            found: t.kind.describe(),
+                            expected: "',' or '}'",
+                            span: t.span,
+                        })
                     }
-                    None => return Err(ParseError::UnexpectedEnd { expected: "'}'", span: self.end }),
+                    None => {
+                        return Err(ParseError::UnexpectedEnd {
+                            expected: "'}'",
+                            span: self.end,
+                        })
+                    }
                 }
             }
         }
         let mut items = vec![first];
         loop {
             match self.next() {
-                Some(Token { kind: TokenKind::Comma, .. }) => items.push(self.expression()?),
-                Some(Token { kind: TokenKind::RBrace, span }) => {
-                    return Ok(Expr { kind: ExprKind::InlineList(items), span: start.to(span) })
+                Some(Token {
+                    kind: TokenKind::Comma,
+                    ..
+                }) => items.push(self.expression()?),
+                Some(Token {
+                    kind: TokenKind::RBrace,
+                    span,
+                }) => {
+                    return Ok(Expr {
+                        kind: ExprKind::InlineList(items),
+                        span: start.to(span),
+                    })
                 }
                 Some(t) => {
-                    return Err(ParseError::Unexpected { found: t.kind.describe(), expected: "',' or '}'", span: t.span })
+                    return Err(ParseError::Unexpected {
+                        found: t.kind.describe(),
+                        expected: "',' or '}'",
+                        span: t.span,
+                    })
                 }
-                None => return Err(ParseError::UnexpectedEnd { expected: "'}'", span: self.end }),
+                None => {
+                    return Err(ParseError::UnexpectedEnd {
+                        expected: "'}'",
+                        span: self.end,
+                    })
+                }
             }
         }
     }

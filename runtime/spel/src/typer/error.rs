@@ -8,13 +8,29 @@ pub enum TypeError {
     #[error("Non reference '{name}' occurred. Maybe you missed '#' in front of it?")]
     NonReference { name: String, span: Span },
     #[error("There is no property '{property}' in type: {ty}")]
-    NoProperty { property: String, ty: String, span: Span },
+    NoProperty {
+        property: String,
+        ty: String,
+        span: Span,
+    },
     #[error("There is no property of type '{index}' in type: {ty}")]
-    NoPropertyOfType { index: String, ty: String, span: Span },
+    NoPropertyOfType {
+        index: String,
+        ty: String,
+        span: Span,
+    },
     #[error("Unknown method '{name}' in {ty}")]
-    UnknownMethod { name: String, ty: String, span: Span },
+    UnknownMethod {
+        name: String,
+        ty: String,
+        span: Span,
+    },
     #[error("Mismatch parameter types. Found: {found}. Required: {required}")]
-    MismatchParams { found: String, required: String, span: Span },
+    MismatchParams {
+        found: String,
+        required: String,
+        span: Span,
+    },
     #[error("Property access on {ty} is not allowed")]
     PropertyAccessNotAllowed { ty: &'static str, span: Span },
     #[error("Method invocation on {ty} is not allowed")]
@@ -28,11 +44,25 @@ pub enum TypeError {
     #[error("Dynamic property access is not allowed")]
     DynamicPropertyAccess { span: Span },
     #[error("Operator '{op}' used with mismatch types: {left} and {right}")]
-    OperatorMismatch { op: &'static str, left: String, right: String, span: Span },
+    OperatorMismatch {
+        op: &'static str,
+        left: String,
+        right: String,
+        span: Span,
+    },
     #[error("Operator '{op}' used with non numeric type: {ty}")]
-    OperatorNonNumeric { op: &'static str, ty: String, span: Span },
+    OperatorNonNumeric {
+        op: &'static str,
+        ty: String,
+        span: Span,
+    },
     #[error("Operator '{op}' used with not comparable types: {left} and {right}")]
-    NotComparable { op: &'static str, left: String, right: String, span: Span },
+    NotComparable {
+        op: &'static str,
+        left: String,
+        right: String,
+        span: Span,
+    },
     #[error("Wrong part types")]
     WrongPartTypes { span: Span },
     #[error("Division by zero: {expr}")]
@@ -42,7 +72,11 @@ pub enum TypeError {
     #[error("Not a boolean expression used in ternary operator (expr ? onTrue : onFalse). Computed expression type: {ty}")]
     TernaryNotBoolean { ty: String, span: Span },
     #[error("Bad expression type, expected: {expected}, found: {found}")]
-    BadExpressionType { expected: String, found: String, span: Span },
+    BadExpressionType {
+        expected: String,
+        found: String,
+        span: Span,
+    },
     #[error("Value modifications are not supported")]
     ValueModification { span: Span },
     #[error("Bean reference is not supported")]

@@ -6,6 +6,7 @@
 
 mod error;
 mod scope;
+#[allow(clippy::module_inception)]
 mod typer;
 
 pub use error::TypeError;

@@ -20,7 +20,10 @@ impl Scope {
 
     /// A scope with the global helpers (`#DATE`, `#CONV`, ...) visible.
     pub fn with_helpers() -> Scope {
-        Scope { helpers: true, ..Scope::default() }
+        Scope {
+            helpers: true,
+            ..Scope::default()
+        }
     }
 
     pub fn set_helpers(&mut self, on: bool) {

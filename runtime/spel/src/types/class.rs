@@ -73,10 +73,22 @@ const NAMED: &[(Class, &str, &str)] = &[
     (Class::Map, "Map", "java.util.Map"),
     (Class::LocalDate, "LocalDate", "java.time.LocalDate"),
     (Class::LocalTime, "LocalTime", "java.time.LocalTime"),
-    (Class::LocalDateTime, "LocalDateTime", "java.time.LocalDateTime"),
+    (
+        Class::LocalDateTime,
+        "LocalDateTime",
+        "java.time.LocalDateTime",
+    ),
     (Class::Instant, "Instant", "java.time.Instant"),
-    (Class::OffsetDateTime, "OffsetDateTime", "java.time.OffsetDateTime"),
-    (Class::ZonedDateTime, "ZonedDateTime", "java.time.ZonedDateTime"),
+    (
+        Class::OffsetDateTime,
+        "OffsetDateTime",
+        "java.time.OffsetDateTime",
+    ),
+    (
+        Class::ZonedDateTime,
+        "ZonedDateTime",
+        "java.time.ZonedDateTime",
+    ),
     (Class::Duration, "Duration", "java.time.Duration"),
     (Class::Period, "Period", "java.time.Period"),
     (Class::DayOfWeek, "DayOfWeek", "java.time.DayOfWeek"),
@@ -87,13 +99,37 @@ const NAMED: &[(Class, &str, &str)] = &[
     (Class::Currency, "Currency", "java.util.Currency"),
     (Class::Charset, "Charset", "java.nio.charset.Charset"),
     (Class::Uuid, "UUID", "java.util.UUID"),
-    (Class::DateTimeFormatter, "DateTimeFormatter", "java.time.format.DateTimeFormatter"),
-    (Class::ChronoLocalDate, "ChronoLocalDate", "java.time.chrono.ChronoLocalDate"),
-    (Class::ChronoLocalDateTime, "ChronoLocalDateTime", "java.time.chrono.ChronoLocalDateTime"),
-    (Class::ChronoZonedDateTime, "ChronoZonedDateTime", "java.time.chrono.ChronoZonedDateTime"),
+    (
+        Class::DateTimeFormatter,
+        "DateTimeFormatter",
+        "java.time.format.DateTimeFormatter",
+    ),
+    (
+        Class::ChronoLocalDate,
+        "ChronoLocalDate",
+        "java.time.chrono.ChronoLocalDate",
+    ),
+    (
+        Class::ChronoLocalDateTime,
+        "ChronoLocalDateTime",
+        "java.time.chrono.ChronoLocalDateTime",
+    ),
+    (
+        Class::ChronoZonedDateTime,
+        "ChronoZonedDateTime",
+        "java.time.chrono.ChronoZonedDateTime",
+    ),
     (Class::Temporal, "Temporal", "java.time.temporal.Temporal"),
-    (Class::TemporalAccessor, "TemporalAccessor", "java.time.temporal.TemporalAccessor"),
-    (Class::TemporalAmount, "TemporalAmount", "java.time.temporal.TemporalAmount"),
+    (
+        Class::TemporalAccessor,
+        "TemporalAccessor",
+        "java.time.temporal.TemporalAccessor",
+    ),
+    (
+        Class::TemporalAmount,
+        "TemporalAmount",
+        "java.time.temporal.TemporalAmount",
+    ),
 ];
 
 impl Class {
@@ -103,7 +139,11 @@ impl Class {
             Class::Array => "Array",
             Class::ClassRef => "Class",
             Class::Helper(h) => h.class_name(),
-            c => NAMED.iter().find(|(k, _, _)| *k == c).map(|(_, s, _)| *s).unwrap_or("Object"),
+            c => NAMED
+                .iter()
+                .find(|(k, _, _)| *k == c)
+                .map(|(_, s, _)| *s)
+                .unwrap_or("Object"),
         }
     }
 
@@ -121,7 +161,11 @@ impl Class {
             Class::Array => "java.lang.Object[]",
             Class::ClassRef => "java.lang.Class",
             Class::Helper(h) => h.class_name(),
-            c => NAMED.iter().find(|(k, _, _)| *k == c).map(|(_, _, q)| *q).unwrap_or("java.lang.Object"),
+            c => NAMED
+                .iter()
+                .find(|(k, _, _)| *k == c)
+                .map(|(_, _, q)| *q)
+                .unwrap_or("java.lang.Object"),
         }
     }
 
@@ -196,8 +240,7 @@ impl Class {
     /// Java's `Comparable` classes (for sorting helpers and `between`).
     pub fn is_comparable(self) -> bool {
         use Class::*;
-        self.is_number()
-            && self != Number
+        self.is_number() && self != Number
             || matches!(
                 self,
                 String

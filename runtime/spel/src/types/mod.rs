@@ -143,9 +143,15 @@ impl Type {
     pub fn without_value(&self) -> Type {
         match self {
             Type::Const(c) => c.0.clone(),
-            Type::Record(f) => {
-                Type::record(f.iter().map(|(k, t)| (k.clone(), t.without_value())).collect())
+            Type::Record(f) => Type::record(
+                f.iter()
+                    .map(|(k, t)| (k.clone(), t.without_value()))
+                    .collect(),
+            ),
+            Type::Class(c, params) if !params.is_empty() => {
+                Type::generic(*c, params.iter().map(Type::without_value).collect())
             }
+            Type::Union(m) => Type::union(m.iter().map(Type::without_value)),
             other => other.clone(),
         }
     }
@@ -199,7 +205,12 @@ impl Type {
 
     /// Is this a (subclass of) `Number`?
     pub fn is_number(&self) -> bool {
-        self.base_class().is_some_and(|c| c.is_subclass_of(Class::Number))
+        match self {
+            Type::Union(m) => m.iter().all(Type::is_number),
+            _ => self
+                .base_class()
+                .is_some_and(|c| c.is_subclass_of(Class::Number)),
+        }
     }
     pub fn is_string(&self) -> bool {
         self.is_class(Class::String)
@@ -222,7 +233,7 @@ impl Type {
             Type::Record(f) => (
                 Type::string(),
                 f.values()
-                    .map(|t| t.clone())
+                    .cloned()
                     .reduce(|a, b| common_supertype(&a, &b))
                     .unwrap_or(Type::Unknown),
             ),
@@ -321,7 +332,25 @@ impl fmt::Display for Type {
                 }
                 Ok(())
             }
-            Type::Const(c) => write!(f, "{}({})", c.0, c.1.to_java_string()),
+            Type::Const(c) => write!(f, "{}({})", c.0, display_value(&c.1)),
         }
+    }
+}
+
+/// A carried value as the reference displays it: lists in braces (`{1, 2}`), maps as `{k=v}`.
+fn display_value(v: &Value) -> String {
+    match v {
+        Value::List(items) => {
+            let parts: Vec<String> = items.iter().map(display_value).collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Map(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}={}", k.to_java_string(), display_value(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        other => other.to_java_string(),
     }
 }

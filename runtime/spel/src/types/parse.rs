@@ -13,7 +13,11 @@ pub struct TypeParseError {
 }
 
 pub fn parse_type(text: &str) -> Result<Type, TypeParseError> {
-    let mut p = P { s: text.as_bytes(), i: 0, text };
+    let mut p = P {
+        s: text.as_bytes(),
+        i: 0,
+        text,
+    };
     let t = p.union()?;
     p.ws();
     if p.i != p.s.len() {
@@ -30,7 +34,11 @@ struct P<'a> {
 
 impl P<'_> {
     fn err(&self, m: &str) -> TypeParseError {
-        TypeParseError { text: self.text.to_string(), column: self.i + 1, message: m.to_string() }
+        TypeParseError {
+            text: self.text.to_string(),
+            column: self.i + 1,
+            message: m.to_string(),
+        }
     }
     fn ws(&mut self) {
         while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
@@ -57,7 +65,8 @@ impl P<'_> {
         self.ws();
         let start = self.i;
         while self.i < self.s.len()
-            && (self.s[self.i].is_ascii_alphanumeric() || matches!(self.s[self.i], b'_' | b'.' | b'$'))
+            && (self.s[self.i].is_ascii_alphanumeric()
+                || matches!(self.s[self.i], b'_' | b'.' | b'$'))
         {
             self.i += 1;
         }
@@ -71,7 +80,11 @@ impl P<'_> {
         while self.eat(b'|') {
             members.push(self.member()?);
         }
-        Ok(if members.len() == 1 { members.remove(0) } else { Type::union(members) })
+        Ok(if members.len() == 1 {
+            members.remove(0)
+        } else {
+            Type::union(members)
+        })
     }
     fn member(&mut self) -> Result<Type, TypeParseError> {
         let name = self.ident()?.to_string();

@@ -24,9 +24,9 @@ pub(crate) fn assignable(a: &Type, b: &Type, loose: bool) -> bool {
             }
             assignable(&c.0, b, loose)
         }
-        (Type::Record(fa), Type::Record(fb)) => fb.iter().all(|(name, tb)| {
-            fa.get(name).is_some_and(|ta| assignable(ta, tb, loose))
-        }),
+        (Type::Record(fa), Type::Record(fb)) => fb
+            .iter()
+            .all(|(name, tb)| fa.get(name).is_some_and(|ta| assignable(ta, tb, loose))),
         (Type::Record(fa), Type::Class(..)) => {
             let values = fa
                 .values()
@@ -92,11 +92,7 @@ pub fn common_supertype(a: &Type, b: &Type) -> Type {
             for (k, ta) in fa.iter() {
                 match fb.get(k) {
                     Some(tb) => {
-                        let t = common_supertype(ta, tb);
-                        if t.is_unknown() && !ta.is_unknown() && !tb.is_unknown() {
-                            return Type::Unknown;
-                        }
-                        fields.insert(k.clone(), t);
+                        fields.insert(k.clone(), common_supertype(ta, tb));
                     }
                     None => {
                         fields.insert(k.clone(), ta.without_value());
@@ -155,9 +151,9 @@ pub fn comparable(a: &Type, b: &Type) -> bool {
         (Type::Const(c), t) | (t, Type::Const(c)) => comparable(&c.0, t),
         (Type::Union(m), t) | (t, Type::Union(m)) => m.iter().any(|x| comparable(x, t)),
         (Type::Record(_), Type::Record(_)) => true,
-        (Type::Record(_), t) | (t, Type::Record(_)) => {
-            t.base_class().is_some_and(|c| Class::Map.is_subclass_of(c) && c != Class::Object)
-        }
+        (Type::Record(_), t) | (t, Type::Record(_)) => t
+            .base_class()
+            .is_some_and(|c| Class::Map.is_subclass_of(c) && c != Class::Object),
         (Type::Class(ca, pa), Type::Class(cb, pb)) => {
             let related = ca.is_subclass_of(*cb) || cb.is_subclass_of(*ca);
             if related {
@@ -199,15 +195,21 @@ impl NumberPromotion {
             return Number;
         }
         let top = if rank(a) >= rank(b) { a } else { b };
-        let top = match (self, top) {
+        match (self, top) {
             (NumberPromotion::MinMax, _) if a == b => a,
-            (NumberPromotion::MinMax, Short | Byte) => Integer,
+            // The widest of the two: Byte < Short < Integer.
+            (NumberPromotion::MinMax, Short | Byte) => {
+                if a == Short || b == Short {
+                    Short
+                } else {
+                    Byte
+                }
+            }
             (NumberPromotion::Math, Short | Byte) => Integer,
             (NumberPromotion::Large, Short | Byte | Integer | Long) => Long,
             (NumberPromotion::Large, Float) => Double,
             (_, c) => c,
-        };
-        top
+        }
     }
 
     /// Promotion of one class on its own (unary use).

@@ -55,7 +55,14 @@ pub fn from_json_typed(j: &Json, t: &Type) -> Result<Value, JsonError> {
 }
 
 fn fail(path: &str, message: impl Into<String>) -> JsonError {
-    JsonError { path: if path.is_empty() { "/".into() } else { path.to_string() }, message: message.into() }
+    JsonError {
+        path: if path.is_empty() {
+            "/".into()
+        } else {
+            path.to_string()
+        },
+        message: message.into(),
+    }
 }
 
 fn decode(j: &Json, t: &Type, path: &mut String) -> Result<Value, JsonError> {
@@ -74,13 +81,24 @@ fn decode(j: &Json, t: &Type, path: &mut String) -> Result<Value, JsonError> {
             Err(fail(path, format!("value does not match any of {t}")))
         }
         Type::Record(fields) => {
-            let obj = j.as_object().ok_or_else(|| fail(path, "expected an object"))?;
+            let obj = j
+                .as_object()
+                .ok_or_else(|| fail(path, "expected an object"))?;
             let mut m = Value::map_with_capacity(obj.len());
-            for (k, v) in obj {
+            // Declared fields first, in declared order: compiled field accesses look there
+            // before hashing. Undeclared keys follow in input order.
+            let declared = fields.iter().filter_map(|(k, t)| {
+                obj.get_key_value(k.as_str())
+                    .map(|(k, v)| (k, v, t.clone()))
+            });
+            let extra = obj
+                .iter()
+                .filter(|(k, _)| !fields.contains_key(k.as_str()))
+                .map(|(k, v)| (k, v, Type::Unknown));
+            for (k, v, ft) in declared.chain(extra) {
                 let len = path.len();
                 path.push('/');
                 path.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                let ft = fields.get(k.as_str()).cloned().unwrap_or(Type::Unknown);
                 let val = decode(v, &ft, path)?;
                 path.truncate(len);
                 m.insert(Value::str(k), val);
@@ -91,7 +109,9 @@ fn decode(j: &Json, t: &Type, path: &mut String) -> Result<Value, JsonError> {
             let p0 = params.first().cloned().unwrap_or(Type::Unknown);
             match c {
                 Class::List | Class::Set | Class::Array | Class::Collection => {
-                    let arr = j.as_array().ok_or_else(|| fail(path, "expected an array"))?;
+                    let arr = j
+                        .as_array()
+                        .ok_or_else(|| fail(path, "expected an array"))?;
                     let mut out = Vec::with_capacity(arr.len());
                     for (i, v) in arr.iter().enumerate() {
                         let len = path.len();
@@ -103,7 +123,9 @@ fn decode(j: &Json, t: &Type, path: &mut String) -> Result<Value, JsonError> {
                     Ok(Value::list(out))
                 }
                 Class::Map => {
-                    let obj = j.as_object().ok_or_else(|| fail(path, "expected an object"))?;
+                    let obj = j
+                        .as_object()
+                        .ok_or_else(|| fail(path, "expected an object"))?;
                     let vt = params.get(1).cloned().unwrap_or(Type::Unknown);
                     let mut m = Value::map_with_capacity(obj.len());
                     for (k, v) in obj {
@@ -126,9 +148,8 @@ fn decode_scalar(j: &Json, c: Class) -> Result<Value, String> {
     let num = |j: &Json| -> Result<Value, String> {
         match j {
             Json::Number(_) => Ok(from_json_untyped(j)),
-            Json::String(s) => {
-                super::number::parse_number(s, false).ok_or_else(|| format!("'{s}' is not a number"))
-            }
+            Json::String(s) => super::number::parse_number(s, false)
+                .ok_or_else(|| format!("'{s}' is not a number")),
             _ => Err(format!("expected a number, got {j}")),
         }
     };
@@ -137,14 +158,19 @@ fn decode_scalar(j: &Json, c: Class) -> Result<Value, String> {
             Json::String(s) => Ok(Value::str(s)),
             _ => Err(format!("expected a string, got {j}")),
         },
-        Class::Boolean => j.as_bool().map(Value::Bool).ok_or_else(|| format!("expected a boolean, got {j}")),
+        Class::Boolean => j
+            .as_bool()
+            .map(Value::Bool)
+            .ok_or_else(|| format!("expected a boolean, got {j}")),
         Class::BigDecimal => {
             let text = match j {
                 Json::Number(n) => n.to_string(),
                 Json::String(s) => s.clone(),
                 _ => return Err(format!("expected a decimal, got {j}")),
             };
-            BigDecimal::from_str(&text).map(|d| Value::BigDec(Arc::new(d))).map_err(|e| e.to_string())
+            BigDecimal::from_str(&text)
+                .map(|d| Value::BigDec(Arc::new(d)))
+                .map_err(|e| e.to_string())
         }
         Class::BigInteger => {
             let text = match j {
@@ -152,11 +178,16 @@ fn decode_scalar(j: &Json, c: Class) -> Result<Value, String> {
                 Json::String(s) => s.clone(),
                 _ => return Err(format!("expected an integer, got {j}")),
             };
-            BigInt::from_str(&text).map(Value::big_int).map_err(|e| e.to_string())
+            BigInt::from_str(&text)
+                .map(Value::big_int)
+                .map_err(|e| e.to_string())
         }
-        Class::Integer | Class::Long | Class::Short | Class::Byte | Class::Double | Class::Float => {
-            super::number::convert(&num(j)?, c)
-        }
+        Class::Integer
+        | Class::Long
+        | Class::Short
+        | Class::Byte
+        | Class::Double
+        | Class::Float => super::number::convert(&num(j)?, c),
         Class::Number => num(j),
         Class::Character => match j.as_str().map(|s| s.chars().collect::<Vec<_>>()) {
             Some(cs) if cs.len() == 1 => Ok(Value::Char(cs[0])),
@@ -166,7 +197,10 @@ fn decode_scalar(j: &Json, c: Class) -> Result<Value, String> {
         other => match j {
             Json::String(s) => crate::methods::conversions::convert_string(s, other)
                 .ok_or_else(|| format!("'{s}' is not a valid {}", other.simple_name())),
-            _ => Err(format!("expected a {} string, got {j}", other.simple_name())),
+            _ => Err(format!(
+                "expected a {} string, got {j}",
+                other.simple_name()
+            )),
         },
     }
 }
@@ -181,9 +215,15 @@ pub fn to_json(v: &Value) -> Json {
         Value::Short(x) => Json::from(*x),
         Value::Int(x) => Json::from(*x),
         Value::Long(x) => Json::from(*x),
-        Value::Float(x) => serde_json::Number::from_f64(*x as f64).map(Json::Number).unwrap_or(Json::Null),
-        Value::Double(x) => serde_json::Number::from_f64(*x).map(Json::Number).unwrap_or(Json::Null),
-        Value::BigInt(x) => serde_json::Number::from_str(&x.to_string()).map(Json::Number).unwrap_or(Json::Null),
+        Value::Float(x) => serde_json::Number::from_f64(*x as f64)
+            .map(Json::Number)
+            .unwrap_or(Json::Null),
+        Value::Double(x) => serde_json::Number::from_f64(*x)
+            .map(Json::Number)
+            .unwrap_or(Json::Null),
+        Value::BigInt(x) => serde_json::Number::from_str(&x.to_string())
+            .map(Json::Number)
+            .unwrap_or(Json::Null),
         Value::BigDec(x) => {
             let s = x.to_plain_string();
             serde_json::Number::from_str(&s)

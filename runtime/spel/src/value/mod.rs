@@ -19,7 +19,7 @@ use num_bigint::BigInt;
 
 pub use json::{from_json_typed, from_json_untyped, to_json, JsonError};
 pub use obj::{Obj, Period, ZoneId, ZonedDateTime};
-pub use text::{java_double_to_string, java_float_to_string, java_bigdecimal_to_string};
+pub use text::{java_bigdecimal_to_string, java_double_to_string, java_float_to_string};
 
 /// An immutable, cheaply cloned string.
 pub type Str = smol_str::SmolStr;

@@ -126,7 +126,11 @@ pub fn to_bigdec(v: &Value) -> Option<BigDecimal> {
             if !d.is_finite() {
                 return None;
             }
-            let s = if let Value::Float(f) = v { super::java_float_to_string(*f) } else { java_double_to_string(d) };
+            let s = if let Value::Float(f) = v {
+                super::java_float_to_string(*f)
+            } else {
+                java_double_to_string(d)
+            };
             let bd = BigDecimal::from_str(&s).ok()?;
             ensure_scale(bd)
         }
@@ -163,7 +167,10 @@ pub fn arith(op: ArithOp, a: &Value, b: &Value) -> Result<Value, String> {
     let none = || err("number conversion failed");
     Ok(match promote(ka, kb) {
         Kind::Int => {
-            let (x, y) = (to_i64(a).ok_or_else(none)? as i32, to_i64(b).ok_or_else(none)? as i32);
+            let (x, y) = (
+                to_i64(a).ok_or_else(none)? as i32,
+                to_i64(b).ok_or_else(none)? as i32,
+            );
             Value::Int(match op {
                 ArithOp::Add => x.wrapping_add(y),
                 ArithOp::Sub => x.wrapping_sub(y),
@@ -187,7 +194,10 @@ pub fn arith(op: ArithOp, a: &Value, b: &Value) -> Result<Value, String> {
             })
         }
         Kind::Float => {
-            let (x, y) = (to_f64(a).ok_or_else(none)? as f32, to_f64(b).ok_or_else(none)? as f32);
+            let (x, y) = (
+                to_f64(a).ok_or_else(none)? as f32,
+                to_f64(b).ok_or_else(none)? as f32,
+            );
             Value::Float(match op {
                 ArithOp::Add => x + y,
                 ArithOp::Sub => x - y,
@@ -207,7 +217,10 @@ pub fn arith(op: ArithOp, a: &Value, b: &Value) -> Result<Value, String> {
             })
         }
         Kind::BigInt => {
-            let (x, y) = (to_bigint(a).ok_or_else(none)?, to_bigint(b).ok_or_else(none)?);
+            let (x, y) = (
+                to_bigint(a).ok_or_else(none)?,
+                to_bigint(b).ok_or_else(none)?,
+            );
             Value::BigInt(Arc::new(match op {
                 ArithOp::Add => x + y,
                 ArithOp::Sub => x - y,
@@ -315,9 +328,19 @@ pub fn divide_half_even(xu: &BigInt, xs: i64, yu: &BigInt, ys: i64, scale: i64) 
 pub fn power(a: &Value, b: &Value) -> Result<Value, String> {
     let (ka, kb) = match (kind_of(a), kind_of(b)) {
         (Some(x), Some(y)) => (x, y),
-        _ => return Err(format!("Operator '^' not supported between objects of type '{}' and '{}'", a.class_name(), b.class_name())),
+        _ => {
+            return Err(format!(
+                "Operator '^' not supported between objects of type '{}' and '{}'",
+                a.class_name(),
+                b.class_name()
+            ))
+        }
     };
-    let exp_i32 = || to_i64(b).map(|e| e as i32).ok_or_else(|| err("bad exponent"));
+    let exp_i32 = || {
+        to_i64(b)
+            .map(|e| e as i32)
+            .ok_or_else(|| err("bad exponent"))
+    };
     match ka {
         Kind::BigDec => {
             let e = exp_i32()?;
@@ -329,7 +352,10 @@ pub fn power(a: &Value, b: &Value) -> Result<Value, String> {
             if (e as u64) * (u.bits().max(1)) > 1 << 24 {
                 return Err(err("Result of '^' is too large"));
             }
-            Ok(Value::big_dec(BigDecimal::new(num_traits::pow(u, e as usize), s * e as i64)))
+            Ok(Value::big_dec(BigDecimal::new(
+                num_traits::pow(u, e as usize),
+                s * e as i64,
+            )))
         }
         Kind::BigInt => {
             let e = exp_i32()?;
@@ -346,7 +372,8 @@ pub fn power(a: &Value, b: &Value) -> Result<Value, String> {
             let x = to_f64(a).ok_or_else(|| err("bad base"))?;
             let y = to_f64(b).ok_or_else(|| err("bad exponent"))?;
             let r = x.powf(y);
-            if matches!(ka, Kind::Double | Kind::Float) || matches!(kb, Kind::Double | Kind::Float) {
+            if matches!(ka, Kind::Double | Kind::Float) || matches!(kb, Kind::Double | Kind::Float)
+            {
                 Ok(Value::Double(r))
             } else if ka == Kind::Long || kb == Kind::Long || r > i32::MAX as f64 {
                 Ok(Value::Long(r as i64))
@@ -375,13 +402,25 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 /// `NumberUtils.convertNumberToTargetClass`: converts a number to the target class, failing on
 /// overflow for integral targets (doubles truncate).
 pub fn convert(v: &Value, target: Class) -> Result<Value, String> {
-    let overflow = || format!("Could not convert number [{}] of type [{}] to target class [{}]: overflow", v.to_java_string(), v.class_name(), target.qualified_name());
+    let overflow = || {
+        format!(
+            "Could not convert number [{}] of type [{}] to target class [{}]: overflow",
+            v.to_java_string(),
+            v.class_name(),
+            target.qualified_name()
+        )
+    };
     let nan = || err("number conversion failed");
     Ok(match target {
         Class::Integer | Class::Short | Class::Byte | Class::Long => {
             let i: i64 = match v {
                 Value::BigInt(x) => x.to_i64().ok_or_else(overflow)?,
-                Value::BigDec(x) => x.with_scale(0).into_bigint_and_exponent().0.to_i64().ok_or_else(overflow)?,
+                Value::BigDec(x) => x
+                    .with_scale(0)
+                    .into_bigint_and_exponent()
+                    .0
+                    .to_i64()
+                    .ok_or_else(overflow)?,
                 Value::Float(_) | Value::Double(_) => to_i64(v).ok_or_else(nan)?,
                 other => to_i64(other).ok_or_else(nan)?,
             };
@@ -395,8 +434,16 @@ pub fn convert(v: &Value, target: Class) -> Result<Value, String> {
                         Value::Int(i32::try_from(i).map_err(|_| overflow())?)
                     }
                 }
-                Class::Short => Value::Short(if from_float { i as i16 } else { i16::try_from(i).map_err(|_| overflow())? }),
-                _ => Value::Byte(if from_float { i as i8 } else { i8::try_from(i).map_err(|_| overflow())? }),
+                Class::Short => Value::Short(if from_float {
+                    i as i16
+                } else {
+                    i16::try_from(i).map_err(|_| overflow())?
+                }),
+                _ => Value::Byte(if from_float {
+                    i as i8
+                } else {
+                    i8::try_from(i).map_err(|_| overflow())?
+                }),
             }
         }
         Class::Float => Value::Float(to_f64(v).ok_or_else(nan)? as f32),
@@ -404,7 +451,12 @@ pub fn convert(v: &Value, target: Class) -> Result<Value, String> {
         Class::BigInteger => Value::big_int(to_bigint(v).ok_or_else(nan)?),
         Class::BigDecimal => Value::big_dec(to_bigdec(v).ok_or_else(nan)?),
         Class::Number => v.clone(),
-        _ => return Err(format!("cannot convert a number to {}", target.simple_name())),
+        _ => {
+            return Err(format!(
+                "cannot convert a number to {}",
+                target.simple_name()
+            ))
+        }
     })
 }
 
@@ -419,7 +471,12 @@ pub fn negate(v: &Value) -> Result<Value, String> {
         Value::Double(x) => Value::Double(-x),
         Value::BigInt(x) => Value::big_int(-(**x).clone()),
         Value::BigDec(x) => Value::big_dec(-(**x).clone()),
-        other => return Err(format!("Operator '-' not supported for type '{}'", other.class_name())),
+        other => {
+            return Err(format!(
+                "Operator '-' not supported for type '{}'",
+                other.class_name()
+            ))
+        }
     })
 }
 

@@ -134,8 +134,14 @@ mod tests {
     fn doubles_render_like_java() {
         assert_eq!(java_double_to_string(1.0), "1.0");
         assert_eq!(java_double_to_string(1.0e10), "1.0E10");
-        assert_eq!(java_double_to_string(0.30000000000000004), "0.30000000000000004");
-        assert_eq!(java_double_to_string(1.2345678901234567e19), "1.2345678901234567E19");
+        assert_eq!(
+            java_double_to_string(0.30000000000000004),
+            "0.30000000000000004"
+        );
+        assert_eq!(
+            java_double_to_string(1.2345678901234567e19),
+            "1.2345678901234567E19"
+        );
         assert_eq!(java_double_to_string(0.001), "0.001");
         assert_eq!(java_double_to_string(0.0001), "1.0E-4");
         assert_eq!(java_double_to_string(-2.5), "-2.5");
@@ -146,9 +152,15 @@ mod tests {
     #[test]
     fn big_decimals_render_like_java() {
         let d = |s| BigDecimal::from_str(s).expect("valid decimal");
-        assert_eq!(java_bigdecimal_to_string(&d("1.500000000000000000")), "1.500000000000000000");
+        assert_eq!(
+            java_bigdecimal_to_string(&d("1.500000000000000000")),
+            "1.500000000000000000"
+        );
         assert_eq!(java_bigdecimal_to_string(&d("0")), "0");
         assert_eq!(java_bigdecimal_to_string(&d("-0.0000001")), "-1E-7");
-        assert_eq!(java_bigdecimal_to_string(&BigDecimal::new(123.into(), -3)), "1.23E+5");
+        assert_eq!(
+            java_bigdecimal_to_string(&BigDecimal::new(123.into(), -3)),
+            "1.23E+5"
+        );
     }
 }
