@@ -8,7 +8,8 @@ use scenic_spel::{compile, parse_type, CompileOptions, EvalEnv, Scope, Type, Val
 
 #[derive(Args, Debug)]
 pub struct ExprArgs {
-    /// The expression, in the SpEL dialect.
+    /// The expression, in the SpEL dialect (may start with '-').
+    #[arg(allow_hyphen_values = true)]
     pub expr: String,
     /// Variables as a JSON object: `{"input": {"amount": 5}}` makes `#input`.
     #[arg(long)]

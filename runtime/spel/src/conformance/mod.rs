@@ -271,7 +271,7 @@ impl Compare {
             }
             (Value::Str(a), Json::String(b)) => a.as_str() == b,
             (Value::Char(a), Json::String(b)) => b.chars().count() == 1 && b.starts_with(*a),
-            (Value::Obj(_), Json::String(b)) => v.to_java_string() == *b,
+            (Value::Obj(o), Json::String(b)) => o.to_iso_string() == *b || o.to_java_string() == *b,
             (Value::BigInt(a), Json::String(b)) => a.to_string() == *b,
             (Value::List(a), Json::Array(b)) => {
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| self.matches(x, y))

@@ -73,6 +73,42 @@ impl Node {
                 }
                 field(t, key, *safe)
             }
+            Node::VarField {
+                slot,
+                key,
+                hint,
+                safe,
+            } => {
+                let t = cx.vars.get(*slot as usize).unwrap_or(&NULL);
+                if let Value::Map(m) = t {
+                    if let Some((Value::Str(k), v)) = m.get_index(*hint) {
+                        if let Value::Str(want) = key {
+                            if k == want {
+                                return Ok(Cow::Borrowed(v));
+                            }
+                        }
+                    }
+                }
+                field(Cow::Borrowed(t), key, *safe)
+            }
+            Node::CmpConst(op, a, y) => {
+                let x = a.eval(cx)?;
+                let ord = java_compare(&x, y)?;
+                owned(Value::Bool(match op {
+                    CmpOp::Lt => ord == Ordering::Less,
+                    CmpOp::Le => ord != Ordering::Greater,
+                    CmpOp::Gt => ord == Ordering::Greater,
+                    CmpOp::Ge => ord != Ordering::Less,
+                }))
+            }
+            Node::EqConst {
+                negate,
+                left,
+                right,
+            } => {
+                let x = left.eval(cx)?;
+                owned(Value::Bool(spel_equals(&x, right) != *negate))
+            }
             Node::DynProp { target, name, safe } => {
                 let t = target.eval(cx)?;
                 match &*t {
@@ -108,6 +144,7 @@ impl Node {
                 target,
                 callee,
                 args,
+                const_args,
                 safe,
                 key_first,
             } => {
@@ -125,6 +162,9 @@ impl Node {
                     if m.contains_key(k) {
                         return field(t, k, false);
                     }
+                }
+                if let Some(values) = const_args.as_deref() {
+                    return call(callee, &t, values, cx.env).map(Cow::Owned);
                 }
                 let mut vals: SmallVec<[Value; 4]> = SmallVec::with_capacity(args.len());
                 for a in args.iter() {

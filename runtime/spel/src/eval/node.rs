@@ -45,6 +45,21 @@ pub(crate) enum Node {
         hint: usize,
         safe: bool,
     },
+    /// `#var.key`: a field of a variable, fused so the evaluator visits one node.
+    VarField {
+        slot: u32,
+        key: Value,
+        hint: usize,
+        safe: bool,
+    },
+    /// A comparison with a constant right operand.
+    CmpConst(CmpOp, Box<Node>, Value),
+    /// `==`/`!=` with a constant right operand.
+    EqConst {
+        negate: bool,
+        left: Box<Node>,
+        right: Value,
+    },
     /// A property on a union or Unknown receiver: map key, else a no-arg method by name.
     DynProp {
         target: Box<Node>,
@@ -53,10 +68,13 @@ pub(crate) enum Node {
     },
     /// A method call. `key_first` is set for no-arg methods used as properties of records: a
     /// map entry with that key wins (record keys shadow Map methods).
+    /// `const_args` holds the argument values when every argument is a constant, so the call
+    /// passes them without building a vector.
     Call {
         target: Box<Node>,
         callee: Callee,
         args: Box<[Node]>,
+        const_args: Option<Box<[Value]>>,
         safe: bool,
         key_first: Option<Value>,
     },
@@ -108,6 +126,78 @@ pub(crate) enum Node {
 }
 
 impl Node {
+    /// A method call node.
+    pub(crate) fn call(
+        target: Node,
+        callee: Callee,
+        args: Vec<Node>,
+        safe: bool,
+        key_first: Option<Value>,
+    ) -> Node {
+        let const_args = args
+            .iter()
+            .map(|a| match a {
+                Node::Const(v) => Some(v.clone()),
+                _ => None,
+            })
+            .collect::<Option<Vec<Value>>>()
+            .map(Vec::into_boxed_slice);
+        Node::Call {
+            target: Box::new(target),
+            callee,
+            args: args.into_boxed_slice(),
+            const_args,
+            safe,
+            key_first,
+        }
+    }
+
+    /// Fuses common shapes into single nodes (fewer visits per evaluation).
+    pub(crate) fn peephole(self) -> Node {
+        match self {
+            Node::Field {
+                target,
+                key,
+                hint,
+                safe,
+            } => match *target {
+                Node::Var(slot) => Node::VarField {
+                    slot,
+                    key,
+                    hint,
+                    safe,
+                },
+                other => Node::Field {
+                    target: Box::new(other),
+                    key,
+                    hint,
+                    safe,
+                },
+            },
+            Node::Cmp(op, left, right) => match *right {
+                Node::Const(v) => Node::CmpConst(op, left, v),
+                other => Node::Cmp(op, left, Box::new(other)),
+            },
+            Node::Eq {
+                negate,
+                left,
+                right,
+            } => match *right {
+                Node::Const(v) => Node::EqConst {
+                    negate,
+                    left,
+                    right: v,
+                },
+                other => Node::Eq {
+                    negate,
+                    left,
+                    right: Box::new(other),
+                },
+            },
+            other => other,
+        }
+    }
+
     pub(crate) fn is_const(&self) -> bool {
         matches!(self, Node::Const(_))
     }

@@ -309,15 +309,6 @@ pub fn obj_to_java_string(o: &Obj) -> String {
     s
 }
 
-/// The string form of an object used by string conversion, concatenation and JSON output.
-///
-/// The reference renders java.time results with the ISO formatters (seconds always present),
-/// which is what the conformance corpus and JSON encoders show; an explicit `toString()` call
-/// on a java.time value uses [`obj_to_java_string`] (see `methods::time`).
-pub fn obj_to_string(o: &Obj) -> String {
-    obj_to_iso_string(o)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Comparison
 // ---------------------------------------------------------------------------------------------
@@ -1281,6 +1272,7 @@ pub(crate) mod tests {
 
     pub(crate) fn s(src: &str) -> String {
         match run(src, &[]) {
+            Ok(crate::value::Value::Obj(o)) => o.to_iso_string(),
             Ok(v) => v.to_java_string(),
             Err(e) => format!("ERR {e}"),
         }

@@ -515,13 +515,8 @@ fn compile(pattern: &str) -> Result<Vec<Elem>, String> {
             }
             let count = i - start;
             if c == 'p' {
-                // pad modifier: pN applies to the next element
-                let mut width = count;
-                if i < chars.len() && chars[i].is_ascii_alphabetic() {
-                    // the width is the count of 'p's
-                    width = count;
-                }
-                pad = Some(width);
+                // Pad modifier: the next element is padded to the number of 'p's.
+                pad = Some(count);
                 continue;
             }
             elem = Some(letter(c, count, pattern)?);
@@ -1218,21 +1213,39 @@ fn describe_elem(e: &Elem, out: &mut String) {
                 out.push_str(&format!("Value({name},{min},{max},{sn})"));
             }
         }
-        Elem::Reduced { f } => out.push_str(&format!("ReducedValue({},2,2,2000-01-01)", f.java_name())),
-        Elem::Text { f, style, standalone } => {
+        Elem::Reduced { f } => {
+            out.push_str(&format!("ReducedValue({},2,2,2000-01-01)", f.java_name()))
+        }
+        Elem::Text {
+            f,
+            style,
+            standalone,
+        } => {
             if *style == Style::Full && !*standalone {
                 out.push_str(&format!("Text({})", f.java_name()));
             } else {
-                out.push_str(&format!("Text({},{})", f.java_name(), style_name(*style, *standalone)));
+                out.push_str(&format!(
+                    "Text({},{})",
+                    f.java_name(),
+                    style_name(*style, *standalone)
+                ));
             }
         }
         Elem::Fraction { min, max } => out.push_str(&format!("Fraction(NanoOfSecond,{min},{max})")),
-        Elem::Offset { pattern, zero } => out.push_str(&format!("Offset({pattern},'{}')", zero.replace('\'', "''"))),
-        Elem::LocalizedOffset { full } => {
-            out.push_str(if *full { "LocalizedOffset(FULL)" } else { "LocalizedOffset(SHORT)" })
+        Elem::Offset { pattern, zero } => {
+            out.push_str(&format!("Offset({pattern},'{}')", zero.replace('\'', "''")))
         }
+        Elem::LocalizedOffset { full } => out.push_str(if *full {
+            "LocalizedOffset(FULL)"
+        } else {
+            "LocalizedOffset(SHORT)"
+        }),
         Elem::ZoneId => out.push_str("ZoneId()"),
-        Elem::ZoneText { full } => out.push_str(if *full { "ZoneText(FULL)" } else { "ZoneText(SHORT)" }),
+        Elem::ZoneText { full } => out.push_str(if *full {
+            "ZoneText(FULL)"
+        } else {
+            "ZoneText(SHORT)"
+        }),
         Elem::Optional(inner) => {
             out.push('[');
             for i in inner {
@@ -1755,9 +1768,7 @@ fn resolve(p: &Parsed, text: &str) -> Result<Resolved, String> {
         }
     }
     if let Some(mut h) = hour {
-        if min.is_none() && (sec.is_some() || nano.is_some())
-            || sec.is_none() && nano.is_some() && min.is_none()
-        {
+        if min.is_none() && (sec.is_some() || nano.is_some()) || sec.is_none() && nano.is_some() {
             // unresolvable partial time
         } else {
             let (mi, s, n) = (min.unwrap_or(0), sec.unwrap_or(0), nano.unwrap_or(0));
@@ -2176,5 +2187,96 @@ mod tests {
             s("#DATE_FORMAT.parseLocalDate('2020-01-01', 'yyyy-MM-dd HH')")
                 .starts_with("ERR runtime")
         );
+    }
+
+    #[test]
+    fn no_panics_on_odd_input() {
+        use super::{parse_iso, Formatter, Target};
+        use crate::value::Obj;
+        let patterns = [
+            "yyyyMMdd",
+            "p",
+            "ppH",
+            "[",
+            "]",
+            "'",
+            "''",
+            "y",
+            "uuuuuuuuuuuuuuuuuuuu",
+            "nnnnnnnnnnnnnnnnnnnn",
+            "SSSSSSSSSSSS",
+            "VV",
+            "zzzz",
+            "O",
+            "XXXXX",
+            "xx",
+            "Z",
+            "ZZZZ",
+            "EEEEE",
+            "MMMMM",
+            "LLL",
+            "GGGG",
+            "QQQQ",
+            "e",
+            "c",
+            "w",
+            "W",
+            "Y",
+            "D",
+            "F",
+            "A",
+            "N",
+            "hh a",
+            "kk",
+            "KK",
+            "ż",
+            "yyyy-MM-dd'T'HH:mm:ss.SSSXXX'['VV']'",
+        ];
+        let inputs = [
+            "",
+            "2021",
+            "20210312",
+            "+",
+            "-1-1-1",
+            "ż",
+            "99999999999999999999999",
+            "2021-02-29",
+            "Z",
+            "GMT+5",
+            "Europe/Warsaw",
+            "PM",
+            "'",
+        ];
+        let now = Obj::ZonedDateTime(crate::helpers::date::zdt_of_instant(
+            chrono::DateTime::<chrono::Utc>::from_timestamp(0, 0).unwrap_or_default(),
+            crate::value::ZoneId::Region(chrono_tz::Tz::Europe__Warsaw),
+        ));
+        for p in patterns {
+            for lenient in [false, true] {
+                if let Ok(f) = Formatter::new(p, "pl_PL", lenient) {
+                    let _ = f.format(&now);
+                    let _ = f.describe();
+                    for i in inputs {
+                        for t in [
+                            Target::LocalDate,
+                            Target::LocalTime,
+                            Target::LocalDateTime,
+                            Target::OffsetDateTime,
+                            Target::ZonedDateTime,
+                            Target::Instant,
+                        ] {
+                            let _ = f.parse(i, t);
+                            let _ = parse_iso(i, t);
+                        }
+                    }
+                }
+            }
+        }
+        for i in inputs {
+            let _ = crate::helpers::date::parse_zone_id(i);
+            let _ = crate::helpers::date::parse_zone_offset(i);
+            let _ = crate::methods::time::parse_duration(i);
+            let _ = crate::methods::time::parse_period(i);
+        }
     }
 }

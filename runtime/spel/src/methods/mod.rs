@@ -225,6 +225,7 @@ pub fn lookup(recv: &Type, class: Option<Class>, name: &str) -> Vec<&'static Met
 pub fn static_lookup(class: Class, name: &str) -> Vec<&'static MethodDef> {
     object::STATIC_METHODS
         .iter()
+        .chain(time::STATIC_METHODS.iter())
         .filter(|(c, _)| *c == class)
         .map(|(_, m)| m)
         .filter(|m| m.name == name)
@@ -281,12 +282,18 @@ pub mod args {
     }
     pub fn int(a: &[Value], i: usize) -> Result<i32, String> {
         let v = get(a, i)?;
+        if let Value::Int(x) = v {
+            return Ok(*x);
+        }
         number::to_i64(v)
             .map(|x| x as i32)
             .ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
     }
     pub fn long(a: &[Value], i: usize) -> Result<i64, String> {
         let v = get(a, i)?;
+        if let Value::Long(x) = v {
+            return Ok(*x);
+        }
         number::to_i64(v)
             .ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
     }

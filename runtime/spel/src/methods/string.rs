@@ -53,6 +53,13 @@ fn index_of_byte(s: &str, b: usize) -> i32 {
 }
 
 fn substring(s: &str, begin: i32, end: i32) -> R {
+    if s.is_ascii() {
+        // ASCII: UTF-16 indices are byte offsets.
+        if begin >= 0 && begin <= end && (end as usize) <= s.len() {
+            return Ok(Value::Str(Str::new(&s[begin as usize..end as usize])));
+        }
+        return Err(format!("begin {begin}, end {end}, length {}", s.len()));
+    }
     let len = utf16_len(s) as i32;
     if begin < 0 || end > len || begin > end {
         return Err(format!("begin {begin}, end {end}, length {len}"));

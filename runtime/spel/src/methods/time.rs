@@ -17,6 +17,7 @@ use crate::helpers::date::{
     as_local_date, as_local_date_time, as_local_time, as_offset_date_time, as_zoned,
     length_of_month, month_length, obj_of, ov, zdt_of_instant, zdt_of_local,
 };
+use crate::helpers::date_format::Target;
 use crate::types::Class;
 use crate::value::{Obj, Period, Value, ZoneId, ZonedDateTime};
 use crate::{m, mf};
@@ -1415,6 +1416,812 @@ static FORMATTER: &[MethodDef] = &[
     ),
 ];
 
+// ---------------------------------------------------------------------------------------------
+// Statics (`T(java.time.LocalDate).of(2020, 1, 1)`), to be merged into `static_lookup`
+// ---------------------------------------------------------------------------------------------
+
+fn parse_text(a: &[Value], target: crate::helpers::date_format::Target) -> R {
+    crate::helpers::date_format::parse_iso(args::str(a, 0)?, target).map(Value::obj)
+}
+
+fn ymd(y: i64, m: i64, dd: i64) -> Result<NaiveDate, String> {
+    let y = i32::try_from(y).map_err(|_| range_err("Year", -999_999_999, "999999999", y))?;
+    let base = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(invalid_dt)?;
+    let date = with_date(base, WField::Month, m)?;
+    with_date(date, WField::DayOfMonth, dd)
+}
+
+fn hmsn(h: i64, m: i64, s: i64, n: i64) -> Result<NaiveTime, String> {
+    let t = with_time(NaiveTime::MIN, WField::Hour, h)?;
+    let t = with_time(t, WField::Minute, m)?;
+    let t = with_time(t, WField::Second, s)?;
+    with_time(t, WField::Nano, n)
+}
+
+fn of_duration(n: i64, u: Unit) -> R {
+    ov(Obj::Duration(delta(n, u)?))
+}
+
+/// `Duration.parse`: `PnDTnHnMn.nS` with optional signs.
+pub(crate) fn parse_duration(s: &str) -> Option<TimeDelta> {
+    let (neg_all, rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let rest = rest.strip_prefix(['P', 'p'])?;
+    let (days_part, time_part) = match rest.find(['T', 't']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let mut total: i128 = 0;
+    let mut any = false;
+    if !days_part.is_empty() {
+        let n = days_part.strip_suffix(['D', 'd'])?;
+        total += i128::from(n.parse::<i64>().ok()?) * 86_400_000_000_000;
+        any = true;
+    }
+    if let Some(mut t) = time_part {
+        if t.is_empty() {
+            return None;
+        }
+        for (unit, mult) in [('H', 3_600_000_000_000i128), ('M', 60_000_000_000)] {
+            if let Some(i) = t.find([unit, unit.to_ascii_lowercase()]) {
+                total += i128::from(t[..i].parse::<i64>().ok()?) * mult;
+                t = &t[i + 1..];
+                any = true;
+            }
+        }
+        if !t.is_empty() {
+            let n = t.strip_suffix(['S', 's'])?;
+            let (int_part, frac) = match n.find(['.', ',']) {
+                Some(i) => (&n[..i], &n[i + 1..]),
+                None => (n, ""),
+            };
+            let negative = int_part.starts_with('-');
+            let secs = i128::from(int_part.parse::<i64>().ok()?);
+            if frac.len() > 9 || !frac.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let nanos = if frac.is_empty() {
+                0
+            } else {
+                i128::from(format!("{frac:0<9}").parse::<i64>().ok()?)
+            };
+            total += secs * 1_000_000_000 + if negative { -nanos } else { nanos };
+            any = true;
+        }
+    }
+    if !any {
+        return None;
+    }
+    delta_from_nanos(if neg_all { -total } else { total }).ok()
+}
+
+/// `Period.parse`: `PnYnMnWnD` with optional signs.
+pub(crate) fn parse_period(s: &str) -> Option<Period> {
+    let (neg_all, rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let mut t = rest.strip_prefix(['P', 'p'])?;
+    if t.is_empty() {
+        return None;
+    }
+    let mut p = Period {
+        years: 0,
+        months: 0,
+        days: 0,
+    };
+    for unit in ['Y', 'M', 'W', 'D'] {
+        if let Some(i) = t.find([unit, unit.to_ascii_lowercase()]) {
+            let n: i32 = t[..i].parse().ok()?;
+            match unit {
+                'Y' => p.years = n,
+                'M' => p.months = n,
+                'W' => p.days = p.days.checked_add(n.checked_mul(7)?)?,
+                _ => p.days = p.days.checked_add(n)?,
+            }
+            t = &t[i + 1..];
+        }
+    }
+    if !t.is_empty() {
+        return None;
+    }
+    if neg_all {
+        p = Period {
+            years: p.years.checked_neg()?,
+            months: p.months.checked_neg()?,
+            days: p.days.checked_neg()?,
+        };
+    }
+    Some(p)
+}
+
+fn dow_const(i: u8) -> R {
+    ov(Obj::DayOfWeek(
+        Weekday::try_from(i).map_err(|e| e.to_string())?,
+    ))
+}
+
+fn zero_offset() -> Result<FixedOffset, String> {
+    FixedOffset::east_opt(0).ok_or_else(|| "invalid offset".to_string())
+}
+
+/// Static members of the java.time classes reachable through `T(...)`. Not yet wired: the
+/// owner of `methods/object.rs` can chain this into `static_lookup`.
+pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
+    (
+        Class::LocalDate,
+        m!("now", [], LD, |_, _, e| ov(Obj::LocalDate(
+            zdt_of_instant(e.now(), e.zone.clone())
+                .dt
+                .naive_local()
+                .date()
+        ))),
+    ),
+    (
+        Class::LocalDate,
+        m!("now", [ZID], LD, |_, a, e| ov(Obj::LocalDate(
+            zdt_of_instant(e.now(), arg_zone(a, 0)?)
+                .dt
+                .naive_local()
+                .date()
+        ))),
+    ),
+    (
+        Class::LocalDate,
+        m!("of", [P::Int, P::Int, P::Int], LD, |_, a, _| ov(
+            Obj::LocalDate(ymd(
+                args::long(a, 0)?,
+                args::long(a, 1)?,
+                args::long(a, 2)?
+            )?)
+        )),
+    ),
+    (
+        Class::LocalDate,
+        m!("of", [P::Int, MON, P::Int], LD, |_, a, _| {
+            let m = match arg_obj(a, 1)? {
+                Obj::Month(m) => i64::from(*m),
+                o => return Err(format!("expected a Month, got {}", o.class_name())),
+            };
+            ov(Obj::LocalDate(ymd(
+                args::long(a, 0)?,
+                m,
+                args::long(a, 2)?,
+            )?))
+        }),
+    ),
+    (
+        Class::LocalDate,
+        m!("ofYearDay", [P::Int, P::Int], LD, |_, a, _| {
+            let base = ymd(args::long(a, 0)?, 1, 1)?;
+            ov(Obj::LocalDate(with_date(
+                base,
+                WField::DayOfYear,
+                args::long(a, 1)?,
+            )?))
+        }),
+    ),
+    (
+        Class::LocalDate,
+        m!("ofEpochDay", [P::Long], LD, |_, a, _| {
+            let e = NaiveDate::from_ymd_opt(1970, 1, 1).ok_or_else(invalid_dt)?;
+            ov(Obj::LocalDate(add_date(e, args::long(a, 0)?, Unit::Days)?))
+        }),
+    ),
+    (
+        Class::LocalDate,
+        m!("parse", [P::Str], LD, |_, a, _| parse_text(
+            a,
+            Target::LocalDate
+        )),
+    ),
+    (
+        Class::LocalDate,
+        m!("parse", [P::Str, FMT], LD, |_, a, _| match arg_obj(a, 1)? {
+            Obj::Formatter(f) => ov(f.parse(args::str(a, 0)?, Target::LocalDate)?),
+            o => Err(format!(
+                "expected a DateTimeFormatter, got {}",
+                o.class_name()
+            )),
+        }),
+    ),
+    (
+        Class::LocalDate,
+        m!("EPOCH", [], LD, |_, _, _| ov(Obj::LocalDate(ymd(
+            1970, 1, 1
+        )?))),
+    ),
+    (
+        Class::LocalTime,
+        m!("now", [], LT, |_, _, e| ov(Obj::LocalTime(
+            zdt_of_instant(e.now(), e.zone.clone())
+                .dt
+                .naive_local()
+                .time()
+        ))),
+    ),
+    (
+        Class::LocalTime,
+        m!("of", [P::Int, P::Int], LT, |_, a, _| ov(Obj::LocalTime(
+            hmsn(args::long(a, 0)?, args::long(a, 1)?, 0, 0)?
+        ))),
+    ),
+    (
+        Class::LocalTime,
+        m!("of", [P::Int, P::Int, P::Int], LT, |_, a, _| {
+            ov(Obj::LocalTime(hmsn(
+                args::long(a, 0)?,
+                args::long(a, 1)?,
+                args::long(a, 2)?,
+                0,
+            )?))
+        }),
+    ),
+    (
+        Class::LocalTime,
+        m!("of", [P::Int, P::Int, P::Int, P::Int], LT, |_, a, _| {
+            ov(Obj::LocalTime(hmsn(
+                args::long(a, 0)?,
+                args::long(a, 1)?,
+                args::long(a, 2)?,
+                args::long(a, 3)?,
+            )?))
+        }),
+    ),
+    (
+        Class::LocalTime,
+        m!("ofSecondOfDay", [P::Long], LT, |_, a, _| {
+            let s = args::long(a, 0)?;
+            if !(0..86_400).contains(&s) {
+                return Err(range_err("SecondOfDay", 0, "86399", s));
+            }
+            ov(Obj::LocalTime(hmsn(s / 3600, s / 60 % 60, s % 60, 0)?))
+        }),
+    ),
+    (
+        Class::LocalTime,
+        m!("parse", [P::Str], LT, |_, a, _| parse_text(
+            a,
+            Target::LocalTime
+        )),
+    ),
+    (
+        Class::LocalTime,
+        m!("MIDNIGHT", [], LT, |_, _, _| ov(Obj::LocalTime(
+            NaiveTime::MIN
+        ))),
+    ),
+    (
+        Class::LocalTime,
+        m!("MIN", [], LT, |_, _, _| ov(Obj::LocalTime(NaiveTime::MIN))),
+    ),
+    (
+        Class::LocalTime,
+        m!("NOON", [], LT, |_, _, _| ov(Obj::LocalTime(hmsn(
+            12, 0, 0, 0
+        )?))),
+    ),
+    (
+        Class::LocalTime,
+        m!("MAX", [], LT, |_, _, _| ov(Obj::LocalTime(hmsn(
+            23,
+            59,
+            59,
+            999_999_999
+        )?))),
+    ),
+    (
+        Class::LocalDateTime,
+        m!("now", [], LDT, |_, _, e| ov(Obj::LocalDateTime(
+            zdt_of_instant(e.now(), e.zone.clone()).dt.naive_local()
+        ))),
+    ),
+    (
+        Class::LocalDateTime,
+        m!("of", [LD, LT], LDT, |_, a, _| ov(Obj::LocalDateTime(
+            arg_local_date(a, 0)?.and_time(arg_local_time(a, 1)?)
+        ))),
+    ),
+    (
+        Class::LocalDateTime,
+        m!(
+            "of",
+            [P::Int, P::Int, P::Int, P::Int, P::Int],
+            LDT,
+            |_, a, _| {
+                let date = ymd(args::long(a, 0)?, args::long(a, 1)?, args::long(a, 2)?)?;
+                ov(Obj::LocalDateTime(date.and_time(hmsn(
+                    args::long(a, 3)?,
+                    args::long(a, 4)?,
+                    0,
+                    0,
+                )?)))
+            }
+        ),
+    ),
+    (
+        Class::LocalDateTime,
+        m!(
+            "of",
+            [P::Int, P::Int, P::Int, P::Int, P::Int, P::Int],
+            LDT,
+            |_, a, _| {
+                let date = ymd(args::long(a, 0)?, args::long(a, 1)?, args::long(a, 2)?)?;
+                ov(Obj::LocalDateTime(date.and_time(hmsn(
+                    args::long(a, 3)?,
+                    args::long(a, 4)?,
+                    args::long(a, 5)?,
+                    0,
+                )?)))
+            }
+        ),
+    ),
+    (
+        Class::LocalDateTime,
+        m!("parse", [P::Str], LDT, |_, a, _| parse_text(
+            a,
+            Target::LocalDateTime
+        )),
+    ),
+    (
+        Class::LocalDateTime,
+        m!(
+            "parse",
+            [P::Str, FMT],
+            LDT,
+            |_, a, _| match arg_obj(a, 1)? {
+                Obj::Formatter(f) => ov(f.parse(args::str(a, 0)?, Target::LocalDateTime)?),
+                o => Err(format!(
+                    "expected a DateTimeFormatter, got {}",
+                    o.class_name()
+                )),
+            }
+        ),
+    ),
+    (
+        Class::Instant,
+        m!("now", [], INST, |_, _, e| ov(Obj::Instant(e.now()))),
+    ),
+    (
+        Class::Instant,
+        m!("ofEpochMilli", [P::Long], INST, |_, a, _| {
+            ov(Obj::Instant(
+                DateTime::<Utc>::from_timestamp_millis(args::long(a, 0)?).ok_or_else(invalid_dt)?,
+            ))
+        }),
+    ),
+    (
+        Class::Instant,
+        m!("ofEpochSecond", [P::Long], INST, |_, a, _| {
+            ov(Obj::Instant(
+                DateTime::<Utc>::from_timestamp(args::long(a, 0)?, 0).ok_or_else(invalid_dt)?,
+            ))
+        }),
+    ),
+    (
+        Class::Instant,
+        m!("ofEpochSecond", [P::Long, P::Long], INST, |_, a, _| {
+            let base =
+                DateTime::<Utc>::from_timestamp(args::long(a, 0)?, 0).ok_or_else(invalid_dt)?;
+            ov(Obj::Instant(
+                base.checked_add_signed(delta(args::long(a, 1)?, Unit::Nanos)?)
+                    .ok_or_else(invalid_dt)?,
+            ))
+        }),
+    ),
+    (
+        Class::Instant,
+        m!("parse", [P::Str], INST, |_, a, _| parse_text(
+            a,
+            Target::Instant
+        )),
+    ),
+    (
+        Class::Instant,
+        m!("EPOCH", [], INST, |_, _, _| ov(Obj::Instant(
+            DateTime::<Utc>::UNIX_EPOCH
+        ))),
+    ),
+    (
+        Class::OffsetDateTime,
+        m!("now", [], ODT, |_, _, e| {
+            let z = zdt_of_instant(e.now(), e.zone.clone());
+            ov(Obj::OffsetDateTime(z.dt))
+        }),
+    ),
+    (
+        Class::OffsetDateTime,
+        m!("of", [LDT, ZOFF], ODT, |_, a, _| {
+            let l = d::arg_local_date_time(a, 0)?;
+            ov(Obj::OffsetDateTime(
+                arg_offset(a, 1)?
+                    .from_local_datetime(&l)
+                    .single()
+                    .ok_or_else(invalid_dt)?,
+            ))
+        }),
+    ),
+    (
+        Class::OffsetDateTime,
+        m!("parse", [P::Str], ODT, |_, a, _| parse_text(
+            a,
+            Target::OffsetDateTime
+        )),
+    ),
+    (
+        Class::ZonedDateTime,
+        m!("now", [], ZDT, |_, _, e| ov(Obj::ZonedDateTime(
+            zdt_of_instant(e.now(), e.zone.clone())
+        ))),
+    ),
+    (
+        Class::ZonedDateTime,
+        m!("now", [ZID], ZDT, |_, a, e| ov(Obj::ZonedDateTime(
+            zdt_of_instant(e.now(), arg_zone(a, 0)?)
+        ))),
+    ),
+    (
+        Class::ZonedDateTime,
+        m!("of", [LDT, ZID], ZDT, |_, a, _| {
+            ov(Obj::ZonedDateTime(zdt_of_local(
+                d::arg_local_date_time(a, 0)?,
+                arg_zone(a, 1)?,
+                None,
+            )?))
+        }),
+    ),
+    (
+        Class::ZonedDateTime,
+        m!("ofInstant", [INST, ZID], ZDT, |_, a, _| {
+            ov(Obj::ZonedDateTime(zdt_of_instant(
+                instant_of(arg_obj(a, 0)?)?,
+                arg_zone(a, 1)?,
+            )))
+        }),
+    ),
+    (
+        Class::ZonedDateTime,
+        m!("parse", [P::Str], ZDT, |_, a, _| parse_text(
+            a,
+            Target::ZonedDateTime
+        )),
+    ),
+    (
+        Class::Duration,
+        m!("ofDays", [P::Long], DUR, |_, a, _| of_duration(
+            args::long(a, 0)?,
+            Unit::Days
+        )),
+    ),
+    (
+        Class::Duration,
+        m!("ofHours", [P::Long], DUR, |_, a, _| of_duration(
+            args::long(a, 0)?,
+            Unit::Hours
+        )),
+    ),
+    (
+        Class::Duration,
+        m!("ofMinutes", [P::Long], DUR, |_, a, _| of_duration(
+            args::long(a, 0)?,
+            Unit::Minutes
+        )),
+    ),
+    (
+        Class::Duration,
+        m!("ofSeconds", [P::Long], DUR, |_, a, _| of_duration(
+            args::long(a, 0)?,
+            Unit::Seconds
+        )),
+    ),
+    (
+        Class::Duration,
+        m!("ofSeconds", [P::Long, P::Long], DUR, |_, a, _| {
+            dur_value(i128::from(args::long(a, 0)?) * 1_000_000_000 + i128::from(args::long(a, 1)?))
+        }),
+    ),
+    (
+        Class::Duration,
+        m!("ofMillis", [P::Long], DUR, |_, a, _| of_duration(
+            args::long(a, 0)?,
+            Unit::Millis
+        )),
+    ),
+    (
+        Class::Duration,
+        m!("ofNanos", [P::Long], DUR, |_, a, _| of_duration(
+            args::long(a, 0)?,
+            Unit::Nanos
+        )),
+    ),
+    (
+        Class::Duration,
+        m!(
+            "between",
+            [P::Class(Class::Temporal), P::Class(Class::Temporal)],
+            DUR,
+            |_, a, _| {
+                ov(Obj::Duration(d::duration_between(
+                    arg_obj(a, 0)?,
+                    arg_obj(a, 1)?,
+                )?))
+            }
+        ),
+    ),
+    (
+        Class::Duration,
+        m!("parse", [P::Str], DUR, |_, a, _| {
+            let s = args::str(a, 0)?;
+            ov(Obj::Duration(parse_duration(s).ok_or_else(|| {
+                format!("Text cannot be parsed to a Duration: {s}")
+            })?))
+        }),
+    ),
+    (
+        Class::Duration,
+        m!("ZERO", [], DUR, |_, _, _| ov(Obj::Duration(
+            TimeDelta::zero()
+        ))),
+    ),
+    (
+        Class::Period,
+        m!("of", [P::Int, P::Int, P::Int], PER, |_, a, _| per_value(
+            args::long(a, 0)?,
+            args::long(a, 1)?,
+            args::long(a, 2)?
+        )),
+    ),
+    (
+        Class::Period,
+        m!("ofYears", [P::Int], PER, |_, a, _| per_value(
+            args::long(a, 0)?,
+            0,
+            0
+        )),
+    ),
+    (
+        Class::Period,
+        m!("ofMonths", [P::Int], PER, |_, a, _| per_value(
+            0,
+            args::long(a, 0)?,
+            0
+        )),
+    ),
+    (
+        Class::Period,
+        m!("ofWeeks", [P::Int], PER, |_, a, _| per_value(
+            0,
+            0,
+            args::long(a, 0)?.checked_mul(7).ok_or_else(overflow)?
+        )),
+    ),
+    (
+        Class::Period,
+        m!("ofDays", [P::Int], PER, |_, a, _| per_value(
+            0,
+            0,
+            args::long(a, 0)?
+        )),
+    ),
+    (
+        Class::Period,
+        m!("between", [LD, LD], PER, |_, a, _| ov(Obj::Period(
+            d::period_between(arg_local_date(a, 0)?, arg_local_date(a, 1)?)
+        ))),
+    ),
+    (
+        Class::Period,
+        m!("parse", [P::Str], PER, |_, a, _| {
+            let s = args::str(a, 0)?;
+            ov(Obj::Period(parse_period(s).ok_or_else(|| {
+                format!("Text cannot be parsed to a Period: {s}")
+            })?))
+        }),
+    ),
+    (
+        Class::Period,
+        m!("ZERO", [], PER, |_, _, _| per_value(0, 0, 0)),
+    ),
+    (
+        Class::ZoneId,
+        m!("of", [P::Str], ZID, |_, a, _| {
+            let s = args::str(a, 0)?;
+            ov(Obj::ZoneId(
+                d::parse_zone_id(s).ok_or_else(|| format!("Unknown time-zone ID: {s}"))?,
+            ))
+        }),
+    ),
+    (
+        Class::ZoneId,
+        m!("systemDefault", [], ZID, |_, _, e| ov(Obj::ZoneId(
+            e.zone.clone()
+        ))),
+    ),
+    (
+        Class::ZoneOffset,
+        m!("of", [P::Str], ZOFF, |_, a, _| {
+            let s = args::str(a, 0)?;
+            ov(Obj::ZoneOffset(d::parse_zone_offset(s).ok_or_else(
+                || format!("Invalid ID for ZoneOffset, invalid format: {s}"),
+            )?))
+        }),
+    ),
+    (
+        Class::ZoneOffset,
+        m!("ofHours", [P::Int], ZOFF, |_, a, _| {
+            let h = args::long(a, 0)?;
+            if !(-18..=18).contains(&h) {
+                return Err(format!(
+                    "Zone offset hours not in valid range: value {h} is not in the range -18 to 18"
+                ));
+            }
+            ov(Obj::ZoneOffset(
+                FixedOffset::east_opt(h as i32 * 3600).ok_or_else(invalid_dt)?,
+            ))
+        }),
+    ),
+    (
+        Class::ZoneOffset,
+        m!("ofTotalSeconds", [P::Int], ZOFF, |_, a, _| {
+            let s = args::long(a, 0)?;
+            if !(-64_800..=64_800).contains(&s) {
+                return Err("Zone offset not in valid range: -18:00 to +18:00".into());
+            }
+            ov(Obj::ZoneOffset(
+                FixedOffset::east_opt(s as i32).ok_or_else(invalid_dt)?,
+            ))
+        }),
+    ),
+    (
+        Class::ZoneOffset,
+        m!("UTC", [], ZOFF, |_, _, _| ov(Obj::ZoneOffset(
+            zero_offset()?
+        ))),
+    ),
+    (
+        Class::DayOfWeek,
+        m!("of", [P::Int], DOW, |_, a, _| {
+            let v = args::long(a, 0)?;
+            if !(1..=7).contains(&v) {
+                return Err(format!("Invalid value for DayOfWeek: {v}"));
+            }
+            dow_const(v as u8 - 1)
+        }),
+    ),
+    (
+        Class::DayOfWeek,
+        m!("valueOf", [P::Str], DOW, |_, a, _| {
+            let s = args::str(a, 0)?;
+            d::parse_enum(s, Class::DayOfWeek)
+                .ok_or_else(|| format!("No enum constant java.time.DayOfWeek.{s}"))
+        }),
+    ),
+    (
+        Class::DayOfWeek,
+        m!("MONDAY", [], DOW, |_, _, _| dow_const(0)),
+    ),
+    (
+        Class::DayOfWeek,
+        m!("TUESDAY", [], DOW, |_, _, _| dow_const(1)),
+    ),
+    (
+        Class::DayOfWeek,
+        m!("WEDNESDAY", [], DOW, |_, _, _| dow_const(2)),
+    ),
+    (
+        Class::DayOfWeek,
+        m!("THURSDAY", [], DOW, |_, _, _| dow_const(3)),
+    ),
+    (
+        Class::DayOfWeek,
+        m!("FRIDAY", [], DOW, |_, _, _| dow_const(4)),
+    ),
+    (
+        Class::DayOfWeek,
+        m!("SATURDAY", [], DOW, |_, _, _| dow_const(5)),
+    ),
+    (
+        Class::DayOfWeek,
+        m!("SUNDAY", [], DOW, |_, _, _| dow_const(6)),
+    ),
+    (
+        Class::Month,
+        m!("of", [P::Int], MON, |_, a, _| {
+            let v = args::long(a, 0)?;
+            if !(1..=12).contains(&v) {
+                return Err(format!("Invalid value for MonthOfYear: {v}"));
+            }
+            ov(Obj::Month(v as u8))
+        }),
+    ),
+    (
+        Class::Month,
+        m!("valueOf", [P::Str], MON, |_, a, _| {
+            let s = args::str(a, 0)?;
+            d::parse_enum(s, Class::Month)
+                .ok_or_else(|| format!("No enum constant java.time.Month.{s}"))
+        }),
+    ),
+    (
+        Class::Month,
+        m!("JANUARY", [], MON, |_, _, _| ov(Obj::Month(1))),
+    ),
+    (
+        Class::Month,
+        m!("FEBRUARY", [], MON, |_, _, _| ov(Obj::Month(2))),
+    ),
+    (
+        Class::Month,
+        m!("MARCH", [], MON, |_, _, _| ov(Obj::Month(3))),
+    ),
+    (
+        Class::Month,
+        m!("APRIL", [], MON, |_, _, _| ov(Obj::Month(4))),
+    ),
+    (
+        Class::Month,
+        m!("MAY", [], MON, |_, _, _| ov(Obj::Month(5))),
+    ),
+    (
+        Class::Month,
+        m!("JUNE", [], MON, |_, _, _| ov(Obj::Month(6))),
+    ),
+    (
+        Class::Month,
+        m!("JULY", [], MON, |_, _, _| ov(Obj::Month(7))),
+    ),
+    (
+        Class::Month,
+        m!("AUGUST", [], MON, |_, _, _| ov(Obj::Month(8))),
+    ),
+    (
+        Class::Month,
+        m!("SEPTEMBER", [], MON, |_, _, _| ov(Obj::Month(9))),
+    ),
+    (
+        Class::Month,
+        m!("OCTOBER", [], MON, |_, _, _| ov(Obj::Month(10))),
+    ),
+    (
+        Class::Month,
+        m!("NOVEMBER", [], MON, |_, _, _| ov(Obj::Month(11))),
+    ),
+    (
+        Class::Month,
+        m!("DECEMBER", [], MON, |_, _, _| ov(Obj::Month(12))),
+    ),
+    (
+        Class::DateTimeFormatter,
+        m!("ofPattern", [P::Str], FMT, |_, a, e| {
+            ov(Obj::Formatter(crate::helpers::date_format::Formatter::new(
+                args::str(a, 0)?,
+                &e.locale,
+                false,
+            )?))
+        }),
+    ),
+    (
+        Class::DateTimeFormatter,
+        m!(
+            "ofPattern",
+            [P::Str, P::Class(Class::Locale)],
+            FMT,
+            |_, a, _| match arg_obj(a, 1)? {
+                Obj::Locale(l) => ov(Obj::Formatter(crate::helpers::date_format::Formatter::new(
+                    args::str(a, 0)?,
+                    l,
+                    false
+                )?)),
+                o => Err(format!("expected a Locale, got {}", o.class_name())),
+            }
+        ),
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use crate::helpers::date::tests::s;
@@ -1486,5 +2293,61 @@ mod tests {
         );
         assert_eq!(s("#DATE.FEBRUARY.length(true)"), "29");
         assert!(s("#DATE.now.plusMonths(1)").starts_with("ERR compile"));
+    }
+
+    fn call_static(class: crate::types::Class, name: &str, args: &[crate::value::Value]) -> String {
+        let env = crate::helpers::date::tests::env();
+        super::STATIC_METHODS
+            .iter()
+            .filter(|(c, m)| *c == class && m.name == name && m.arity_ok(args.len()))
+            .find_map(|(_, m)| (m.call)(&crate::value::Value::Null, args, &env).ok())
+            .map(|v| v.to_java_string())
+            .unwrap_or_else(|| "ERR".into())
+    }
+
+    #[test]
+    fn statics() {
+        use crate::types::Class;
+        use crate::value::Value;
+        assert_eq!(
+            call_static(
+                Class::LocalDate,
+                "of",
+                &[Value::Int(2020), Value::Int(2), Value::Int(29)]
+            ),
+            "2020-02-29"
+        );
+        assert_eq!(
+            call_static(
+                Class::LocalDate,
+                "of",
+                &[Value::Int(2021), Value::Int(2), Value::Int(29)]
+            ),
+            "ERR"
+        );
+        assert_eq!(
+            call_static(Class::Duration, "parse", &[Value::str("PT1H30M")]),
+            "PT1H30M"
+        );
+        assert_eq!(
+            call_static(Class::Duration, "parse", &[Value::str("P2DT-0.5S")]),
+            "PT47H59M59.5S"
+        );
+        assert_eq!(
+            call_static(Class::Duration, "ofMillis", &[Value::Long(-1500)]),
+            "PT-1.5S"
+        );
+        assert_eq!(
+            call_static(Class::Period, "parse", &[Value::str("P1Y2M3W4D")]),
+            "P1Y2M25D"
+        );
+        assert_eq!(
+            call_static(Class::LocalDateTime, "now", &[]),
+            "2020-01-01T00:00"
+        );
+        assert_eq!(
+            call_static(Class::ZoneId, "of", &[Value::str("Europe/Warsaw")]),
+            "Europe/Warsaw"
+        );
     }
 }

@@ -106,7 +106,7 @@ impl<'a> Typer<'a> {
     /// recomputes it. Errors are left for run time (the reference fails there too).
     fn fold(&self, node: Node) -> Node {
         if !node.foldable() {
-            return node;
+            return node.peephole();
         }
         let cx = Cx {
             vars: &[],
@@ -115,7 +115,7 @@ impl<'a> Typer<'a> {
         };
         match node.eval(&cx) {
             Ok(v) => Node::Const(v.into_owned()),
-            Err(_) => node,
+            Err(_) => node.peephole(),
         }
     }
 
@@ -478,13 +478,9 @@ impl<'a> Typer<'a> {
                     safe,
                 }
             }
-            Access::Method(callee, key_first) => Node::Call {
-                target: bx(target),
-                callee,
-                args: Box::new([]),
-                safe,
-                key_first,
-            },
+            Access::Method(callee, key_first) => {
+                Node::call(target, callee, Vec::new(), safe, key_first)
+            }
         };
         let node = self.fold(node);
         Ok((node, ty))
@@ -654,13 +650,13 @@ impl<'a> Typer<'a> {
                         span,
                     }));
                 }
-                let node = Node::Call {
-                    target: bx(target),
-                    callee: Callee::Dynamic(Arc::from(name)),
-                    args: arg_nodes.into_boxed_slice(),
+                let node = Node::call(
+                    target,
+                    Callee::Dynamic(Arc::from(name)),
+                    arg_nodes,
                     safe,
-                    key_first: None,
-                };
+                    None,
+                );
                 return Ok((node, Type::union(results)));
             }
             _ => {
@@ -759,13 +755,7 @@ impl<'a> Typer<'a> {
         } else {
             Type::union(results)
         };
-        let node = Node::Call {
-            target: bx(target),
-            callee,
-            args: arg_nodes.into_boxed_slice(),
-            safe,
-            key_first: None,
-        };
+        let node = Node::call(target, callee, arg_nodes, safe, None);
         Ok((node, ty))
     }
 

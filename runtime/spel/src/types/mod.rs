@@ -5,6 +5,7 @@
 mod class;
 mod parse;
 mod relations;
+mod schema;
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use indexmap::IndexMap;
 pub use class::Class;
 pub use parse::{parse_type, TypeParseError};
 pub use relations::{common_supertype, comparable, NumberPromotion};
+pub use schema::type_of_schema;
 
 use crate::value::{Str, Value};
 

@@ -215,7 +215,12 @@ pub fn to_json(v: &Value) -> Json {
         Value::Short(x) => Json::from(*x),
         Value::Int(x) => Json::from(*x),
         Value::Long(x) => Json::from(*x),
-        Value::Float(x) => serde_json::Number::from_f64(*x as f64)
+        // Through the float's own shortest digits, so 0.3f is 0.3 rather than 0.30000001192...
+        Value::Float(x) => x
+            .to_string()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
             .map(Json::Number)
             .unwrap_or(Json::Null),
         Value::Double(x) => serde_json::Number::from_f64(*x)
@@ -244,6 +249,7 @@ pub fn to_json(v: &Value) -> Json {
             }
             Json::Object(o)
         }
-        Value::Obj(_) | Value::Helper(_) => Json::String(v.to_java_string()),
+        Value::Obj(o) => Json::String(o.to_iso_string()),
+        Value::Helper(_) => Json::String(v.to_java_string()),
     }
 }

@@ -28,7 +28,7 @@ pub struct Period {
     pub days: i32,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Obj {
     LocalDate(NaiveDate),
     LocalTime(NaiveTime),
@@ -81,8 +81,44 @@ impl Obj {
         self.class().simple_name()
     }
 
-    /// Java `toString()` of the object (ISO-8601 for java.time values).
+    /// Java `toString()` of the object (`LocalTime` `10:15`, without zero seconds), as string
+    /// concatenation and templates render it.
     pub fn to_java_string(&self) -> String {
-        crate::helpers::date::obj_to_string(self)
+        crate::helpers::date::obj_to_java_string(self)
+    }
+
+    /// The ISO-8601 form with seconds always present, as JSON encoders write java.time values.
+    pub fn to_iso_string(&self) -> String {
+        crate::helpers::date::obj_to_iso_string(self)
+    }
+}
+
+/// Java `equals`: an OffsetDateTime or ZonedDateTime equals another only with the same local
+/// time and offset (and zone), not merely the same instant.
+impl PartialEq for Obj {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Obj::OffsetDateTime(a), Obj::OffsetDateTime(b)) => a == b && a.offset() == b.offset(),
+            (Obj::ZonedDateTime(a), Obj::ZonedDateTime(b)) => {
+                a.dt == b.dt && a.dt.offset() == b.dt.offset() && a.zone == b.zone
+            }
+            (Obj::LocalDate(a), Obj::LocalDate(b)) => a == b,
+            (Obj::LocalTime(a), Obj::LocalTime(b)) => a == b,
+            (Obj::LocalDateTime(a), Obj::LocalDateTime(b)) => a == b,
+            (Obj::Instant(a), Obj::Instant(b)) => a == b,
+            (Obj::Duration(a), Obj::Duration(b)) => a == b,
+            (Obj::Period(a), Obj::Period(b)) => a == b,
+            (Obj::DayOfWeek(a), Obj::DayOfWeek(b)) => a == b,
+            (Obj::Month(a), Obj::Month(b)) => a == b,
+            (Obj::ZoneId(a), Obj::ZoneId(b)) => a == b,
+            (Obj::ZoneOffset(a), Obj::ZoneOffset(b)) => a == b,
+            (Obj::Locale(a), Obj::Locale(b)) => a == b,
+            (Obj::Currency(a), Obj::Currency(b)) => a == b,
+            (Obj::Charset(a), Obj::Charset(b)) => a == b,
+            (Obj::Uuid(a), Obj::Uuid(b)) => a == b,
+            (Obj::Formatter(a), Obj::Formatter(b)) => a == b,
+            (Obj::Class(a), Obj::Class(b)) => a == b,
+            _ => false,
+        }
     }
 }
