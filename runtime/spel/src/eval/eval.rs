@@ -148,7 +148,11 @@ impl Node {
                 safe,
                 key_first,
             } => {
-                let t = target.eval(cx)?;
+                // A variable receiver is read in place (the most common shape, `#input.m(..)`).
+                let t = match &**target {
+                    Node::Var(slot) => Cow::Borrowed(cx.vars.get(*slot as usize).unwrap_or(&NULL)),
+                    other => other.eval(cx)?,
+                };
                 if t.is_null() {
                     return if *safe {
                         Ok(Cow::Borrowed(&NULL))
@@ -162,6 +166,9 @@ impl Node {
                     if m.contains_key(k) {
                         return field(t, k, false);
                     }
+                }
+                if let (Callee::One(m), Some(values)) = (callee, const_args.as_deref()) {
+                    return (m.call)(&t, values, cx.env).map(Cow::Owned).map_err(failed);
                 }
                 if let Some(values) = const_args.as_deref() {
                     return call(callee, &t, values, cx.env).map(Cow::Owned);

@@ -266,10 +266,12 @@ pub fn value_fits(v: &Value, p: P) -> bool {
 pub mod args {
     use crate::value::{number, Value};
 
+    #[inline]
     pub fn get(a: &[Value], i: usize) -> Result<&Value, String> {
         a.get(i)
             .ok_or_else(|| format!("missing argument {}", i + 1))
     }
+    #[inline]
     pub fn str(a: &[Value], i: usize) -> Result<&str, String> {
         match get(a, i)? {
             Value::Str(s) => Ok(s.as_str()),
@@ -280,6 +282,7 @@ pub mod args {
             )),
         }
     }
+    #[inline]
     pub fn int(a: &[Value], i: usize) -> Result<i32, String> {
         let v = get(a, i)?;
         if let Value::Int(x) = v {
@@ -289,6 +292,7 @@ pub mod args {
             .map(|x| x as i32)
             .ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
     }
+    #[inline]
     pub fn long(a: &[Value], i: usize) -> Result<i64, String> {
         let v = get(a, i)?;
         if let Value::Long(x) = v {
@@ -297,11 +301,13 @@ pub mod args {
         number::to_i64(v)
             .ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
     }
+    #[inline]
     pub fn double(a: &[Value], i: usize) -> Result<f64, String> {
         let v = get(a, i)?;
         number::to_f64(v)
             .ok_or_else(|| format!("expected a number argument, got {}", v.class_name()))
     }
+    #[inline]
     pub fn list(a: &[Value], i: usize) -> Result<&[Value], String> {
         match get(a, i)? {
             Value::List(l) => Ok(l.as_slice()),
@@ -312,6 +318,7 @@ pub mod args {
             )),
         }
     }
+    #[inline]
     pub fn map(a: &[Value], i: usize) -> Result<&crate::value::ValueMap, String> {
         match get(a, i)? {
             Value::Map(m) => Ok(m),

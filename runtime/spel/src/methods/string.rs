@@ -7,7 +7,7 @@ use super::args;
 use super::{MethodDef, P};
 use crate::eval::EvalEnv;
 use crate::types::Type;
-use crate::value::{Str, Value};
+use crate::value::{new_str, Value};
 use crate::{m, mf};
 
 type R = Result<Value, String>;
@@ -56,7 +56,7 @@ fn substring(s: &str, begin: i32, end: i32) -> R {
     if s.is_ascii() {
         // ASCII: UTF-16 indices are byte offsets.
         if begin >= 0 && begin <= end && (end as usize) <= s.len() {
-            return Ok(Value::Str(Str::new(&s[begin as usize..end as usize])));
+            return Ok(Value::Str(new_str(&s[begin as usize..end as usize])));
         }
         return Err(format!("begin {begin}, end {end}, length {}", s.len()));
     }
@@ -65,7 +65,7 @@ fn substring(s: &str, begin: i32, end: i32) -> R {
         return Err(format!("begin {begin}, end {end}, length {len}"));
     }
     match (byte_at(s, begin as usize), byte_at(s, end as usize)) {
-        (Some(a), Some(b)) => Ok(Value::Str(Str::new(&s[a..b]))),
+        (Some(a), Some(b)) => Ok(Value::Str(new_str(&s[a..b]))),
         _ => Err(format!(
             "begin {begin}, end {end}, length {len}: splits a surrogate pair"
         )),

@@ -23,6 +23,17 @@ pub use text::{java_bigdecimal_to_string, java_double_to_string, java_float_to_s
 
 /// An immutable, cheaply cloned string.
 pub type Str = smol_str::SmolStr;
+
+/// Builds a `Str`; short strings are copied inline without a `memcpy` call (a measurable share
+/// of `substring` and friends).
+#[inline]
+pub fn new_str(s: &str) -> Str {
+    if s.len() <= 23 {
+        Str::new_inline(s)
+    } else {
+        Str::new(s)
+    }
+}
 /// Insertion-ordered map with a randomised hasher (input keys come from the network).
 pub type ValueMap = indexmap::IndexMap<Value, Value, ahash::RandomState>;
 
@@ -53,7 +64,7 @@ pub enum Value {
 
 impl Value {
     pub fn str(s: impl AsRef<str>) -> Value {
-        Value::Str(Str::new(s.as_ref()))
+        Value::Str(new_str(s.as_ref()))
     }
     pub fn list(v: Vec<Value>) -> Value {
         Value::List(Arc::new(v))
