@@ -142,13 +142,16 @@ fn soup() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(ATOMS), 0..24).prop_map(|v| v.concat())
 }
 
-fn corpus_exprs() -> Vec<String> {
-    let text = include_str!("data/spel-corpus.json");
-    let cases: Vec<serde_json::Value> = serde_json::from_str(text).expect("corpus");
-    cases
-        .iter()
-        .filter_map(|c| c["expr"].as_str().map(str::to_string))
-        .collect()
+fn corpus_exprs() -> &'static [String] {
+    static EXPRS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    EXPRS.get_or_init(|| {
+        let text = include_str!("data/spel-corpus.json");
+        let cases: Vec<serde_json::Value> = serde_json::from_str(text).expect("corpus");
+        cases
+            .iter()
+            .filter_map(|c| c["expr"].as_str().map(str::to_string))
+            .collect()
+    })
 }
 
 proptest! {
@@ -177,7 +180,7 @@ proptest! {
 
 #[test]
 fn every_corpus_expression_survives_every_truncation() {
-    for e in corpus_exprs() {
+    for e in corpus_exprs().iter() {
         for (i, _) in e.char_indices() {
             run(&e[..i]);
             run(&e[i..]);

@@ -1,0 +1,1 @@
+//! OpenAPI documents for request-response scenarios.

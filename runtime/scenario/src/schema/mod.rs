@@ -1,0 +1,1 @@
+//! JSON Schema handling for scenario inputs and outputs (`inputSchema`, `outputSchema`).
