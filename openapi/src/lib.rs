@@ -1,1 +1,451 @@
-//! OpenAPI documents for request-response scenarios.
+//! OpenAPI 3.1 documents for request-response scenarios.
+//!
+//! - [`scenario_document`]: the document of one scenario (served at `<root>/definition`), with the
+//!   scenario at path `/` and a relative server `./`.
+//! - [`gateway_document`]: one document with every scenario at `/scenario/{slug}`.
+//! - [`swagger`]: an offline Swagger UI for actix-web.
+//!
+//! The structure is built with utoipa's OpenAPI model; the scenarios' JSON Schemas (draft 7) are
+//! converted to JSON Schema 2020-12 and spliced in as raw JSON (see `convert`), because utoipa's
+//! `Schema` type cannot represent every keyword.
+
+mod convert;
+mod ident;
+pub mod swagger;
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value};
+use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::SchemaType;
+use utoipa::openapi::{
+    ArrayBuilder, ComponentsBuilder, ContentBuilder, InfoBuilder, ObjectBuilder, OpenApiBuilder,
+    OpenApiVersion, PathItem, PathsBuilder, Ref, Required, ResponseBuilder, ServerBuilder, Type,
+};
+
+use convert::{Components, COMPONENTS_PREFIX};
+
+pub use ident::operation_id;
+
+/// What the OpenAPI documents need to know about a deployed request-response scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioApi {
+    /// The scenario name (`metaData.id`).
+    pub name: String,
+    /// The URL slug (`/scenario/{slug}` in the gateway).
+    pub slug: String,
+    /// The scenario description, if any.
+    pub description: Option<String>,
+    /// The deployed version (content hash or version id).
+    pub version: String,
+    /// The `inputSchema` property parsed as JSON (a draft-7 JSON Schema).
+    pub input_schema: Value,
+    /// The `outputSchema` property parsed as JSON (a draft-7 JSON Schema).
+    pub output_schema: Value,
+}
+
+/// Name of the component schema of one error entry.
+pub const ERROR_SCHEMA: &str = "ScenarioError";
+/// Name of the component schema of an error response body (an array of [`ERROR_SCHEMA`]).
+pub const ERRORS_SCHEMA: &str = "ScenarioErrors";
+/// The tag of every scenario operation.
+pub const TAG: &str = "Nussknacker";
+
+/// The OpenAPI 3.1 document of one scenario, served by the scenario's own routes: the scenario
+/// is `POST /` relative to the server `./`, so the document works behind any path prefix.
+pub fn scenario_document(api: &ScenarioApi) -> Value {
+    let info = InfoBuilder::new()
+        .title(api.name.clone())
+        .version(api.version.clone())
+        .description(non_empty(api.description.as_deref()))
+        .build();
+    let operation = ScenarioOperation::new(api, ident::operation_id(&api.name));
+    document(info, vec![("/".to_owned(), operation)])
+}
+
+/// One OpenAPI 3.1 document with every scenario at `POST /scenario/{slug}` (relative to the server
+/// `./`, so it is meant to be served from the gateway's root, e.g. `/openapi.json`).
+///
+/// `operationId`s and component names are unique across scenarios (a number is appended to
+/// repeated ones). When two scenarios share a slug, only the first is listed.
+pub fn gateway_document(apis: &[ScenarioApi]) -> Value {
+    let mut slugs = HashSet::new();
+    let mut operation_ids = HashSet::new();
+    let mut operations = Vec::new();
+    for api in apis {
+        if !slugs.insert(api.slug.as_str()) {
+            continue;
+        }
+        let base = ident::operation_id(&api.name);
+        let mut id = base.clone();
+        let mut n = 2u64;
+        while !operation_ids.insert(id.clone()) {
+            id = format!("{base}{n}");
+            n += 1;
+        }
+        let path = format!("/scenario/{}", encode_path_segment(&api.slug));
+        operations.push((path, ScenarioOperation::new(api, id)));
+    }
+    let info = InfoBuilder::new()
+        .title("Scenic scenarios")
+        .version(gateway_version(apis))
+        .description(Some(
+            "Every request-response scenario deployed to this gateway, each at `/scenario/<slug>`.",
+        ))
+        .build();
+    document(info, operations)
+}
+
+/// One scenario's operation, before its schemas are spliced in.
+struct ScenarioOperation<'a> {
+    api: &'a ScenarioApi,
+    operation_id: String,
+}
+
+impl<'a> ScenarioOperation<'a> {
+    fn new(api: &'a ScenarioApi, operation_id: String) -> Self {
+        Self { api, operation_id }
+    }
+
+    fn build(&self) -> Operation {
+        let api = self.api;
+        let error_content = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name(ERRORS_SCHEMA)))
+                .build()
+        };
+        OperationBuilder::new()
+            .operation_id(Some(self.operation_id.clone()))
+            .summary(Some(api.name.clone()))
+            .description(Some(match non_empty(api.description.as_deref()) {
+                Some(description) => format!("**scenario name**: {}\n\n{description}", api.name),
+                None => format!("**scenario name**: {}", api.name),
+            }))
+            .tag(TAG)
+            .request_body(Some(
+                RequestBodyBuilder::new()
+                    .description(Some("The scenario input (`#input`)."))
+                    .required(Some(Required::True))
+                    .content("application/json", ContentBuilder::new().build())
+                    .build(),
+            ))
+            .response(
+                "200",
+                ResponseBuilder::new()
+                    .description("The scenario's response.")
+                    .content("application/json", ContentBuilder::new().build()),
+            )
+            .response(
+                "400",
+                ResponseBuilder::new()
+                    .description(
+                        "The body is not JSON or does not match the input schema \
+                         (one entry per violation, with its JSON pointer in `path`).",
+                    )
+                    .content("application/json", error_content()),
+            )
+            .response(
+                "500",
+                ResponseBuilder::new()
+                    .description(
+                        "The scenario failed: a node failed at run time (`nodeId`), the output \
+                         does not match the output schema, or no response was produced.",
+                    )
+                    .content("application/json", error_content()),
+            )
+            .build()
+    }
+}
+
+/// The whole document: utoipa builds the structure, then the converted schemas are spliced in.
+fn document(info: utoipa::openapi::Info, operations: Vec<(String, ScenarioOperation)>) -> Value {
+    let mut paths = PathsBuilder::new();
+    for (path, operation) in &operations {
+        paths = paths.path(
+            path.clone(),
+            PathItem::new(HttpMethod::Post, operation.build()),
+        );
+    }
+    let mut openapi = OpenApiBuilder::new()
+        .info(info)
+        .servers(Some([ServerBuilder::new().url("./").build()]))
+        .paths(paths.build())
+        .components(Some(error_components()))
+        .build();
+    // The only (and default) variant; set explicitly so the document states 3.1.0 on purpose.
+    openapi.openapi = OpenApiVersion::Version31;
+    let mut doc = serde_json::to_value(&openapi).unwrap_or_else(|_| Value::Object(Map::new()));
+
+    let mut components = Components::default();
+    components.reserve_external(ERROR_SCHEMA);
+    components.reserve_external(ERRORS_SCHEMA);
+    for (path, operation) in &operations {
+        let prefix = ident::pascal(&operation.operation_id);
+        let api = operation.api;
+        let input = convert::embed(&api.input_schema, &prefix, "Input", &mut components);
+        let output = convert::embed(&api.output_schema, &prefix, "Output", &mut components);
+        let post = format!("/paths/{}/post", escape_pointer_segment(path));
+        set_schema(
+            &mut doc,
+            &format!("{post}/requestBody/content/application~1json"),
+            input,
+        );
+        set_schema(
+            &mut doc,
+            &format!("{post}/responses/200/content/application~1json"),
+            output,
+        );
+    }
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        schemas.extend(components.into_schemas());
+    }
+    doc
+}
+
+fn set_schema(doc: &mut Value, content_pointer: &str, schema: Value) {
+    if let Some(Value::Object(content)) = doc.pointer_mut(content_pointer) {
+        content.insert("schema".to_owned(), schema);
+    }
+}
+
+/// `ScenarioError` (one entry) and `ScenarioErrors` (the response body).
+fn error_components() -> utoipa::openapi::Components {
+    let nullable_string = |description: &str| {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .description(Some(description))
+    };
+    let string = |description: &str| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description))
+    };
+    let error = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some("One problem found while handling the request."))
+        .property("message", nullable_string("What went wrong."))
+        .required("message")
+        .property(
+            "nodeId",
+            nullable_string("The id of the scenario node that failed, if any."),
+        )
+        .required("nodeId")
+        .property(
+            "path",
+            string("JSON pointer to the offending part of the request body."),
+        )
+        .property("expression", string("The expression that failed."));
+    let errors = ArrayBuilder::new()
+        .items(Ref::new(format!("{COMPONENTS_PREFIX}{ERROR_SCHEMA}")))
+        .description(Some("Every problem found while handling the request."));
+    ComponentsBuilder::new()
+        .schema(ERROR_SCHEMA, error)
+        .schema(ERRORS_SCHEMA, errors)
+        .build()
+}
+
+fn non_empty(text: Option<&str>) -> Option<&str> {
+    text.filter(|t| !t.trim().is_empty())
+}
+
+/// JSON pointer escaping of one segment (`~` -> `~0`, `/` -> `~1`).
+fn escape_pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Percent-encodes everything but URL path "unreserved" characters, so that no slug can add
+/// path segments or template braces.
+fn encode_path_segment(slug: &str) -> String {
+    let mut out = String::new();
+    for byte in slug.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    if out.is_empty() {
+        out.push('-');
+    }
+    out
+}
+
+/// A version for the gateway document that changes whenever a scenario is added, removed or
+/// redeployed: a hash (FNV-1a, 64 bits) of the slugs and versions.
+fn gateway_version(apis: &[ScenarioApi]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for api in apis {
+        for part in [api.slug.as_bytes(), b"\0", api.version.as_bytes(), b"\0"] {
+            for &byte in part {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn api(name: &str, slug: &str, input: Value, output: Value) -> ScenarioApi {
+        ScenarioApi {
+            name: name.to_owned(),
+            slug: slug.to_owned(),
+            description: None,
+            version: "1".to_owned(),
+            input_schema: input,
+            output_schema: output,
+        }
+    }
+
+    #[test]
+    fn scenario_document_shape() {
+        let mut loan = api(
+            "LoanRequest",
+            "loan",
+            json!({"type": "object", "properties": {"amount": {"type": "integer"}}}),
+            json!({"type": "object", "properties": {"acceptedAmount": {"type": "integer"}}}),
+        );
+        loan.description = Some("Decides on loans.".to_owned());
+        loan.version = "abc123".to_owned();
+        let doc = scenario_document(&loan);
+        assert_eq!(doc["openapi"], "3.1.0");
+        assert_eq!(
+            doc["info"],
+            json!({"title": "LoanRequest", "description": "Decides on loans.", "version": "abc123"})
+        );
+        assert_eq!(doc["servers"], json!([{"url": "./"}]));
+        let paths = doc["paths"].as_object().expect("paths");
+        assert_eq!(paths.keys().collect::<Vec<_>>(), ["/"]);
+        let post = &doc["paths"]["/"]["post"];
+        assert_eq!(post["operationId"], "loanRequest");
+        assert_eq!(post["summary"], "LoanRequest");
+        assert_eq!(post["tags"], json!(["Nussknacker"]));
+        assert_eq!(post["requestBody"]["required"], true);
+        assert_eq!(
+            post["requestBody"]["content"]["application/json"]["schema"],
+            loan.input_schema
+        );
+        assert_eq!(
+            post["responses"]["200"]["content"]["application/json"]["schema"],
+            loan.output_schema
+        );
+        for status in ["200", "400", "500"] {
+            let description = post["responses"][status]["description"].as_str();
+            assert!(description.is_some_and(|d| !d.is_empty()), "{status}");
+        }
+        for status in ["400", "500"] {
+            assert_eq!(
+                post["responses"][status]["content"]["application/json"]["schema"],
+                json!({"$ref": "#/components/schemas/ScenarioErrors"})
+            );
+        }
+        assert_eq!(
+            doc["components"]["schemas"]["ScenarioErrors"]["items"],
+            json!({"$ref": "#/components/schemas/ScenarioError"})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["ScenarioError"]["required"],
+            json!(["message", "nodeId"])
+        );
+        assert!(doc["info"].get("license").is_none());
+    }
+
+    #[test]
+    fn no_description_when_absent() {
+        let doc = scenario_document(&api("x", "x", json!({}), json!(true)));
+        assert!(doc["info"].get("description").is_none());
+        let post = &doc["paths"]["/"]["post"];
+        assert_eq!(post["operationId"], "x");
+        assert_eq!(
+            post["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({})
+        );
+    }
+
+    #[test]
+    fn scenario_definitions_become_components() {
+        let schema = json!({
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "type": "object",
+            "properties": {"address": {"$ref": "#/definitions/Address"}},
+            "definitions": {"Address": {"type": "object", "properties": {"city": {"type": "string"}}}}
+        });
+        let doc = scenario_document(&api("loan request", "loan", schema.clone(), schema));
+        let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+        let names: Vec<&String> = schemas.keys().collect();
+        assert_eq!(
+            names,
+            [
+                "ScenarioError",
+                "ScenarioErrors",
+                "LoanRequestAddress",
+                "LoanRequestOutputAddress"
+            ]
+        );
+        let post = &doc["paths"]["/"]["post"];
+        assert_eq!(
+            post["requestBody"]["content"]["application/json"]["schema"],
+            json!({"type": "object", "properties": {"address": {"$ref": "#/components/schemas/LoanRequestAddress"}}})
+        );
+        assert_eq!(
+            post["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+                ["address"],
+            json!({"$ref": "#/components/schemas/LoanRequestOutputAddress"})
+        );
+    }
+
+    #[test]
+    fn gateway_names_are_unique() {
+        let schema = json!({
+            "properties": {"a": {"$ref": "#/definitions/A"}},
+            "definitions": {"A": {"type": "string"}}
+        });
+        let apis = [
+            api("loan", "loan", schema.clone(), json!({})),
+            api("Loan", "loan-2", schema.clone(), json!({})),
+            api("loan", "loan", json!({}), json!({})),
+            api("7 days", "week/ly", json!({}), json!({})),
+        ];
+        let doc = gateway_document(&apis);
+        assert_eq!(doc["servers"], json!([{"url": "./"}]));
+        let paths: Vec<&String> = doc["paths"].as_object().expect("paths").keys().collect();
+        assert_eq!(
+            paths,
+            ["/scenario/loan", "/scenario/loan-2", "/scenario/week%2Fly"]
+        );
+        let ids: Vec<&Value> = paths
+            .iter()
+            .map(|p| &doc["paths"][p.as_str()]["post"]["operationId"])
+            .collect();
+        assert_eq!(
+            ids,
+            [&json!("loan"), &json!("loan2"), &json!("scenario7Days")]
+        );
+        assert_eq!(
+            doc["paths"]["/scenario/loan-2"]["post"]["requestBody"]["content"]["application/json"]
+                ["schema"]["properties"]["a"],
+            json!({"$ref": "#/components/schemas/Loan2A"})
+        );
+        let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+        assert!(schemas.contains_key("LoanA") && schemas.contains_key("Loan2A"));
+        assert_eq!(schemas.len(), 4);
+        assert_eq!(doc["info"]["version"].as_str().map(str::len), Some(16));
+        assert_ne!(
+            doc["info"]["version"],
+            gateway_document(&apis[..1])["info"]["version"]
+        );
+    }
+
+    #[test]
+    fn empty_gateway() {
+        let doc = gateway_document(&[]);
+        assert_eq!(doc["paths"], json!({}));
+        assert_eq!(doc["openapi"], "3.1.0");
+    }
+}

@@ -2,6 +2,11 @@
 
 mod conformance;
 mod expr;
+mod files;
+mod openapi;
+mod serve;
+mod test_data;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -27,11 +32,27 @@ pub enum Command {
     /// Run an expression corpus (the format of spel-corpus.json); prints a line per failing case
     /// and `N passed, M failed`. Exit code 1 if any case failed.
     Conformance(conformance::ConformanceArgs),
+    /// Serve every request-response scenario of the given files or folders under
+    /// /scenario/{slug}, with OpenAPI, Swagger UI, health and metrics.
+    Serve(serve::ServeArgs),
+    /// Serve one scenario at / (what a Kubernetes pod runs).
+    Run(serve::RunArgs),
+    /// Compile scenario files and report every error (exit 1), or "ok".
+    Validate(validate::ValidateArgs),
+    /// Run sample inputs (JSON lines) through a scenario and print each output or error.
+    Test(test_data::TestArgs),
+    /// Print a scenario's OpenAPI document.
+    Openapi(openapi::OpenApiArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Expr(a) => expr::run(a),
         Command::Conformance(a) => conformance::run(a),
+        Command::Serve(a) => serve::serve(a),
+        Command::Run(a) => serve::run(a),
+        Command::Validate(a) => validate::run(a),
+        Command::Test(a) => test_data::run(a),
+        Command::Openapi(a) => openapi::run(a),
     }
 }

@@ -1,4 +1,18 @@
 //! Scenarios: the Designer's export format, their compilation into a `CompiledScenario`, and
 //! the interpreter both runtime modes (request-response, streaming) share.
+//!
+//! Data path: `model` (JSON → nodes) → `compile` (nodes → typed graph, every error at once)
+//! → `interp` (graph × input → sink outputs and errors). Components (`components`) are found in
+//! an open registry by name; node kinds are a closed enum.
 
+pub mod compile;
+pub mod components;
+pub mod interp;
+pub mod model;
+mod scenario;
 pub mod schema;
+
+pub use compile::{compile_scenario, CompileError, CompileOptions, FragmentSource, NoFragments};
+pub use components::Registry;
+pub use interp::{NodeError, RunResult, SinkOutput};
+pub use scenario::{load_scenario, CompiledScenario, LoadError};

@@ -1,1 +1,21 @@
-//! JSON Schema handling for scenario inputs and outputs (`inputSchema`, `outputSchema`).
+//! JSON Schema handling for scenario inputs and outputs (`inputSchema`, `outputSchema`):
+//! parsing and compiling a schema ([`JsonSchema::parse`]), turning request JSON into a typed
+//! value (defaults, validation, typing: [`JsonSchema::decode_input`]), turning a result into
+//! response JSON ([`JsonSchema::encode_output`]), the compile-time output checks
+//! ([`JsonSchema::check_output_type`]) and the field-editor parameters of the `response` sink
+//! ([`JsonSchema::response_fields`]).
+
+mod check;
+mod compiled;
+mod encode;
+mod error;
+mod fields;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+pub use check::{describe_problems, OutputProblem, ValidationMode};
+pub use compiled::JsonSchema;
+pub use error::{SchemaError, Violation};
+pub use fields::{assemble_fields, FieldParam};

@@ -1,16 +1,17 @@
 use std::collections::HashMap;
 
 use crate::types::Type;
-use crate::value::Str;
+use crate::value::{Str, Value};
 
 /// The variables an expression may read, each with its static type and its slot in the value
 /// array passed to `Expression::eval`.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
-    names: Vec<Str>,
-    types: Vec<Type>,
-    index: HashMap<Str, usize>,
+    vars: HashMap<Str, (usize, Type)>,
+    order: Vec<Str>,
+    slots: usize,
     helpers: bool,
+    consts: HashMap<Str, Value>,
 }
 
 impl Scope {
@@ -34,36 +35,55 @@ impl Scope {
         self.helpers
     }
 
-    /// Declares (or re-declares with a new type) a variable; returns its slot.
+    /// Declares (or re-declares with a new type) a variable in the next free slot; returns the
+    /// slot.
     pub fn declare(&mut self, name: &str, ty: Type) -> usize {
-        if let Some(&i) = self.index.get(name) {
-            self.types[i] = ty;
-            return i;
+        if let Some((slot, t)) = self.vars.get_mut(name) {
+            *t = ty;
+            return *slot;
         }
-        let i = self.names.len();
-        self.names.push(Str::new(name));
-        self.types.push(ty);
-        self.index.insert(Str::new(name), i);
-        i
+        let slot = self.slots;
+        self.declare_at(name, ty, slot);
+        slot
+    }
+
+    /// Declares a variable in a given slot (scenarios lay out their variables themselves).
+    pub fn declare_at(&mut self, name: &str, ty: Type, slot: usize) {
+        if self.vars.insert(Str::new(name), (slot, ty)).is_none() {
+            self.order.push(Str::new(name));
+        }
+        self.slots = self.slots.max(slot + 1);
+    }
+
+    /// Declares a variable whose value is known at compile time (`#meta`): expressions read it
+    /// as a constant, with no slot.
+    pub fn declare_const(&mut self, name: &str, value: Value) {
+        self.consts.insert(Str::new(name), value);
+    }
+
+    pub fn constant(&self, name: &str) -> Option<&Value> {
+        self.consts.get(name)
     }
 
     pub fn slot(&self, name: &str) -> Option<usize> {
-        self.index.get(name).copied()
+        self.vars.get(name).map(|(s, _)| *s)
     }
 
     pub fn get(&self, name: &str) -> Option<(usize, &Type)> {
-        self.index.get(name).map(|&i| (i, &self.types[i]))
+        self.vars.get(name).map(|(s, t)| (*s, t))
     }
 
+    /// Number of slots the value array needs.
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.slots
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.vars.is_empty()
     }
 
+    /// Declared names, in declaration order.
     pub fn names(&self) -> &[Str] {
-        &self.names
+        &self.order
     }
 }

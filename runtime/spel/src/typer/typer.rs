@@ -413,6 +413,9 @@ impl<'a> Typer<'a> {
                 })),
             };
         }
+        if let Some(v) = self.scope.constant(name) {
+            return Ok((Node::Const(v.clone()), Type::of_value_without_value(v)));
+        }
         if let Some((slot, ty)) = self.scope.get(name) {
             return Ok((Node::Var(slot as u32), ty.clone()));
         }

@@ -14,8 +14,8 @@ mod text;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use bigdecimal::BigDecimal;
-use num_bigint::BigInt;
+pub use bigdecimal::BigDecimal;
+pub use num_bigint::BigInt;
 
 pub use json::{from_json_typed, from_json_untyped, to_json, JsonError};
 pub use obj::{Obj, Period, ZoneId, ZonedDateTime};

@@ -1,0 +1,67 @@
+//! Finding and loading scenario files for the commands that take `DIR|FILES…`.
+
+use std::path::{Path, PathBuf};
+
+use scenic_scenario::compile::fragments_dir;
+use scenic_scenario::{load_scenario, CompileError, CompiledScenario, Registry};
+
+/// Expands folders to the `*.json` files directly inside them (sorted); files stay as given.
+/// A folder's `fragments/` subfolder holds fragments, not scenarios.
+pub fn scenario_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "json"))
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("{} does not exist", p.display()));
+        }
+    }
+    Ok(out)
+}
+
+/// The fragments folder: given explicitly, else `fragments/` next to the first input.
+pub fn fragments_for(explicit: Option<&PathBuf>, inputs: &[PathBuf]) -> Option<PathBuf> {
+    if let Some(d) = explicit {
+        return Some(d.clone());
+    }
+    let first = inputs.first()?;
+    let base = if first.is_dir() {
+        first.clone()
+    } else {
+        first.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let d = base.join("fragments");
+    d.is_dir().then_some(d)
+}
+
+/// Loads and compiles one file.
+pub fn load(
+    path: &Path,
+    registry: &Registry,
+    fragments: Option<&PathBuf>,
+) -> Result<CompiledScenario, Vec<CompileError>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![CompileError::scenario(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))]
+    })?;
+    let frags = fragments_dir(fragments.cloned());
+    load_scenario(&text, registry, frags.as_ref()).map_err(|e| e.errors())
+}
+
+/// Prints every error of a file, one per line.
+pub fn print_errors(path: &Path, errors: &[CompileError]) {
+    eprintln!("{}: {} error(s)", path.display(), errors.len());
+    for e in errors {
+        eprintln!("  {e}");
+    }
+}

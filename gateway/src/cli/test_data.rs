@@ -1,0 +1,84 @@
+//! `scenic test FILE --input samples.jsonl`: runs each input through the scenario and prints
+//! each sink's output or each error, one JSON line per input (the reference's "test with data").
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use scenic_scenario::Registry;
+use serde_json::json;
+
+use super::files;
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// JSON lines, one input per line (`-` for standard input).
+    #[arg(long)]
+    pub input: PathBuf,
+    #[arg(long)]
+    pub fragments: Option<PathBuf>,
+}
+
+pub fn run(a: TestArgs) -> ExitCode {
+    let registry = Registry::builtin();
+    let fragments = files::fragments_for(a.fragments.as_ref(), std::slice::from_ref(&a.file));
+    let scenario = match files::load(&a.file, &registry, fragments.as_ref()) {
+        Ok(s) => s,
+        Err(errors) => {
+            files::print_errors(&a.file, &errors);
+            return ExitCode::from(1);
+        }
+    };
+    let text = if a.input.as_os_str() == "-" {
+        let mut s = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
+            eprintln!("error: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+        s
+    } else {
+        match std::fs::read_to_string(&a.input) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", a.input.display());
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let mut any_error = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let n = i + 1;
+        let report = match serde_json::from_str::<serde_json::Value>(line) {
+            Err(e) => {
+                json!({"line": n, "errors": [{"message": format!("Malformed JSON at column {}: {e}", e.column()), "nodeId": null}]})
+            }
+            Ok(j) => match scenario.source().decode(j) {
+                Err(vs) => {
+                    json!({"line": n, "errors": vs.iter().map(|v| json!({"message": v.message, "path": v.pointer, "nodeId": null})).collect::<Vec<_>>()})
+                }
+                Ok(input) => {
+                    let r = futures::executor::block_on(scenario.run(input));
+                    json!({
+                        "line": n,
+                        "outputs": r.outputs.iter().map(|o| json!({"nodeId": &*o.node_id, "value": scenic_spel::value::to_json(&o.value)})).collect::<Vec<_>>(),
+                        "errors": r.errors.iter().map(|e| json!({"nodeId": &*e.node_id, "message": e.message})).collect::<Vec<_>>(),
+                    })
+                }
+            },
+        };
+        if report["errors"].as_array().is_some_and(|e| !e.is_empty()) {
+            any_error = true;
+        }
+        println!("{report}");
+    }
+    if any_error {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

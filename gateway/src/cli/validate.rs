@@ -1,0 +1,46 @@
+//! `scenic validate FILE…`: compiles each file and reports every error, or "ok".
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use scenic_scenario::Registry;
+
+use super::files;
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// Scenario files, or folders of them.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Folder of fragment definitions.
+    #[arg(long)]
+    pub fragments: Option<PathBuf>,
+}
+
+pub fn run(a: ValidateArgs) -> ExitCode {
+    let paths = match files::scenario_paths(&a.paths) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let registry = Registry::builtin();
+    let fragments = files::fragments_for(a.fragments.as_ref(), &a.paths);
+    let mut failed = false;
+    for p in &paths {
+        match files::load(p, &registry, fragments.as_ref()) {
+            Ok(_) => println!("{}: ok", p.display()),
+            Err(errors) => {
+                failed = true;
+                files::print_errors(p, &errors);
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,95 @@
+//! Every failure of an HTTP call and its status code, in one place (`decisions.md` §2). The
+//! body keeps the reference's shape: a JSON array of `{"message", "nodeId"}`, with `path`
+//! (a JSON pointer) where it applies.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// One entry of an error body.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ErrorEntry {
+    pub message: String,
+    #[serde(rename = "nodeId")]
+    pub node_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl ErrorEntry {
+    pub fn new(message: impl Into<String>, node_id: Option<&str>) -> ErrorEntry {
+        ErrorEntry {
+            message: message.into(),
+            node_id: node_id.map(str::to_string),
+            path: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not JSON (the message names line and column), or is nested too deeply.
+    #[error("malformed request body")]
+    MalformedJson(ErrorEntry),
+    /// The body violates `inputSchema`: one entry per violation.
+    #[error("input does not match the input schema")]
+    InvalidInput(Vec<ErrorEntry>),
+    #[error("unknown scenario")]
+    NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed(&'static str),
+    #[error("request body too large")]
+    TooLarge(usize),
+    /// Expressions or components failed, or the output violated `outputSchema`.
+    #[error("scenario failed")]
+    ScenarioFailed(Vec<ErrorEntry>),
+    #[error("scenario unavailable")]
+    Unavailable(String),
+    #[error("request timed out")]
+    Timeout(u64),
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::MalformedJson(_) | ApiError::InvalidInput(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::ScenarioFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let entries = match self {
+            ApiError::MalformedJson(e) => vec![e.clone()],
+            ApiError::InvalidInput(v) | ApiError::ScenarioFailed(v) => v.clone(),
+            ApiError::NotFound(slug) => vec![ErrorEntry::new(
+                format!("No scenario is deployed at '{slug}'"),
+                None,
+            )],
+            ApiError::MethodNotAllowed(allow) => vec![ErrorEntry::new(
+                format!("Method not allowed here; use {allow}"),
+                None,
+            )],
+            ApiError::TooLarge(limit) => vec![ErrorEntry::new(
+                format!("Request body is larger than the limit of {limit} bytes"),
+                None,
+            )],
+            ApiError::Unavailable(why) => vec![ErrorEntry::new(why.clone(), None)],
+            ApiError::Timeout(secs) => vec![ErrorEntry::new(
+                format!("The scenario did not answer within {secs} s"),
+                None,
+            )],
+        };
+        let body = serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec());
+        let mut r = HttpResponse::build(self.status_code());
+        r.insert_header((header::CONTENT_TYPE, "application/json"));
+        if let ApiError::MethodNotAllowed(allow) = self {
+            r.insert_header((header::ALLOW, *allow));
+        }
+        r.body(body)
+    }
+}

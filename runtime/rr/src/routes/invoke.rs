@@ -1,0 +1,172 @@
+//! Scenario invocation: body → strict JSON → input schema → interpreter → output schema →
+//! response (`nussknacker-lite.md` §2.3–2.6, with the status codes of `decisions.md` §2).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::http::Method;
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures::StreamExt;
+
+use crate::error::{ApiError, ErrorEntry};
+use crate::startup::AppState;
+use crate::state::Deployed;
+
+/// `POST /scenario/{slug}`.
+pub async fn gateway(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    if req.method() != Method::POST {
+        return Err(ApiError::MethodNotAllowed("POST"));
+    }
+    let d = state.resolve(Some(&slug))?;
+    handle(&state, d, payload).await
+}
+
+/// `POST /` of the single-scenario runtime.
+pub async fn single(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    if req.method() != Method::POST {
+        return Err(ApiError::MethodNotAllowed("POST"));
+    }
+    let d = state.resolve(None)?;
+    handle(&state, d, payload).await
+}
+
+async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::MalformedJson(ErrorEntry::new(
+                format!("Could not read the request body: {e}"),
+                None,
+            ))
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+async fn handle(
+    state: &AppState,
+    d: Arc<Deployed>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let scenario = &d.scenario;
+    let source_id = scenario
+        .graph
+        .nodes
+        .get(scenario.graph.start)
+        .map(|n| n.id.to_string());
+    let body = read_limited(payload, state.limits.max_body).await?;
+    // serde_json is strict and stops at 128 levels of nesting.
+    let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+        d.metrics.rejected.inc();
+        let mut entry = ErrorEntry::new(
+            format!(
+                "Malformed JSON at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+            source_id.as_deref(),
+        );
+        entry.path = None;
+        ApiError::MalformedJson(entry)
+    })?;
+    let input = scenario.source().decode(json).map_err(|violations| {
+        d.metrics.rejected.inc();
+        ApiError::InvalidInput(
+            violations
+                .into_iter()
+                .map(|v| ErrorEntry {
+                    message: format!(
+                        "{}: {}",
+                        if v.pointer.is_empty() {
+                            "#"
+                        } else {
+                            &v.pointer
+                        },
+                        v.message
+                    ),
+                    node_id: source_id.clone(),
+                    path: Some(v.pointer),
+                })
+                .collect(),
+        )
+    })?;
+    let started = Instant::now();
+    let run = match tokio::time::timeout(state.limits.timeout, scenario.run(input)).await {
+        Ok(r) => r,
+        Err(_) => {
+            d.metrics.failure.inc();
+            return Err(ApiError::Timeout(state.limits.timeout.as_secs()));
+        }
+    };
+    let elapsed = started.elapsed().as_secs_f64();
+    if !run.errors.is_empty() {
+        d.metrics.failure.inc();
+        d.metrics.failure_latency.observe(elapsed);
+        return Err(ApiError::ScenarioFailed(
+            run.errors
+                .iter()
+                .map(|e| ErrorEntry::new(e.message.clone(), Some(&e.node_id)))
+                .collect(),
+        ));
+    }
+    let Some(first) = run.outputs.first() else {
+        d.metrics.failure.inc();
+        d.metrics.failure_latency.observe(elapsed);
+        return Err(ApiError::ScenarioFailed(vec![ErrorEntry::new(
+            "Scenario did not return any result",
+            source_id.as_deref(),
+        )]));
+    };
+    let encoded = match scenario.source().output_schema() {
+        Some(schema) => schema.encode_output(&first.value).map_err(|violations| {
+            let message = violations
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{}: {}",
+                        if v.pointer.is_empty() {
+                            "#"
+                        } else {
+                            &v.pointer
+                        },
+                        v.message
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            ApiError::ScenarioFailed(vec![ErrorEntry::new(
+                format!("Response does not match the output schema: {message}"),
+                source_id.as_deref(),
+            )])
+        }),
+        None => Ok(scenic_spel::value::to_json(&first.value)),
+    };
+    let encoded = match encoded {
+        Ok(j) => j,
+        Err(e) => {
+            d.metrics.failure.inc();
+            d.metrics.failure_latency.observe(elapsed);
+            return Err(e);
+        }
+    };
+    d.metrics.success.inc();
+    d.metrics.success_latency.observe(elapsed);
+    let body = serde_json::to_vec(&encoded).unwrap_or_else(|_| b"null".to_vec());
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("Scenic-Scenario-Version", scenario.version.as_str()))
+        .body(body))
+}

@@ -1,0 +1,6 @@
+//! HTTP handlers, one file per resource.
+
+pub mod definition;
+pub mod health;
+pub mod invoke;
+pub mod swagger;

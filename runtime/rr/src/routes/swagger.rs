@@ -1,0 +1,49 @@
+//! Swagger UI pages, served from assets compiled into the binary (no network needed).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+fn serve(ui: &scenic_openapi::swagger::SwaggerUi, file: &str) -> HttpResponse {
+    match ui.file(file) {
+        Some((bytes, content_type)) => HttpResponse::Ok()
+            .content_type(content_type)
+            .body(bytes.into_owned()),
+        None => HttpResponse::NotFound()
+            .content_type("text/plain")
+            .body("no such file"),
+    }
+}
+
+/// `<root>/swagger-ui` redirects to `<root>/swagger-ui/` so relative asset paths resolve.
+pub async fn redirect(req: HttpRequest) -> HttpResponse {
+    let path = req.path().trim_end_matches('/');
+    let last = path.rsplit('/').next().unwrap_or("swagger-ui");
+    HttpResponse::Found()
+        .insert_header(("Location", format!("{last}/")))
+        .finish()
+}
+
+/// A scenario's UI, loading `../definition`.
+pub async fn scenario(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, file) = path.into_inner();
+    state.resolve(Some(&slug))?;
+    let ui = scenic_openapi::swagger::SwaggerUi::new("/", "../definition");
+    Ok(serve(&ui, &file))
+}
+
+/// The single-scenario runtime's UI at `/swagger-ui/`.
+pub async fn single(path: web::Path<String>) -> HttpResponse {
+    let ui = scenic_openapi::swagger::SwaggerUi::new("/", "../definition");
+    serve(&ui, &path.into_inner())
+}
+
+/// The gateway's UI of every scenario, loading `/openapi.json`.
+pub async fn gateway(path: web::Path<String>) -> HttpResponse {
+    let ui = scenic_openapi::swagger::SwaggerUi::new("/", "../openapi.json");
+    serve(&ui, &path.into_inner())
+}

@@ -1,0 +1,214 @@
+//! Builds the actix-web application; every route is registered here.
+
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{guard, web, App, HttpResponse, HttpServer};
+
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::routes::{definition, health, invoke, swagger};
+use crate::state::{Deployed, Scenarios};
+
+/// Request limits (`decisions.md` §2).
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub max_body: usize,
+    pub timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body: 1024 * 1024,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub host: String,
+    /// 0 picks a free port (tests).
+    pub port: u16,
+    pub workers: usize,
+    pub limits: Limits,
+    /// Serve one scenario at `/` (the Kubernetes pod runtime) instead of `/scenario/{slug}`.
+    pub single: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            host: "0.0.0.0".into(),
+            port: 8080,
+            workers: 0,
+            limits: Limits::default(),
+            single: None,
+        }
+    }
+}
+
+/// Shared by every worker.
+pub struct AppState {
+    pub scenarios: Arc<Scenarios>,
+    pub metrics: Arc<Metrics>,
+    pub limits: Limits,
+    pub single: Option<String>,
+    ready: AtomicBool,
+}
+
+impl AppState {
+    pub fn new(
+        scenarios: Arc<Scenarios>,
+        metrics: Arc<Metrics>,
+        limits: Limits,
+        single: Option<String>,
+    ) -> AppState {
+        AppState {
+            scenarios,
+            metrics,
+            limits,
+            single,
+            ready: AtomicBool::new(true),
+        }
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Relaxed)
+    }
+
+    pub fn set_ready(&self, ready: bool) {
+        self.ready.store(ready, Ordering::Relaxed);
+    }
+
+    /// The deployment a request addresses: by slug, or the single scenario.
+    pub fn resolve(&self, slug: Option<&str>) -> Result<Arc<Deployed>, ApiError> {
+        let slug = match (slug, &self.single) {
+            (Some(s), _) => s.to_string(),
+            (None, Some(s)) => s.clone(),
+            (None, None) => return Err(ApiError::NotFound(String::new())),
+        };
+        self.scenarios.get(&slug).ok_or(ApiError::NotFound(slug))
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound("this path".into()))
+}
+
+async fn only_get() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::MethodNotAllowed("GET"))
+}
+
+/// Registers every route of the gateway (`single` = None) or of a single-scenario runtime.
+pub fn routes(cfg: &mut web::ServiceConfig, single: bool) {
+    cfg.service(
+        web::resource("/alive")
+            .route(web::get().to(health::alive))
+            .default_service(web::to(only_get)),
+    )
+    .service(
+        web::resource("/ready")
+            .route(web::get().to(health::ready))
+            .default_service(web::to(only_get)),
+    )
+    .service(
+        web::resource("/metrics")
+            .route(web::get().to(health::metrics))
+            .default_service(web::to(only_get)),
+    );
+    if single {
+        cfg.service(web::resource("/").to(invoke::single))
+            .service(
+                web::resource("/definition")
+                    .route(web::get().to(definition::scenario))
+                    .default_service(web::to(only_get)),
+            )
+            .service(
+                web::resource("/swagger-ui")
+                    .guard(guard::Get())
+                    .to(swagger::redirect),
+            )
+            .service(
+                web::resource("/swagger-ui/{file:.*}")
+                    .guard(guard::Get())
+                    .to(swagger::single),
+            );
+    } else {
+        cfg.service(
+            web::resource("/openapi.json")
+                .route(web::get().to(definition::gateway))
+                .default_service(web::to(only_get)),
+        )
+        .service(
+            web::resource("/swagger-ui")
+                .guard(guard::Get())
+                .to(swagger::redirect),
+        )
+        .service(
+            web::resource("/swagger-ui/{file:.*}")
+                .guard(guard::Get())
+                .to(swagger::gateway),
+        )
+        .service(web::resource("/scenario/{slug}").to(invoke::gateway))
+        .service(
+            web::resource("/scenario/{slug}/definition")
+                .route(web::get().to(definition::scenario))
+                .default_service(web::to(only_get)),
+        )
+        .service(
+            web::resource("/scenario/{slug}/swagger-ui")
+                .guard(guard::Get())
+                .to(swagger::redirect),
+        )
+        .service(
+            web::resource("/scenario/{slug}/swagger-ui/{file:.*}")
+                .guard(guard::Get())
+                .to(swagger::scenario),
+        );
+    }
+}
+
+impl Application {
+    /// Binds the listener and builds the server (not yet running).
+    pub fn build(settings: &Settings, state: Arc<AppState>) -> std::io::Result<Application> {
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
+        let port = listener.local_addr()?.port();
+        let data = web::Data::from(state);
+        let single = settings.single.is_some();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .configure(|cfg| routes(cfg, single))
+                .default_service(web::to(not_found))
+        })
+        .client_request_timeout(Duration::from_secs(10))
+        .shutdown_timeout(30);
+        if settings.workers > 0 {
+            server = server.workers(settings.workers);
+        }
+        let server = server.listen(listener)?.run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

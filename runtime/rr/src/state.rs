@@ -1,0 +1,129 @@
+//! Deployed scenarios by slug. A deployment is compiled before it is published, and swapping
+//! one in replaces an `Arc`: requests in flight keep the version they started with.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use prometheus::{Histogram, IntCounter};
+use scenic_openapi::ScenarioApi;
+use scenic_scenario::CompiledScenario;
+
+use crate::metrics::{Metrics, FAILURE, REJECTED, SUCCESS};
+
+/// Metric handles of one deployment, resolved once (no label lookups per request).
+pub struct DeployedMetrics {
+    pub success: IntCounter,
+    pub failure: IntCounter,
+    pub rejected: IntCounter,
+    pub success_latency: Histogram,
+    pub failure_latency: Histogram,
+}
+
+/// A scenario ready to serve, with its OpenAPI document.
+pub struct Deployed {
+    pub scenario: Arc<CompiledScenario>,
+    pub api: ScenarioApi,
+    /// The scenario's own document (pretty JSON), served at `definition`.
+    pub definition: String,
+    pub metrics: DeployedMetrics,
+}
+
+impl Deployed {
+    pub fn new(scenario: Arc<CompiledScenario>, metrics: &Metrics) -> Deployed {
+        let src = scenario.source();
+        let schema_json = |s: Option<&Arc<scenic_scenario::schema::JsonSchema>>| {
+            s.map(|s| s.raw().clone()).unwrap_or(serde_json::json!({}))
+        };
+        let api = ScenarioApi {
+            name: scenario.name.clone(),
+            slug: scenario.slug.clone(),
+            description: scenario.description.clone(),
+            version: scenario.version.clone(),
+            input_schema: schema_json(src.input_schema()),
+            output_schema: schema_json(src.output_schema()),
+        };
+        let definition = serde_json::to_string_pretty(&scenic_openapi::scenario_document(&api))
+            .unwrap_or_else(|_| "{}".into());
+        let name = scenario.name.as_str();
+        let m = DeployedMetrics {
+            success: metrics.invocations.with_label_values(&[name, SUCCESS]),
+            failure: metrics.invocations.with_label_values(&[name, FAILURE]),
+            rejected: metrics.invocations.with_label_values(&[name, REJECTED]),
+            success_latency: metrics.latency.with_label_values(&[name, SUCCESS]),
+            failure_latency: metrics.latency.with_label_values(&[name, FAILURE]),
+        };
+        Deployed {
+            scenario,
+            api,
+            definition,
+            metrics: m,
+        }
+    }
+}
+
+/// A scenario that failed to compile, kept to report its errors.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Broken {
+    pub source: String,
+    pub errors: Vec<scenic_scenario::CompileError>,
+}
+
+#[derive(Default)]
+pub struct Scenarios {
+    by_slug: RwLock<HashMap<String, Arc<Deployed>>>,
+    broken: RwLock<Vec<Broken>>,
+}
+
+impl Scenarios {
+    pub fn new() -> Scenarios {
+        Scenarios::default()
+    }
+
+    pub fn get(&self, slug: &str) -> Option<Arc<Deployed>> {
+        self.by_slug.read().ok().and_then(|m| m.get(slug).cloned())
+    }
+
+    /// Publishes a deployment under its slug; a slug owned by another scenario is refused.
+    pub fn deploy(&self, d: Deployed) -> Result<Arc<Deployed>, String> {
+        let d = Arc::new(d);
+        let mut m = self
+            .by_slug
+            .write()
+            .map_err(|_| "scenario table is unavailable".to_string())?;
+        if let Some(existing) = m.get(&d.scenario.slug) {
+            if existing.scenario.name != d.scenario.name {
+                return Err(format!(
+                    "Slug '{}' is already used by scenario '{}'",
+                    d.scenario.slug, existing.scenario.name
+                ));
+            }
+        }
+        m.insert(d.scenario.slug.clone(), d.clone());
+        Ok(d)
+    }
+
+    pub fn remove(&self, slug: &str) -> Option<Arc<Deployed>> {
+        self.by_slug.write().ok().and_then(|mut m| m.remove(slug))
+    }
+
+    /// Every deployment, ordered by slug.
+    pub fn all(&self) -> Vec<Arc<Deployed>> {
+        let mut v: Vec<Arc<Deployed>> = self
+            .by_slug
+            .read()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default();
+        v.sort_by(|a, b| a.scenario.slug.cmp(&b.scenario.slug));
+        v
+    }
+
+    pub fn add_broken(&self, b: Broken) {
+        if let Ok(mut v) = self.broken.write() {
+            v.push(b);
+        }
+    }
+
+    pub fn broken(&self) -> Vec<Broken> {
+        self.broken.read().map(|v| v.clone()).unwrap_or_default()
+    }
+}

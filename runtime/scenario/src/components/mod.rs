@@ -1,0 +1,134 @@
+//! Components: an open registry of sources, sinks, services (enrichers and processors), custom
+//! nodes and joins, each found by the name a scenario uses (`ref.typ`, `service.id`,
+//! `nodeType`). Adding a component touches its own module and one line in `Registry::builtin`.
+
+mod collect;
+mod dead_end;
+mod decision_table;
+mod for_each;
+mod request;
+mod response;
+mod union;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use scenic_spel::{EvalEnv, Type, Value};
+
+use crate::compile::ParamCompiler;
+use crate::interp::Ctx;
+use crate::schema::{JsonSchema, Violation};
+
+pub use request::RequestSource;
+
+/// What a source gives the scenario: the type of `#input` and how raw input becomes a value.
+pub trait Source: Send + Sync + std::fmt::Debug {
+    fn output_type(&self) -> Type;
+    /// Decodes one input (schema defaults applied, validated, typed).
+    fn decode(&self, json: serde_json::Value) -> Result<Value, Vec<Violation>>;
+    /// The request-response schemas, when the source has them.
+    fn input_schema(&self) -> Option<&Arc<JsonSchema>> {
+        None
+    }
+    fn output_schema(&self) -> Option<&Arc<JsonSchema>> {
+        None
+    }
+}
+
+pub trait SourceFactory: Send + Sync {
+    fn create(&self, pc: &mut dyn ParamCompiler) -> Option<Arc<dyn Source>>;
+}
+
+/// A sink: evaluates its value for a context. `None` means it produces nothing (dead end).
+pub trait Sink: Send + Sync + std::fmt::Debug {
+    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, String>;
+}
+
+pub trait SinkFactory: Send + Sync {
+    fn create(&self, pc: &mut dyn ParamCompiler) -> Option<Arc<dyn Sink>>;
+}
+
+/// An enricher or processor call, with its parameters already compiled.
+pub trait Service: Send + Sync + std::fmt::Debug {
+    fn invoke<'a>(&'a self, ctx: &'a Ctx, env: &'a EvalEnv)
+        -> BoxFuture<'a, Result<Value, String>>;
+    /// Whether invoking it has effects outside the process (test runs skip those).
+    fn has_side_effects(&self) -> bool {
+        false
+    }
+}
+
+pub trait ServiceFactory: Send + Sync {
+    /// The service and the type of its result (bound to the enricher's output variable).
+    fn create(&self, pc: &mut dyn ParamCompiler) -> Option<(Arc<dyn Service>, Type)>;
+}
+
+/// A custom node: transforms contexts. A barrier transformer sees every context of the batch
+/// that reaches it at once (`collect`); others see one context at a time.
+pub trait Transformer: Send + Sync + std::fmt::Debug {
+    fn barrier(&self) -> bool {
+        false
+    }
+    /// Returns the contexts to continue with, or an error for the input context(s).
+    fn apply(&self, input: Vec<Ctx>, env: &EvalEnv) -> Vec<Result<Ctx, String>>;
+}
+
+pub trait CustomFactory: Send + Sync {
+    /// `output` is the output variable's slot, if the node has one; the factory returns the
+    /// output variable's type.
+    fn create(
+        &self,
+        pc: &mut dyn ParamCompiler,
+        output: Option<usize>,
+    ) -> Option<(Arc<dyn Transformer>, Option<Type>)>;
+}
+
+/// A join (branch-merging node): one compiled step per incoming branch.
+pub trait Join: Send + Sync + std::fmt::Debug {
+    /// Continues a context that arrived from branch `branch`.
+    fn arrive(&self, branch: usize, ctx: Ctx, env: &EvalEnv) -> Result<Ctx, String>;
+}
+
+pub trait JoinFactory: Send + Sync {
+    /// `branches` are the parameter compilers of the incoming branches (each in its own
+    /// branch's scope), `output` the output variable's slot and the number of slots.
+    fn create(
+        &self,
+        join_pc: &mut dyn ParamCompiler,
+        branches: &mut [&mut dyn ParamCompiler],
+        output: Option<usize>,
+        slots: usize,
+    ) -> Option<(Arc<dyn Join>, Option<Type>)>;
+}
+
+/// Every component a scenario may use, by name.
+#[derive(Clone, Default)]
+pub struct Registry {
+    pub sources: HashMap<String, Arc<dyn SourceFactory>>,
+    pub sinks: HashMap<String, Arc<dyn SinkFactory>>,
+    pub services: HashMap<String, Arc<dyn ServiceFactory>>,
+    pub custom: HashMap<String, Arc<dyn CustomFactory>>,
+    pub joins: HashMap<String, Arc<dyn JoinFactory>>,
+}
+
+impl Registry {
+    /// The request-response components and the base components.
+    pub fn builtin() -> Registry {
+        let mut r = Registry::default();
+        r.sources
+            .insert("request".into(), Arc::new(request::Factory));
+        r.sinks
+            .insert("response".into(), Arc::new(response::Factory));
+        r.sinks
+            .insert("dead-end".into(), Arc::new(dead_end::Factory));
+        r.custom
+            .insert("for-each".into(), Arc::new(for_each::Factory));
+        r.custom
+            .insert("collect".into(), Arc::new(collect::Factory));
+        r.joins.insert("union".into(), Arc::new(union::Factory));
+        r.services
+            .insert("decision-table".into(), Arc::new(decision_table::Factory));
+        r
+    }
+}

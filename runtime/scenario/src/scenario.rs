@@ -1,0 +1,116 @@
+//! A compiled scenario: what the HTTP runtime and the streaming worker deploy.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use scenic_spel::{EvalEnv, Value};
+
+use crate::compile::{compile_scenario, CompileError, CompileOptions, FragmentSource};
+use crate::components::{Registry, Source};
+use crate::interp::{Graph, RunResult, Tracer};
+use crate::model::{parse_scenario, ScenarioFile, ScenarioType};
+
+#[derive(Debug)]
+pub struct CompiledScenario {
+    pub name: String,
+    pub slug: String,
+    pub description: Option<String>,
+    pub scenario_type: ScenarioType,
+    pub properties: IndexMap<String, String>,
+    /// Content hash of the scenario file.
+    pub version: String,
+    pub graph: Graph,
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LoadError {
+    #[error("{0}")]
+    Parse(String),
+    #[error("{} compile error(s): {}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Compile(Vec<CompileError>),
+}
+
+impl LoadError {
+    pub fn errors(&self) -> Vec<CompileError> {
+        match self {
+            LoadError::Parse(m) => vec![CompileError::scenario(m.clone())],
+            LoadError::Compile(e) => e.clone(),
+        }
+    }
+}
+
+/// Parses and compiles a scenario file's text.
+pub fn load_scenario(
+    text: &str,
+    registry: &Registry,
+    fragments: &dyn FragmentSource,
+) -> Result<CompiledScenario, LoadError> {
+    let file = parse_scenario(text).map_err(LoadError::Parse)?;
+    let opts = CompileOptions {
+        registry,
+        fragments,
+        env: EvalEnv::default(),
+    };
+    compile_scenario(&file, &opts).map_err(LoadError::Compile)
+}
+
+/// Slug of a name: every character outside `[a-zA-Z0-9-._~]` becomes `-`.
+pub fn default_slug(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+impl CompiledScenario {
+    pub(crate) fn new(
+        file: &ScenarioFile,
+        scenario_type: ScenarioType,
+        properties: IndexMap<String, String>,
+        graph: Graph,
+    ) -> CompiledScenario {
+        let name = file.meta.id.clone();
+        let slug = properties
+            .get("slug")
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .unwrap_or_else(|| default_slug(&name));
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(file).unwrap_or_default().hash(&mut h);
+        CompiledScenario {
+            description: file
+                .meta
+                .additional_fields
+                .description
+                .clone()
+                .filter(|d| !d.is_empty()),
+            name,
+            slug,
+            scenario_type,
+            properties,
+            version: format!("{:016x}", h.finish()),
+            graph,
+        }
+    }
+
+    pub fn source(&self) -> &Arc<dyn Source> {
+        &self.graph.source
+    }
+
+    /// Runs the scenario for one decoded input.
+    pub async fn run(&self, input: Value) -> RunResult {
+        self.graph.run(input, false, None).await
+    }
+
+    /// Runs for a test: effects outside the process are skipped, each node is traced.
+    pub async fn run_traced(&self, input: Value, tracer: &mut dyn Tracer) -> RunResult {
+        self.graph.run(input, true, Some(tracer)).await
+    }
+}

@@ -1,0 +1,157 @@
+//! A parsed and compiled JSON Schema, and decoding input through it.
+
+use scenic_spel::types::type_of_schema;
+use scenic_spel::value::from_json_typed;
+use scenic_spel::{Type, Value};
+use serde_json::Value as Json;
+
+use super::error::{SchemaError, Violation};
+use super::walk::{self, Walker};
+
+/// A scenario's `inputSchema` or `outputSchema`: the raw document, its compiled validator and
+/// the static type of the values it describes (`spel.md` §16).
+pub struct JsonSchema {
+    raw: Json,
+    validator: jsonschema::Validator,
+    static_type: Type,
+    time_format: bool,
+}
+
+impl std::fmt::Debug for JsonSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonSchema")
+            .field("raw", &self.raw)
+            .field("static_type", &self.static_type)
+            .finish_non_exhaustive()
+    }
+}
+
+impl JsonSchema {
+    /// Parses a scenario property holding a schema (`property_name` is e.g. `inputSchema`, for
+    /// messages). Draft 7 unless `$schema` names another draft; `true` accepts anything.
+    /// References outside the document are not fetched: a schema using them is an error.
+    pub fn parse(property_name: &str, text: &str) -> Result<JsonSchema, SchemaError> {
+        let invalid = |details: String| SchemaError::Invalid {
+            property: property_name.to_string(),
+            details,
+        };
+        let raw: Json = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        JsonSchema::from_json(raw).map_err(invalid)
+    }
+
+    /// Compiles a schema document; the error is the validator's description.
+    pub fn from_json(raw: Json) -> Result<JsonSchema, String> {
+        if !raw.is_object() && !raw.is_boolean() {
+            return Err(format!(
+                "a schema must be an object or a boolean, found {raw}"
+            ));
+        }
+        let draft = match jsonschema::Draft::Draft7.detect(&raw) {
+            jsonschema::Draft::Unknown => jsonschema::Draft::Draft7,
+            known => known,
+        };
+        let validator = jsonschema::options()
+            .with_draft(draft)
+            .should_validate_formats(true)
+            .build(&raw)
+            .map_err(|e| e.to_string())?;
+        let static_type = type_of_schema(&raw);
+        let time_format = walk::uses_time_format(&raw);
+        Ok(JsonSchema {
+            raw,
+            validator,
+            static_type,
+            time_format,
+        })
+    }
+
+    /// The schema document as written.
+    pub fn raw(&self) -> &Json {
+        &self.raw
+    }
+
+    /// The static type of values decoded by this schema (`#input`'s type).
+    pub fn static_type(&self) -> &Type {
+        &self.static_type
+    }
+
+    /// Does the schema accept anything (`true`, `{}`)?
+    pub fn accepts_anything(&self) -> bool {
+        match &self.raw {
+            Json::Bool(b) => *b,
+            Json::Object(o) => o.keys().all(|k| k.starts_with('$') || is_annotation(k)),
+            _ => false,
+        }
+    }
+
+    /// Every violation of the schema by `json`, in the validator's order.
+    pub fn validate(&self, json: &Json) -> Vec<Violation> {
+        self.validator
+            .iter_errors(json)
+            .map(|e| Violation::new(e.instance_path().as_str(), e.to_string()))
+            .collect()
+    }
+
+    pub fn is_valid(&self, json: &Json) -> bool {
+        self.validator.is_valid(json)
+    }
+
+    /// Request JSON → `#input`: fills in schema defaults (missing object properties that
+    /// declare a `default`, at any depth), validates (every violation, each with its pointer),
+    /// then converts to a value of [`static_type`](Self::static_type).
+    pub fn decode_input(&self, mut json: Json) -> Result<Value, Vec<Violation>> {
+        self.apply_defaults(&mut json);
+        let violations = self.validate(&json);
+        if !violations.is_empty() {
+            return Err(violations);
+        }
+        if self.time_format {
+            self.normalize_times(&mut json);
+        }
+        from_json_typed(&json, &self.static_type).map_err(|e| {
+            let pointer = if e.path == "/" { String::new() } else { e.path };
+            vec![Violation::new(pointer, e.message)]
+        })
+    }
+
+    /// Inserts the declared `default` of every object property missing in `json` (everit's
+    /// `useDefaults`), recursively, also into the inserted defaults.
+    pub fn apply_defaults(&self, json: &mut Json) {
+        let root = &self.raw;
+        let mut walker = Walker::new(root, |o: &walk::Obj, inst: &mut Json| {
+            let (Some(props), Json::Object(map)) = (walk::properties(o), inst) else {
+                return;
+            };
+            for (k, ps) in props {
+                if !map.contains_key(k) {
+                    if let Some(d) = walk::default_of(root, ps) {
+                        map.insert(k.clone(), d.clone());
+                    }
+                }
+            }
+        });
+        walker.walk(root, json);
+    }
+
+    /// `format: time` strings lose their offset: they become `LocalTime`s.
+    fn normalize_times(&self, json: &mut Json) {
+        let mut walker = Walker::new(&self.raw, |o: &walk::Obj, inst: &mut Json| {
+            if o.get("format").and_then(Json::as_str) != Some("time") {
+                return;
+            }
+            if let Json::String(s) = inst {
+                let local = walk::strip_time_offset(s).len();
+                s.truncate(local);
+            }
+        });
+        walker.walk(&self.raw, json);
+    }
+}
+
+/// Keywords that constrain nothing.
+fn is_annotation(k: &str) -> bool {
+    matches!(
+        k,
+        "title" | "description" | "default" | "examples" | "definitions" | "comment"
+    )
+}
