@@ -6,6 +6,7 @@ mod collect;
 mod dead_end;
 mod decision_table;
 mod for_each;
+mod log;
 mod request;
 mod response;
 mod union;
@@ -129,6 +130,7 @@ impl Registry {
         r.joins.insert("union".into(), Arc::new(union::Factory));
         r.services
             .insert("decision-table".into(), Arc::new(decision_table::Factory));
+        r.services.insert("log".into(), Arc::new(log::Factory));
         r
     }
 }
