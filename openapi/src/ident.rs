@@ -7,10 +7,10 @@
 /// digit: `LoanRequest` -> `loanRequest`, `my scenario-1` -> `myScenario1`, `1st` -> `scenario1st`.
 pub fn operation_id(name: &str) -> String {
     let mut words = words(name);
-    let needs_prefix = words
-        .first()
-        .and_then(|w| w.chars().next())
-        .map_or(true, |c| c.is_ascii_digit());
+    let needs_prefix = !matches!(
+        words.first().and_then(|w| w.chars().next()),
+        Some(c) if c.is_ascii_alphabetic()
+    );
     if needs_prefix {
         words.insert(0, "scenario".to_owned());
     }

@@ -1,6 +1,6 @@
 //! Swagger UI for actix-web, served from assets compiled into the binary (no CDN, works offline).
 //!
-//! ```ignore
+//! ```no_run
 //! use actix_web::{web, App};
 //! use scenic_openapi::swagger;
 //!

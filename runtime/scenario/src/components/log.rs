@@ -32,7 +32,11 @@ impl ServiceFactory for Factory {
 }
 
 impl Service for Log {
-    fn invoke<'a>(&'a self, ctx: &'a Ctx, env: &'a EvalEnv) -> BoxFuture<'a, Result<Value, String>> {
+    fn invoke<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        env: &'a EvalEnv,
+    ) -> BoxFuture<'a, Result<Value, String>> {
         Box::pin(async move {
             let v = self.message.eval(ctx, env)?;
             let text = match &v {

@@ -11,6 +11,27 @@ use scenic_spel::{EvalEnv, Value};
 use crate::compile::Param;
 use crate::components::{Join, Service, Sink, Source, Transformer};
 
+/// Node visits between two yields to the executor.
+const YIELD_EVERY: u32 = 256;
+
+/// Returns `Pending` once (after waking itself), then `Ready`: a runtime-agnostic yield.
+struct YieldNow(bool);
+
+impl std::future::Future for YieldNow {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
 /// A context: the values of the scenario's variables, by slot.
 pub type Ctx = Vec<Value>;
 
@@ -157,6 +178,7 @@ impl Graph {
         let mut out = RunResult::default();
         let mut stack: Vec<(usize, Ctx)> = vec![(self.start, self.context(input))];
         let mut barriers: BTreeMap<usize, Vec<Ctx>> = BTreeMap::new();
+        let mut steps: u32 = 0;
         loop {
             while let Some((at, ctx)) = stack.pop() {
                 self.step(
@@ -169,6 +191,12 @@ impl Graph {
                     &mut tracer,
                 )
                 .await;
+                steps = steps.wrapping_add(1);
+                if steps % YIELD_EVERY == 0 {
+                    // Long runs (big for-each fan-outs) give the executor a chance to run other
+                    // requests and to fire the request timeout.
+                    YieldNow(false).await;
+                }
             }
             let Some((at, ctxs)) = barriers.pop_first() else {
                 break;
