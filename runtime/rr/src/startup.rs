@@ -159,7 +159,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, single: bool) {
                 .guard(guard::Get())
                 .to(swagger::gateway),
         )
-        .service(web::resource("/scenario/{slug}").to(invoke::gateway))
+        // With and without a trailing slash: documents say `servers: ./` and path `/`.
+        .service(web::resource(["/scenario/{slug}", "/scenario/{slug}/"]).to(invoke::gateway))
         .service(
             web::resource("/scenario/{slug}/definition")
                 .route(web::get().to(definition::scenario))

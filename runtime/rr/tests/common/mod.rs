@@ -40,13 +40,14 @@ pub fn rr_scenario(
     output: serde_json::Value,
     nodes: serde_json::Value,
 ) -> String {
+    let slug: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || "-._~".contains(c) { c } else { '-' }).collect();
     let mut all = vec![
         serde_json::json!({"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}}),
     ];
     all.extend(nodes.as_array().cloned().unwrap_or_default());
     serde_json::json!({
         "metaData": {"id": name, "additionalFields": {"description": format!("Test scenario {name}"), "properties": {
-            "inputSchema": input.to_string(), "outputSchema": output.to_string(), "slug": name
+            "inputSchema": input.to_string(), "outputSchema": output.to_string(), "slug": slug
         }, "metaDataType": "RequestResponseMetaData"}},
         "nodes": all,
         "additionalBranches": []

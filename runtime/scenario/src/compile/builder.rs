@@ -214,6 +214,13 @@ pub fn compile_scenario(
             return Err(b.errors);
         }
     };
+    if let Some(slug) = b.properties.get("slug").filter(|s| !s.is_empty()) {
+        if *slug != crate::scenario::default_slug(slug) {
+            b.errors.push(CompileError::scenario(format!(
+                "Illegal slug: '{slug}'. Slug should contain only unreserved url path characters: a-zA-Z0-9\\-._~"
+            )));
+        }
+    }
     if !b.errors.is_empty() {
         return Err(b.errors);
     }
