@@ -62,7 +62,7 @@ pub fn run(a: TestArgs) -> ExitCode {
                     json!({"line": n, "errors": vs.iter().map(|v| json!({"message": v.message, "path": v.pointer, "nodeId": null})).collect::<Vec<_>>()})
                 }
                 Ok(input) => {
-                    let r = futures::executor::block_on(scenario.run(input));
+                    let r = futures::executor::block_on(scenario.run_test(input));
                     json!({
                         "line": n,
                         "outputs": r.outputs.iter().map(|o| json!({"nodeId": &*o.node_id, "value": scenic_spel::value::to_json(&o.value)})).collect::<Vec<_>>(),

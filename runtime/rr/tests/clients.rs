@@ -21,7 +21,10 @@ fn python() -> Option<PathBuf> {
     if p.exists() {
         return Some(p);
     }
-    let msg = format!("Python with the OpenAPI tools not found at {} (run scripts/test, or set SCENIC_PYTHON)", p.display());
+    let msg = format!(
+        "Python with the OpenAPI tools not found at {} (run scripts/test, or set SCENIC_PYTHON)",
+        p.display()
+    );
     if std::env::var_os("CI").is_some() {
         panic!("{msg}");
     }
@@ -72,7 +75,11 @@ async fn published_documents_pass_the_openapi_validator() {
     let app = spawn_app(&[loan(), arrays()]).await;
     let dir = std::env::temp_dir().join(format!("scenic-openapi-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    for path in ["/scenario/Loan-Request/definition", "/scenario/tags/definition", "/openapi.json"] {
+    for path in [
+        "/scenario/Loan-Request/definition",
+        "/scenario/tags/definition",
+        "/openapi.json",
+    ] {
         let r = app.client.get(app.url(path)).send().await.expect("send");
         assert_eq!(r.status(), 200, "{path}");
         let text = r.text().await.expect("text");
@@ -80,8 +87,17 @@ async fn published_documents_pass_the_openapi_validator() {
         assert_eq!(doc["openapi"], "3.1.0");
         let file = dir.join(format!("{}.json", path.replace('/', "_")));
         std::fs::write(&file, text).expect("write");
-        let out = Command::new(&py).args(["-m", "openapi_spec_validator"]).arg(&file).output().expect("validator runs");
-        assert!(out.status.success(), "{path} is invalid:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(&py)
+            .args(["-m", "openapi_spec_validator"])
+            .arg(&file)
+            .output()
+            .expect("validator runs");
+        assert!(
+            out.status.success(),
+            "{path} is invalid:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -89,7 +105,15 @@ async fn published_documents_pass_the_openapi_validator() {
 async fn a_generated_python_client_calls_the_live_endpoint() {
     let Some(py) = python() else { return };
     let app = spawn_app(&[loan()]).await;
-    let doc = app.client.get(app.url("/scenario/Loan-Request/definition")).send().await.expect("send").text().await.expect("text");
+    let doc = app
+        .client
+        .get(app.url("/scenario/Loan-Request/definition"))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
     let dir = std::env::temp_dir().join(format!("scenic-client-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -103,7 +127,12 @@ async fn a_generated_python_client_calls_the_live_endpoint() {
         .arg(&spec)
         .output()
         .expect("generator runs");
-    assert!(out.status.success(), "generation failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "generation failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The generated package exposes one module per operation; find it rather than guess.
     let script = r#"
 import importlib, pkgutil, sys
@@ -127,6 +156,13 @@ print(type(res).__name__, res.accepted_amount, res.message)
         .output()
         .expect("client runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "client failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("1000 accepted"), "typed result expected, got: {stdout}");
+    assert!(
+        out.status.success(),
+        "client failed:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("1000 accepted"),
+        "typed result expected, got: {stdout}"
+    );
 }

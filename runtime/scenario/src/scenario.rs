@@ -109,6 +109,12 @@ impl CompiledScenario {
         self.graph.run(input, false, None).await
     }
 
+    /// Runs for a test: effects outside the process (the `log` processor, real enrichers) are
+    /// skipped.
+    pub async fn run_test(&self, input: Value) -> RunResult {
+        self.graph.run(input, true, None).await
+    }
+
     /// Runs for a test: effects outside the process are skipped, each node is traced.
     pub async fn run_traced(&self, input: Value, tracer: &mut dyn Tracer) -> RunResult {
         self.graph.run(input, true, Some(tracer)).await

@@ -40,7 +40,16 @@ pub fn rr_scenario(
     output: serde_json::Value,
     nodes: serde_json::Value,
 ) -> String {
-    let slug: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || "-._~".contains(c) { c } else { '-' }).collect();
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
     let mut all = vec![
         serde_json::json!({"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}}),
     ];

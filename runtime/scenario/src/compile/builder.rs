@@ -663,6 +663,11 @@ impl Builder<'_> {
                     pending = Some(at);
                 }
                 Node::BranchEndData { definition } => {
+                    // Internal id, as the reference names it: the Designer gives the branch end
+                    // the id of the node before it.
+                    if let Some(n) = self.nodes.get_mut(at) {
+                        n.id = Arc::from(format!("$edge-{}-{}", definition.id, definition.join_id));
+                    }
                     self.joins
                         .entry(definition.join_id.clone())
                         .or_insert_with(|| JoinState {

@@ -85,10 +85,12 @@ impl SinkFactory for Factory {
             let fields = schema.response_fields();
             let mut compiled = Vec::new();
             for f in fields {
+                // Enum fields are unions of literals; any expression of the base type fits (the
+                // schema check at encoding catches values outside the enum).
                 let expected = if f.ty.is_unknown() {
                     None
                 } else {
-                    Some(f.ty.clone())
+                    Some(f.ty.without_value())
                 };
                 let default = f
                     .default

@@ -51,6 +51,14 @@ pub struct NodeCounters {
     pub errors: AtomicU64,
 }
 
+/// Writes a slot; contexts are sized for every slot, so a miss is a bug that must not panic.
+fn set(ctx: &mut Ctx, slot: usize, v: Value) {
+    if ctx.len() <= slot {
+        ctx.resize(slot + 1, Value::Null);
+    }
+    ctx[slot] = v;
+}
+
 fn bump(c: &AtomicU64) {
     c.fetch_add(1, Ordering::Relaxed);
 }
@@ -164,7 +172,7 @@ impl Graph {
     /// A fresh context holding `#input`.
     pub fn context(&self, input: Value) -> Ctx {
         let mut ctx = vec![Value::Null; self.slots.max(self.input_slot + 1)];
-        ctx[self.input_slot] = input;
+        set(&mut ctx, self.input_slot, input);
         ctx
     }
 
@@ -192,7 +200,7 @@ impl Graph {
                 )
                 .await;
                 steps = steps.wrapping_add(1);
-                if steps % YIELD_EVERY == 0 {
+                if steps.is_multiple_of(YIELD_EVERY) {
                     // Long runs (big for-each fan-outs) give the executor a chance to run other
                     // requests and to fire the request timeout.
                     YieldNow(false).await;
@@ -282,7 +290,7 @@ impl Graph {
             } => {
                 if let Some((slot, p)) = expr_val {
                     match p.eval(&ctx, env) {
-                        Ok(v) => ctx[*slot] = v,
+                        Ok(v) => set(&mut ctx, *slot, v),
                         Err(e) => return self.fail(node, e, out),
                     }
                 }
@@ -306,9 +314,10 @@ impl Graph {
                 self.go(node, *default, ctx, stack)
             }
             Step::Split { branches } => {
-                let n = branches.len();
+                // Pushed in reverse so the first branch runs first; the last push (branch 0)
+                // takes the context instead of cloning it.
                 for (i, next) in branches.iter().enumerate().rev() {
-                    let c = if i + 1 == n {
+                    let c = if i == 0 {
                         std::mem::take(&mut ctx)
                     } else {
                         ctx.clone()
@@ -318,7 +327,7 @@ impl Graph {
             }
             Step::Variable { slot, value, next } => match value.eval(&ctx, env) {
                 Ok(v) => {
-                    ctx[*slot] = v;
+                    set(&mut ctx, *slot, v);
                     self.go(node, *next, ctx, stack)
                 }
                 Err(e) => self.fail(node, e, out),
@@ -330,12 +339,12 @@ impl Graph {
                         Ok(v) => {
                             m.insert(k.clone(), v);
                             // Later fields may read earlier ones through the variable.
-                            ctx[*slot] = Value::map(m.clone());
+                            set(&mut ctx, *slot, Value::map(m.clone()));
                         }
                         Err(e) => return self.fail(node, e, out),
                     }
                 }
-                ctx[*slot] = Value::map(m);
+                set(&mut ctx, *slot, Value::map(m));
                 self.go(node, *next, ctx, stack)
             }
             Step::Service {
@@ -345,14 +354,14 @@ impl Graph {
             } => {
                 if skip_side_effects && service.has_side_effects() {
                     if let Some(s) = slot {
-                        ctx[*s] = Value::Null;
+                        set(&mut ctx, *s, Value::Null);
                     }
                     return self.end_or_go(node, *next, slot.is_none(), ctx, stack);
                 }
                 match service.invoke(&ctx, env).await {
                     Ok(v) => {
                         if let Some(s) = slot {
-                            ctx[*s] = v;
+                            set(&mut ctx, *s, v);
                         }
                         self.end_or_go(node, *next, slot.is_none(), ctx, stack)
                     }
@@ -383,7 +392,8 @@ impl Graph {
                 if let Step::Join { join: jn, .. } = &j.step {
                     match jn.arrive(*branch, ctx, env) {
                         Ok(c) => stack.push((*join, c)),
-                        Err(e) => self.fail(node, e, out),
+                        // The branch's expression belongs to the join node.
+                        Err(e) => self.fail(j, e, out),
                     }
                 }
             }
@@ -391,7 +401,7 @@ impl Graph {
             Step::FragmentStart { assigns, next } => {
                 for (slot, p) in assigns {
                     match p.eval(&ctx, env) {
-                        Ok(v) => ctx[*slot] = v,
+                        Ok(v) => set(&mut ctx, *slot, v),
                         Err(e) => return self.fail(node, e, out),
                     }
                 }
@@ -408,7 +418,7 @@ impl Graph {
                             Err(e) => return self.fail(node, e, out),
                         }
                     }
-                    ctx[*slot] = Value::map(m);
+                    set(&mut ctx, *slot, Value::map(m));
                 }
                 self.go(node, *next, ctx, stack)
             }

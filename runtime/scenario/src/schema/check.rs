@@ -1,6 +1,7 @@
 //! Compile-time check of a result's static type against an output schema (the reference's
 //! `JsonSchemaOutputValidator`, with its `strict` and `lax` modes and its messages).
 
+use std::cell::Cell;
 use std::fmt;
 use std::str::FromStr;
 
@@ -149,7 +150,11 @@ impl JsonSchema {
         }) else {
             return Vec::new();
         };
-        let checker = Checker { root, mode };
+        let checker = Checker {
+            root,
+            mode,
+            budget: Cell::new(STEP_BUDGET),
+        };
         let mut out = Vec::new();
         checker.check(t, schema, pointer.to_string(), path, &mut out, 0);
         out.into_iter()
@@ -193,9 +198,14 @@ enum Problem {
     Redundant(String),
 }
 
+/// Schema steps one check may take (guards against combinator blow-up in absurd schemas;
+/// the rest is then accepted, and the runtime validation has the last word).
+const STEP_BUDGET: usize = 1_000_000;
+
 struct Checker<'a> {
     root: &'a Json,
     mode: ValidationMode,
+    budget: Cell<usize>,
 }
 
 fn join(path: Option<&str>, key: &str) -> String {
@@ -274,9 +284,11 @@ impl Checker<'_> {
         out: &mut Vec<Problem>,
         hops: usize,
     ) {
-        if hops > MAX_HOPS {
+        let left = self.budget.get();
+        if hops > MAX_HOPS || left == 0 {
             return;
         }
+        self.budget.set(left - 1);
         let strict = self.mode == ValidationMode::Strict;
         let Some((schema, loc)) = walk::resolve_at(self.root, schema, loc) else {
             return;

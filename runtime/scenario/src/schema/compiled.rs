@@ -14,6 +14,9 @@ pub struct JsonSchema {
     raw: Json,
     validator: jsonschema::Validator,
     static_type: Type,
+    /// Some sub-schema declares a `default` (else there is nothing to fill in).
+    defaults: bool,
+    /// Some sub-schema has `format: time` (those strings lose their offset when decoded).
     time_format: bool,
 }
 
@@ -56,11 +59,15 @@ impl JsonSchema {
             .build(&raw)
             .map_err(|e| e.to_string())?;
         let static_type = type_of_schema(&raw);
-        let time_format = walk::uses_time_format(&raw);
+        let defaults = walk::any_object(&raw, |o| o.contains_key("default"));
+        let time_format = walk::any_object(&raw, |o| {
+            o.get("format").and_then(Json::as_str) == Some("time")
+        });
         Ok(JsonSchema {
             raw,
             validator,
             static_type,
+            defaults,
             time_format,
         })
     }
@@ -88,7 +95,7 @@ impl JsonSchema {
     pub fn validate(&self, json: &Json) -> Vec<Violation> {
         self.validator
             .iter_errors(json)
-            .map(|e| Violation::new(e.instance_path().as_str(), e.to_string()))
+            .map(|e| Violation::new(e.instance_path().as_str(), shorten(e.to_string())))
             .collect()
     }
 
@@ -100,7 +107,9 @@ impl JsonSchema {
     /// declare a `default`, at any depth), validates (every violation, each with its pointer),
     /// then converts to a value of [`static_type`](Self::static_type).
     pub fn decode_input(&self, mut json: Json) -> Result<Value, Vec<Violation>> {
-        self.apply_defaults(&mut json);
+        if self.defaults {
+            self.apply_defaults(&mut json);
+        }
         let violations = self.validate(&json);
         if !violations.is_empty() {
             return Err(violations);
@@ -145,6 +154,15 @@ impl JsonSchema {
             }
         });
         walker.walk(&self.raw, json);
+    }
+}
+
+/// Messages quote the offending value: a big one is cut.
+fn shorten(message: String) -> String {
+    const MAX: usize = 400;
+    match message.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}...", &message[..i]),
+        None => message,
     }
 }
 

@@ -1,6 +1,8 @@
 //! Result value → response JSON, guided by the output schema (the reference's
 //! `ToJsonSchemaBasedEncoder` in lax mode), then validated against it.
 
+use std::cell::Cell;
+
 use scenic_spel::value::{to_json, Obj as JavaObj};
 use scenic_spel::Value;
 use serde_json::{Map, Number, Value as Json};
@@ -19,7 +21,10 @@ impl JsonSchema {
     /// ISO strings and BigDecimals numbers. The JSON is then validated; object keys are sorted
     /// at every level.
     pub fn encode_output(&self, v: &Value) -> Result<Json, Vec<Violation>> {
-        let enc = Encoder { root: self.raw() };
+        let enc = Encoder {
+            root: self.raw(),
+            budget: Cell::new(STEP_BUDGET),
+        };
         let json = enc.encode(v, self.raw(), &mut String::new(), 0)?;
         let violations = self.validate(&json);
         if violations.is_empty() {
@@ -71,8 +76,13 @@ fn temporal_string(o: &JavaObj) -> Option<String> {
     }
 }
 
+/// Schema steps one encoding may take (guards against combinator blow-up in absurd schemas;
+/// then the rest is encoded generically and left to the validator).
+const STEP_BUDGET: usize = 4_000_000;
+
 struct Encoder<'a> {
     root: &'a Json,
+    budget: Cell<usize>,
 }
 
 /// The schema in messages: compact JSON, cut when long.
@@ -113,9 +123,11 @@ fn not_expected(v: &Value, schema: &Json, pointer: &str) -> Vec<Violation> {
 
 impl<'a> Encoder<'a> {
     fn encode(&self, v: &Value, schema: &'a Json, ptr: &mut String, hops: usize) -> Encoded {
-        if hops > MAX_HOPS {
+        let left = self.budget.get();
+        if hops > MAX_HOPS || left == 0 {
             return Ok(generic(v));
         }
+        self.budget.set(left - 1);
         let Some(o) = walk::resolve(self.root, schema).and_then(Json::as_object) else {
             // `true`, `false` (the validator rejects), or an unresolvable reference.
             return Ok(generic(v));

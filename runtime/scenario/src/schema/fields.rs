@@ -13,6 +13,9 @@ use super::walk;
 
 /// How deep nested object properties are flattened (a guard for absurd schemas).
 const MAX_FIELD_DEPTH: usize = 64;
+/// How many parameters a schema may produce (a guard for schemas that reuse one definition
+/// many times over at many levels).
+const MAX_FIELDS: usize = 10_000;
 
 /// One parameter of the `response` sink in field-editor mode.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +62,9 @@ impl JsonSchema {
         expanding: &mut Vec<String>,
         out: &mut Vec<FieldParam>,
     ) {
+        if out.len() >= MAX_FIELDS {
+            return;
+        }
         let root = self.raw();
         let resolved = walk::resolve_at(root, schema, loc.clone());
         let object = resolved.as_ref().and_then(|(s, l)| {

@@ -8,14 +8,18 @@ use serde_json::{Map, Value as Json};
 
 pub(crate) type Obj = Map<String, Json>;
 
-/// How many `$ref`s are followed in a row, and how deep `allOf`/`anyOf` nest at one instance
-/// location, before a schema is treated as accepting anything (recursive or absurd schemas).
-pub(crate) const MAX_HOPS: usize = 32;
+/// How many `$ref`s are followed in a row before a schema is treated as accepting anything
+/// (recursive or absurd schemas).
+pub(crate) const MAX_REFS: usize = 32;
+
+/// How deep `allOf`/`anyOf`/`oneOf` nest at one instance location before the walks stop
+/// descending (the same guard: members may refer back to their parent).
+pub(crate) const MAX_HOPS: usize = 8;
 
 /// Follows `$ref`s from `s`. `None` when a reference does not resolve inside the document (an
 /// anchor, a remote document) or the chain is too long.
 pub(crate) fn resolve<'a>(root: &'a Json, mut s: &'a Json) -> Option<&'a Json> {
-    for _ in 0..MAX_HOPS {
+    for _ in 0..MAX_REFS {
         match ref_of(s) {
             Some(r) => s = lookup(root, r)?.0,
             None => return Some(s),
@@ -30,7 +34,7 @@ pub(crate) fn resolve_at<'a>(
     mut s: &'a Json,
     mut loc: String,
 ) -> Option<(&'a Json, String)> {
-    for _ in 0..MAX_HOPS {
+    for _ in 0..MAX_REFS {
         match ref_of(s) {
             Some(r) => {
                 let (target, pointer) = lookup(root, r)?;
@@ -127,16 +131,17 @@ pub(crate) fn default_of<'a>(root: &'a Json, s: &'a Json) -> Option<&'a Json> {
 /// Does the schema admit `null` explicitly (everit's `isNullableSchema`): a `null` type, a
 /// `null` in `enum`/`const`, or a nullable `anyOf`/`oneOf` member.
 pub(crate) fn is_nullable(root: &Json, s: &Json) -> bool {
-    nullable(root, s, 0)
+    nullable(root, s, &mut 1000)
 }
 
-fn nullable(root: &Json, s: &Json, depth: usize) -> bool {
+fn nullable(root: &Json, s: &Json, budget: &mut usize) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
     let Some(o) = resolve(root, s).and_then(Json::as_object) else {
         return false;
     };
-    if depth > MAX_HOPS {
-        return false;
-    }
     types_of(o).contains(&"null")
         || o.get("enum")
             .and_then(Json::as_array)
@@ -145,7 +150,7 @@ fn nullable(root: &Json, s: &Json, depth: usize) -> bool {
         || ["anyOf", "oneOf"].iter().any(|k| {
             o.get(*k)
                 .and_then(Json::as_array)
-                .is_some_and(|ms| ms.iter().any(|m| nullable(root, m, depth + 1)))
+                .is_some_and(|ms| ms.iter().any(|m| nullable(root, m, budget)))
         })
 }
 
@@ -256,13 +261,13 @@ fn admits_kind(root: &Json, member: &Json, inst: &Json) -> bool {
     types.iter().any(|t| json_has_type(inst, t))
 }
 
-/// Does the document use `format: time` anywhere (then time values need normalising)?
-pub(crate) fn uses_time_format(s: &Json) -> bool {
+/// Does some object in the document satisfy `pred` (e.g. declare a `default`)?
+pub(crate) fn any_object(s: &Json, pred: impl Fn(&Obj) -> bool) -> bool {
     let mut stack = vec![s];
     while let Some(s) = stack.pop() {
         match s {
             Json::Object(o) => {
-                if o.get("format").and_then(Json::as_str) == Some("time") {
+                if pred(o) {
                     return true;
                 }
                 stack.extend(o.values());

@@ -230,10 +230,19 @@ pub fn to_json(v: &Value) -> Json {
             .map(Json::Number)
             .unwrap_or(Json::Null),
         Value::BigDec(x) => {
-            let s = x.to_plain_string();
+            // JSON numbers without the scale: 20000.000000000000000000 is written 20000.
+            let n = x.normalized();
+            let (digits, scale) = n.as_bigint_and_exponent();
+            if scale <= 0 {
+                let whole = digits * num_traits::pow(BigInt::from(10), (-scale) as usize);
+                if let Some(i) = num_traits::ToPrimitive::to_i64(&whole) {
+                    return Json::from(i);
+                }
+            }
+            let s = n.to_plain_string();
             serde_json::Number::from_str(&s)
                 .map(Json::Number)
-                .unwrap_or_else(|_| Json::String(s))
+                .unwrap_or(Json::String(s))
         }
         Value::Char(c) => Json::String(c.to_string()),
         Value::Str(s) => Json::String(s.to_string()),
