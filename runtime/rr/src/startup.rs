@@ -10,7 +10,7 @@ use actix_web::{guard, web, App, HttpResponse, HttpServer};
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use crate::routes::{definition, health, invoke, swagger};
+use crate::routes::{definition, dispatch, health, invoke, swagger};
 use crate::state::{Deployed, Scenarios};
 
 /// Request limits (`decisions.md` §2).
@@ -109,23 +109,9 @@ async fn only_get() -> Result<HttpResponse, ApiError> {
     Err(ApiError::MethodNotAllowed("GET"))
 }
 
-/// Registers every route of the gateway (`single` = None) or of a single-scenario runtime.
+/// Registers every route of the gateway (`single` = false) or of a single-scenario runtime.
+/// The invocation routes come first: they are the hot path.
 pub fn routes(cfg: &mut web::ServiceConfig, single: bool) {
-    cfg.service(
-        web::resource("/alive")
-            .route(web::get().to(health::alive))
-            .default_service(web::to(only_get)),
-    )
-    .service(
-        web::resource("/ready")
-            .route(web::get().to(health::ready))
-            .default_service(web::to(only_get)),
-    )
-    .service(
-        web::resource("/metrics")
-            .route(web::get().to(health::metrics))
-            .default_service(web::to(only_get)),
-    );
     if single {
         cfg.service(web::resource("/").to(invoke::single))
             .service(
@@ -144,39 +130,38 @@ pub fn routes(cfg: &mut web::ServiceConfig, single: bool) {
                     .to(swagger::single),
             );
     } else {
-        cfg.service(
-            web::resource("/openapi.json")
-                .route(web::get().to(definition::gateway))
-                .default_service(web::to(only_get)),
-        )
-        .service(
-            web::resource("/swagger-ui")
-                .guard(guard::Get())
-                .to(swagger::redirect),
-        )
-        .service(
-            web::resource("/swagger-ui/{file:.*}")
-                .guard(guard::Get())
-                .to(swagger::gateway),
-        )
-        // With and without a trailing slash: documents say `servers: ./` and path `/`.
-        .service(web::resource(["/scenario/{slug}", "/scenario/{slug}/"]).to(invoke::gateway))
-        .service(
-            web::resource("/scenario/{slug}/definition")
-                .route(web::get().to(definition::scenario))
-                .default_service(web::to(only_get)),
-        )
-        .service(
-            web::resource("/scenario/{slug}/swagger-ui")
-                .guard(guard::Get())
-                .to(swagger::redirect),
-        )
-        .service(
-            web::resource("/scenario/{slug}/swagger-ui/{file:.*}")
-                .guard(guard::Get())
-                .to(swagger::scenario),
-        );
+        cfg.service(web::scope("/scenario").default_service(web::to(dispatch::scenario)))
+            .service(
+                web::resource("/openapi.json")
+                    .route(web::get().to(definition::gateway))
+                    .default_service(web::to(only_get)),
+            )
+            .service(
+                web::resource("/swagger-ui")
+                    .guard(guard::Get())
+                    .to(swagger::redirect),
+            )
+            .service(
+                web::resource("/swagger-ui/{file:.*}")
+                    .guard(guard::Get())
+                    .to(swagger::gateway),
+            );
     }
+    cfg.service(
+        web::resource("/alive")
+            .route(web::get().to(health::alive))
+            .default_service(web::to(only_get)),
+    )
+    .service(
+        web::resource("/ready")
+            .route(web::get().to(health::ready))
+            .default_service(web::to(only_get)),
+    )
+    .service(
+        web::resource("/metrics")
+            .route(web::get().to(health::metrics))
+            .default_service(web::to(only_get)),
+    );
 }
 
 impl Application {

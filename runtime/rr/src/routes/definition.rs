@@ -28,3 +28,11 @@ pub async fn gateway(state: web::Data<AppState>) -> HttpResponse {
         .content_type("application/json")
         .body(body)
 }
+
+/// The document of one slug (for the `/scenario/...` dispatcher).
+pub fn for_slug(state: &AppState, slug: &str) -> Result<HttpResponse, ApiError> {
+    let d = state.resolve(Some(slug))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(d.definition.clone()))
+}

@@ -12,20 +12,6 @@ use crate::error::{ApiError, ErrorEntry};
 use crate::startup::AppState;
 use crate::state::Deployed;
 
-/// `POST /scenario/{slug}`.
-pub async fn gateway(
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ApiError> {
-    if req.method() != Method::POST {
-        return Err(ApiError::MethodNotAllowed("POST"));
-    }
-    let d = state.resolve(Some(&slug))?;
-    handle(&state, d, payload).await
-}
-
 /// `POST /` of the single-scenario runtime.
 pub async fn single(
     state: web::Data<AppState>,
@@ -56,7 +42,7 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>
     Ok(body)
 }
 
-async fn handle(
+pub(crate) async fn handle(
     state: &AppState,
     d: Arc<Deployed>,
     payload: web::Payload,

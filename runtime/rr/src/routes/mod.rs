@@ -1,6 +1,7 @@
 //! HTTP handlers, one file per resource.
 
 pub mod definition;
+pub mod dispatch;
 pub mod health;
 pub mod invoke;
 pub mod swagger;

@@ -25,17 +25,6 @@ pub async fn redirect(req: HttpRequest) -> HttpResponse {
         .finish()
 }
 
-/// A scenario's UI, loading `../definition`.
-pub async fn scenario(
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (slug, file) = path.into_inner();
-    state.resolve(Some(&slug))?;
-    let ui = scenic_openapi::swagger::SwaggerUi::new("/", "../definition");
-    Ok(serve(&ui, &file))
-}
-
 /// The single-scenario runtime's UI at `/swagger-ui/`.
 pub async fn single(path: web::Path<String>) -> HttpResponse {
     let ui = scenic_openapi::swagger::SwaggerUi::new("/", "../definition");
@@ -46,4 +35,11 @@ pub async fn single(path: web::Path<String>) -> HttpResponse {
 pub async fn gateway(path: web::Path<String>) -> HttpResponse {
     let ui = scenic_openapi::swagger::SwaggerUi::new("/", "../openapi.json");
     serve(&ui, &path.into_inner())
+}
+
+/// A file of a scenario's UI (for the `/scenario/...` dispatcher).
+pub fn scenario_file(state: &AppState, slug: &str, file: &str) -> Result<HttpResponse, ApiError> {
+    state.resolve(Some(slug))?;
+    let ui = scenic_openapi::swagger::SwaggerUi::new("/", "../definition");
+    Ok(serve(&ui, file))
 }

@@ -131,6 +131,18 @@ impl Sink for Response {
         match &self.shape {
             Shape::Raw(p) => p.eval(ctx, env).map(Some),
             Shape::Fields(schema, fields) => {
+                // Flat object schemas (the common case): the record straight from the fields.
+                if !schema.is_single_value() && fields.iter().all(|(n, _, _)| !n.contains('.')) {
+                    let mut m = Value::map_with_capacity(fields.len());
+                    for (name, p, default) in fields {
+                        let v = match p {
+                            Some(p) => p.eval(ctx, env)?,
+                            None => default.clone(),
+                        };
+                        m.insert(Value::str(name), v);
+                    }
+                    return Ok(Some(Value::map(m)));
+                }
                 let mut values = Vec::with_capacity(fields.len());
                 for (name, p, default) in fields {
                     let v = match p {

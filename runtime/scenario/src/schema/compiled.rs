@@ -93,6 +93,10 @@ impl JsonSchema {
 
     /// Every violation of the schema by `json`, in the validator's order.
     pub fn validate(&self, json: &Json) -> Vec<Violation> {
+        // Valid is the common case, and the boolean check skips building error reports.
+        if self.validator.is_valid(json) {
+            return Vec::new();
+        }
         self.validator
             .iter_errors(json)
             .map(|e| Violation::new(e.instance_path().as_str(), shorten(e.to_string())))
