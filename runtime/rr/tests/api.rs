@@ -311,3 +311,22 @@ async fn health_and_metrics() {
     }
     assert!(text.contains("scenic_invocation_duration_seconds_bucket"));
 }
+
+#[actix_web::test]
+async fn schema_patterns_run_in_linear_time() {
+    let evil = rr_scenario(
+        "evil",
+        json!({"type": "object", "properties": {"s": {"type": "string", "pattern": "^(a+)+$"}}}),
+        json!({}),
+        json!([{"id": "out", "type": "Sink", "ref": {"typ": "response", "parameters": [
+            {"name": "Raw editor", "expression": {"language": "spel", "expression": "true"}},
+            {"name": "Value", "expression": {"language": "spel", "expression": "'ok'"}}]}}]),
+    );
+    let app = spawn_app(&[evil]).await;
+    let body = format!("{{\"s\": \"{}!\"}}", "a".repeat(5000));
+    let started = std::time::Instant::now();
+    let r = app.post("/scenario/evil", &body).await;
+    assert_eq!(r.status(), 400);
+    // A backtracking engine needs longer than the universe's age here.
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

@@ -55,7 +55,9 @@ impl JsonSchema {
         };
         let validator = jsonschema::options()
             .with_draft(draft)
-            .should_validate_formats(true)
+                        .should_validate_formats(true)
+            // `pattern` keywords on the linear-time engine: input cannot trigger backtracking.
+            .with_pattern_options(jsonschema::PatternOptions::regex().size_limit(1 << 20))
             .build(&raw)
             .map_err(|e| e.to_string())?;
         let static_type = type_of_schema(&raw);
