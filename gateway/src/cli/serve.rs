@@ -158,7 +158,8 @@ fn print_deployed(d: &Deployed, base: &str, single: bool) {
 fn start(settings: Settings, state: Arc<AppState>, scenarios: &Scenarios) -> ExitCode {
     let single = settings.single.is_some();
     let result = actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(&settings, state)?;
+        let app = Application::build(&settings, state.clone())?;
+        app.shutdown_on_signal(state);
         let host = if settings.host == "0.0.0.0" {
             "localhost".to_string()
         } else {

@@ -178,7 +178,9 @@ impl Application {
                 .default_service(web::to(not_found))
         })
         .client_request_timeout(Duration::from_secs(10))
-        .shutdown_timeout(30);
+        .shutdown_timeout(30)
+        // Signals are handled in `shutdown_on_signal`: not-ready first, then a graceful stop.
+        .disable_signals();
         if settings.workers > 0 {
             server = server.workers(settings.workers);
         }
@@ -196,5 +198,39 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+
+    /// On SIGTERM or Ctrl-C: report not-ready (new invocations get 503), then stop accepting
+    /// connections and let requests in flight finish (bounded by the shutdown timeout).
+    pub fn shutdown_on_signal(&self, state: Arc<AppState>) {
+        let handle = self.server.handle();
+        actix_web::rt::spawn(async move {
+            wait_for_signal().await;
+            state.set_ready(false);
+            tracing::info!("shutting down: draining requests in flight");
+            handle.stop(true).await;
+        });
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

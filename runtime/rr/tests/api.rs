@@ -330,3 +330,36 @@ async fn schema_patterns_run_in_linear_time() {
     // A backtracking engine needs longer than the universe's age here.
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+#[actix_web::test]
+async fn not_ready_is_503() {
+    let app = app().await;
+    app.state.set_ready(false);
+    let r = app.post("/scenario/calc", r#"{"a": 1, "b": 1}"#).await;
+    assert_eq!(r.status(), 503);
+    assert_eq!(
+        app.client
+            .get(app.url("/ready"))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        503
+    );
+    assert_eq!(
+        app.client
+            .get(app.url("/alive"))
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        200
+    );
+    app.state.set_ready(true);
+    assert_eq!(
+        app.post("/scenario/calc", r#"{"a": 1, "b": 1}"#)
+            .await
+            .status(),
+        200
+    );
+}

@@ -47,6 +47,9 @@ pub(crate) async fn handle(
     d: Arc<Deployed>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    if !state.is_ready() {
+        return Err(ApiError::Unavailable("The server is shutting down".into()));
+    }
     let scenario = &d.scenario;
     let source_id = scenario
         .graph

@@ -17,6 +17,7 @@ use scenic_spel::{EvalEnv, Type, Value};
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub state: Arc<AppState>,
 }
 
 impl TestApp {
@@ -124,10 +125,11 @@ pub async fn spawn_app_with(scenarios: &[String], limits: Limits) -> TestApp {
         single: None,
     };
     let state = Arc::new(AppState::new(table, metrics, limits, None));
-    let app = Application::build(&settings, state).expect("server builds");
+    let app = Application::build(&settings, state.clone()).expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
+        state,
         address,
         client: reqwest::Client::new(),
     }

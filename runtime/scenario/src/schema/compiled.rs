@@ -55,7 +55,7 @@ impl JsonSchema {
         };
         let validator = jsonschema::options()
             .with_draft(draft)
-                        .should_validate_formats(true)
+            .should_validate_formats(true)
             // `pattern` keywords on the linear-time engine: input cannot trigger backtracking.
             .with_pattern_options(jsonschema::PatternOptions::regex().size_limit(1 << 20))
             .build(&raw)
