@@ -33,7 +33,10 @@ fn errors(text: &str) -> Vec<CompileError> {
         .errors()
 }
 
-fn run(text: &str, input: Json) -> (Vec<(String, Json)>, Vec<(String, String)>) {
+/// Sink outputs (node, value) and errors (node, message) of one run.
+type Outcome = (Vec<(String, Json)>, Vec<(String, String)>);
+
+fn run(text: &str, input: Json) -> Outcome {
     let s = load_scenario(text, &Registry::builtin(), &NoFragments)
         .unwrap_or_else(|e| panic!("compiles: {e}"));
     let v = s.source().decode(input).expect("valid input");
