@@ -16,7 +16,13 @@ pub struct Factory;
 #[derive(Debug)]
 enum Shape {
     Raw(Param),
-    Fields(Arc<JsonSchema>, Vec<(String, Option<Param>, Value)>),
+    /// `flat`: an object schema whose fields have no dots, built straight into a record
+    /// (decided at compile time: the schema walk is too slow for every response).
+    Fields {
+        schema: Arc<JsonSchema>,
+        fields: Vec<(String, Option<Param>, Value)>,
+        flat: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -108,7 +114,13 @@ impl SinkFactory for Factory {
                 };
                 compiled.push((f.name.clone(), p, default));
             }
-            Shape::Fields(schema.clone(), compiled)
+            let flat =
+                !schema.is_single_value() && compiled.iter().all(|(n, _, _)| !n.contains('.'));
+            Shape::Fields {
+                schema: schema.clone(),
+                fields: compiled,
+                flat,
+            }
         };
         Some(Arc::new(Response { shape }))
     }
@@ -130,9 +142,13 @@ impl Sink for Response {
     fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, String> {
         match &self.shape {
             Shape::Raw(p) => p.eval(ctx, env).map(Some),
-            Shape::Fields(schema, fields) => {
+            Shape::Fields {
+                schema,
+                fields,
+                flat,
+            } => {
                 // Flat object schemas (the common case): the record straight from the fields.
-                if !schema.is_single_value() && fields.iter().all(|(n, _, _)| !n.contains('.')) {
+                if *flat {
                     let mut m = Value::map_with_capacity(fields.len());
                     for (name, p, default) in fields {
                         let v = match p {

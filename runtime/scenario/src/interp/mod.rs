@@ -32,6 +32,9 @@ impl std::future::Future for YieldNow {
     }
 }
 
+/// Pending (node, context) pairs; a few live inline, so a straight run allocates nothing.
+type Stack = smallvec::SmallVec<[(usize, Ctx); 4]>;
+
 /// A context: the values of the scenario's variables, by slot.
 pub type Ctx = Vec<Value>;
 
@@ -184,11 +187,13 @@ impl Graph {
         mut tracer: Option<&mut dyn Tracer>,
     ) -> RunResult {
         let mut out = RunResult::default();
-        let mut stack: Vec<(usize, Ctx)> = vec![(self.start, self.context(input))];
+        let mut stack: Stack = Stack::new();
+        stack.push((self.start, self.context(input)));
         let mut barriers: BTreeMap<usize, Vec<Ctx>> = BTreeMap::new();
         let mut steps: u32 = 0;
         loop {
             while let Some((at, ctx)) = stack.pop() {
+                let mut pending = None;
                 self.step(
                     at,
                     ctx,
@@ -197,8 +202,11 @@ impl Graph {
                     &mut out,
                     skip_side_effects,
                     &mut tracer,
-                )
-                .await;
+                    &mut pending,
+                );
+                if let Some((at, ctx)) = pending {
+                    self.call(at, ctx, &mut stack, &mut out).await;
+                }
                 steps = steps.wrapping_add(1);
                 if steps.is_multiple_of(YIELD_EVERY) {
                     // Long runs (big for-each fan-outs) give the executor a chance to run other
@@ -229,6 +237,30 @@ impl Graph {
         out
     }
 
+    /// Invokes the service of node `at` (an enricher or processor) and continues.
+    async fn call(&self, at: usize, mut ctx: Ctx, stack: &mut Stack, out: &mut RunResult) {
+        let Some(node) = self.nodes.get(at) else {
+            return;
+        };
+        let Step::Service {
+            service,
+            slot,
+            next,
+        } = &node.step
+        else {
+            return;
+        };
+        match service.invoke(&ctx, &self.env).await {
+            Ok(v) => {
+                if let Some(s) = slot {
+                    set(&mut ctx, *s, v);
+                }
+                self.end_or_go(node, *next, slot.is_none(), ctx, stack)
+            }
+            Err(e) => self.fail(node, e, out),
+        }
+    }
+
     fn fail(&self, node: &GraphNode, message: String, out: &mut RunResult) {
         bump(&node.counters.errors);
         out.errors.push(NodeError {
@@ -238,7 +270,7 @@ impl Graph {
     }
 
     /// Continues to `next`, or records a dead end at `node`.
-    fn go(&self, node: &GraphNode, next: Next, ctx: Ctx, stack: &mut Vec<(usize, Ctx)>) {
+    fn go(&self, node: &GraphNode, next: Next, ctx: Ctx, stack: &mut Stack) {
         match next {
             Some(n) => stack.push((n, ctx)),
             None => bump(&node.counters.dead_ended),
@@ -246,15 +278,19 @@ impl Graph {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn step(
+    /// Runs one node synchronously. A service call is the only thing that awaits: it is
+    /// handed back to `run` (no future is built for the other nodes).
+    #[allow(clippy::too_many_arguments)]
+    fn step(
         &self,
         at: usize,
         mut ctx: Ctx,
-        stack: &mut Vec<(usize, Ctx)>,
+        stack: &mut Stack,
         barriers: &mut BTreeMap<usize, Vec<Ctx>>,
         out: &mut RunResult,
         skip_side_effects: bool,
         tracer: &mut Option<&mut dyn Tracer>,
+        pending: &mut Option<(usize, Ctx)>,
     ) {
         let Some(node) = self.nodes.get(at) else {
             return;
@@ -358,15 +394,7 @@ impl Graph {
                     }
                     return self.end_or_go(node, *next, slot.is_none(), ctx, stack);
                 }
-                match service.invoke(&ctx, env).await {
-                    Ok(v) => {
-                        if let Some(s) = slot {
-                            set(&mut ctx, *s, v);
-                        }
-                        self.end_or_go(node, *next, slot.is_none(), ctx, stack)
-                    }
-                    Err(e) => self.fail(node, e, out),
-                }
+                *pending = Some((at, ctx));
             }
             Step::Custom { transformer, next } => {
                 if transformer.barrier() {
@@ -443,14 +471,7 @@ impl Graph {
 
     /// After a processor or custom node: a missing next ends the branch there (an "ending"
     /// node), which counts as an end rather than a dead end.
-    fn end_or_go(
-        &self,
-        node: &GraphNode,
-        next: Next,
-        ending: bool,
-        ctx: Ctx,
-        stack: &mut Vec<(usize, Ctx)>,
-    ) {
+    fn end_or_go(&self, node: &GraphNode, next: Next, ending: bool, ctx: Ctx, stack: &mut Stack) {
         match next {
             Some(n) => stack.push((n, ctx)),
             None if ending => bump(&node.counters.ended),
