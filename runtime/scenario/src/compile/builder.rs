@@ -973,17 +973,19 @@ impl Builder<'_> {
             compiled_branches.push(BranchParams {
                 meta: self.meta.clone(),
                 node: id.clone(),
-                branch: bid.clone(),
+                branch: Some(bid.clone()),
                 params,
                 scope: scope.clone(),
                 total,
                 errors: Vec::new(),
             });
         }
-        let mut join_pc = NodeParamsLite {
+        let mut join_pc = BranchParams {
             meta: self.meta.clone(),
             node: id.clone(),
+            branch: None,
             params: parameters.clone(),
+            scope: VarScope::default(),
             total,
             errors: Vec::new(),
         };
@@ -1193,21 +1195,31 @@ impl ParamCompiler for NodeParams<'_, '_> {
     }
 }
 
-/// Parameters of a join's branch (or the join itself), compiled without access to the builder
-/// (joins need several of these at once).
+/// Parameters of a join's branch (`branch` set) or of the join itself, compiled without access to
+/// the builder (joins need several of these at once).
 struct BranchParams {
     meta: Value,
     node: String,
-    branch: String,
+    branch: Option<String>,
     params: Vec<Parameter>,
     scope: VarScope,
     total: usize,
     errors: Vec<CompileError>,
 }
 
+impl BranchParams {
+    /// `name (branch)` for a branch's parameter, `name` for the join's own.
+    fn label(&self, name: &str) -> String {
+        match &self.branch {
+            Some(b) => format!("{name} ({b})"),
+            None => name.to_string(),
+        }
+    }
+}
+
 impl ParamCompiler for BranchParams {
     fn node_id(&self) -> &str {
-        &self.branch
+        self.branch.as_deref().unwrap_or(&self.node)
     }
     fn raw(&self, name: &str) -> Option<&Expression> {
         self.params
@@ -1220,7 +1232,7 @@ impl ParamCompiler for BranchParams {
     }
     fn compile(&mut self, name: &str, expected: Option<&Type>) -> Option<Param> {
         let e = self.raw(name)?.clone();
-        let label = format!("{} ({})", name, self.branch);
+        let label = self.label(name);
         match compile_expression(
             &self.node,
             &label,
@@ -1246,77 +1258,13 @@ impl ParamCompiler for BranchParams {
         self.compile(name, expected).map(|p| (p, Vec::new()))
     }
     fn error(&mut self, parameter: Option<&str>, message: String) {
+        let parameter = match (&self.branch, parameter) {
+            (Some(_), p) => Some(self.label(p.unwrap_or(""))),
+            (None, p) => p.map(str::to_string),
+        };
         self.errors.push(CompileError {
             node_id: Some(self.node.clone()),
-            parameter: Some(format!("{} ({})", parameter.unwrap_or(""), self.branch)),
-            line: None,
-            column: None,
-            message,
-        });
-    }
-    fn property(&self, _name: &str) -> Option<String> {
-        None
-    }
-    fn output_schema(&mut self) -> Option<Arc<JsonSchema>> {
-        None
-    }
-    fn slots(&self) -> usize {
-        self.total
-    }
-}
-
-/// The join node's own parameters.
-struct NodeParamsLite {
-    meta: Value,
-    node: String,
-    params: Vec<Parameter>,
-    total: usize,
-    errors: Vec<CompileError>,
-}
-
-impl ParamCompiler for NodeParamsLite {
-    fn node_id(&self) -> &str {
-        &self.node
-    }
-    fn raw(&self, name: &str) -> Option<&Expression> {
-        self.params
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| &p.expression)
-    }
-    fn names(&self) -> Vec<String> {
-        self.params.iter().map(|p| p.name.clone()).collect()
-    }
-    fn compile(&mut self, name: &str, expected: Option<&Type>) -> Option<Param> {
-        let e = self.raw(name)?.clone();
-        match compile_expression(
-            &self.node,
-            name,
-            &e,
-            &VarScope::default(),
-            expected,
-            self.total,
-            &self.meta,
-        ) {
-            Ok(p) => Some(p),
-            Err(errs) => {
-                self.errors.extend(errs);
-                None
-            }
-        }
-    }
-    fn compile_with(
-        &mut self,
-        name: &str,
-        expected: Option<&Type>,
-        _extra: &[(&str, Type)],
-    ) -> Option<(Param, Vec<usize>)> {
-        self.compile(name, expected).map(|p| (p, Vec::new()))
-    }
-    fn error(&mut self, parameter: Option<&str>, message: String) {
-        self.errors.push(CompileError {
-            node_id: Some(self.node.clone()),
-            parameter: parameter.map(str::to_string),
+            parameter,
             line: None,
             column: None,
             message,

@@ -112,4 +112,13 @@ pub trait ParamCompiler {
     fn output_schema(&mut self) -> Option<Arc<crate::schema::JsonSchema>>;
     /// Slots of the value array.
     fn slots(&self) -> usize;
+
+    /// Compiles a mandatory parameter; a missing one is an error naming it.
+    fn required(&mut self, name: &str, expected: Option<&Type>) -> Option<Param> {
+        if self.raw(name).is_none() {
+            self.error(Some(name), format!("Missing parameter '{name}'"));
+            return None;
+        }
+        self.compile(name, expected)
+    }
 }

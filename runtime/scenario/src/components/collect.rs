@@ -28,15 +28,7 @@ impl CustomFactory for Factory {
             pc.error(None, "collect needs an output variable".into());
             return None;
         };
-        let Some(input) = pc.compile("Input expression", None) else {
-            if pc.raw("Input expression").is_none() {
-                pc.error(
-                    Some("Input expression"),
-                    "Missing parameter 'Input expression'".into(),
-                );
-            }
-            return None;
-        };
+        let input = pc.required("Input expression", None)?;
         let t = Type::list(input.static_type().without_value());
         Some((Arc::new(Collect { input, slot }), Some(t)))
     }

@@ -26,12 +26,7 @@ impl CustomFactory for Factory {
             pc.error(None, "for-each needs an output variable".into());
             return None;
         };
-        let Some(elements) = pc.compile("Elements", None) else {
-            if pc.raw("Elements").is_none() {
-                pc.error(Some("Elements"), "Missing parameter 'Elements'".into());
-            }
-            return None;
-        };
+        let elements = pc.required("Elements", None)?;
         let t = elements.static_type().clone();
         let elem = match t.element_type() {
             Some(e) => e,

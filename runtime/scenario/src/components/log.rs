@@ -20,12 +20,7 @@ struct Log {
 
 impl ServiceFactory for Factory {
     fn create(&self, pc: &mut dyn ParamCompiler) -> Option<(Arc<dyn Service>, Type)> {
-        let Some(message) = pc.compile("Message", None) else {
-            if pc.raw("Message").is_none() {
-                pc.error(Some("Message"), "Missing parameter 'Message'".into());
-            }
-            return None;
-        };
+        let message = pc.required("Message", None)?;
         let node = pc.node_id().to_string();
         Some((Arc::new(Log { node, message }), Type::string()))
     }

@@ -79,12 +79,7 @@ impl SinkFactory for Factory {
         let raw = literal_bool(pc, "Raw editor", false);
         let shape = if raw {
             let mode = validation_mode(pc);
-            let Some(value) = pc.compile("Value", None) else {
-                if pc.raw("Value").is_none() {
-                    pc.error(Some("Value"), "Missing parameter 'Value'".into());
-                }
-                return None;
-            };
+            let value = pc.required("Value", None)?;
             check(pc, &schema, value.static_type(), mode, "Value");
             Shape::Raw(value)
         } else {
