@@ -2,6 +2,7 @@
 //! lives in the library crates.
 
 mod cli;
+mod manage;
 
 use std::process::ExitCode;
 

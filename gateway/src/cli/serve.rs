@@ -15,6 +15,7 @@ use scenic_scenario::model::ScenarioType;
 use scenic_scenario::Registry;
 
 use super::files;
+use crate::manage::Manager;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -51,6 +52,9 @@ pub struct HttpArgs {
     /// Per-request timeout, in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// Token of the management API's write calls (`Authorization: Bearer ...`).
+    #[arg(long, env = "SCENIC_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
 }
 
 impl HttpArgs {
@@ -64,6 +68,7 @@ impl HttpArgs {
                 timeout: Duration::from_secs(self.timeout.max(1)),
             },
             single,
+            extra_routes: None,
         }
     }
 }
@@ -197,7 +202,19 @@ pub fn serve(a: ServeArgs) -> ExitCode {
     let fragments = files::fragments_for(a.http.fragments.as_ref(), &a.paths);
     let scenarios = Arc::new(Scenarios::new());
     let metrics = Arc::new(Metrics::new(scenarios.clone()));
+    let manager = Arc::new(Manager::new(
+        scenarios.clone(),
+        metrics.clone(),
+        registry.clone(),
+        fragments.clone(),
+        a.http.admin_token.clone(),
+    ));
     for path in &paths {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("scenario")
+            .to_string();
         match files::load(path, &registry, fragments.as_ref()) {
             Ok(s) if s.scenario_type != ScenarioType::RequestResponse => {
                 println!(
@@ -207,12 +224,14 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             }
             Ok(s) => {
                 let d = Deployed::new(Arc::new(s), &metrics);
-                if let Err(e) = scenarios.deploy(d) {
-                    eprintln!("{}: not deployed: {e}", path.display());
+                match scenarios.deploy(d) {
+                    Ok(d) => manager.record(&name, Ok(&d)),
+                    Err(e) => eprintln!("{}: not deployed: {e}", path.display()),
                 }
             }
             Err(errors) => {
                 files::print_errors(path, &errors);
+                manager.record(&name, Err(errors.clone()));
                 scenarios.add_broken(Broken {
                     source: path.display().to_string(),
                     errors,
@@ -220,13 +239,15 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             }
         }
     }
+    let mut settings = a.http.settings(None);
+    settings.extra_routes = Some(crate::manage::routes(manager, a.http.max_body));
     let state = Arc::new(AppState::new(
         scenarios.clone(),
         metrics,
-        a.http.settings(None).limits,
+        settings.limits.clone(),
         None,
     ));
-    start(a.http.settings(None), state, &scenarios)
+    start(settings, state, &scenarios)
 }
 
 pub fn run(a: RunArgs) -> ExitCode {

@@ -29,7 +29,7 @@ impl Default for Limits {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Settings {
     pub host: String,
     /// 0 picks a free port (tests).
@@ -38,7 +38,12 @@ pub struct Settings {
     pub limits: Limits,
     /// Serve one scenario at `/` (the Kubernetes pod runtime) instead of `/scenario/{slug}`.
     pub single: Option<String>,
+    /// More routes (the gateway's management API), registered after the runtime's own.
+    pub extra_routes: Option<ExtraRoutes>,
 }
+
+/// A route-registering hook, shared by every worker.
+pub type ExtraRoutes = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -48,6 +53,7 @@ impl Default for Settings {
             workers: 0,
             limits: Limits::default(),
             single: None,
+            extra_routes: None,
         }
     }
 }
@@ -171,10 +177,16 @@ impl Application {
         let port = listener.local_addr()?.port();
         let data = web::Data::from(state);
         let single = settings.single.is_some();
+        let extra = settings.extra_routes.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
                 .configure(|cfg| routes(cfg, single))
+                .configure(|cfg| {
+                    if let Some(extra) = &extra {
+                        extra(cfg)
+                    }
+                })
                 .default_service(web::to(not_found))
         })
         .client_request_timeout(Duration::from_secs(10))

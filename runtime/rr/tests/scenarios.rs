@@ -43,6 +43,7 @@ async fn serve(files: &[PathBuf], fragments: Option<&Path>) -> (String, Vec<(Pat
         workers: 1,
         limits: Limits::default(),
         single: None,
+        extra_routes: None,
     };
     let state = Arc::new(AppState::new(table, metrics, Limits::default(), None));
     let app = Application::build(&settings, state).expect("builds");

@@ -123,6 +123,7 @@ pub async fn spawn_app_with(scenarios: &[String], limits: Limits) -> TestApp {
         workers: 1,
         limits: limits.clone(),
         single: None,
+        extra_routes: None,
     };
     let state = Arc::new(AppState::new(table, metrics, limits, None));
     let app = Application::build(&settings, state.clone()).expect("server builds");

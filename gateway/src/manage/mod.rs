@@ -1,0 +1,267 @@
+//! The management API (`decisions.md` §6): deploy, redeploy, cancel and inspect scenarios over
+//! HTTP. Write calls need `Authorization: Bearer <token>`; without a configured token they are
+//! refused with 403 and an explanation.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use scenic_rr::metrics::Metrics;
+use scenic_rr::startup::ExtraRoutes;
+use scenic_rr::{Deployed, Scenarios};
+use scenic_scenario::compile::fragments_dir;
+use scenic_scenario::model::ScenarioType;
+use scenic_scenario::{load_scenario, CompileError, Registry};
+use serde::Serialize;
+use subtle::ConstantTimeEq;
+
+/// What the API reports of one scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct Status {
+    pub name: String,
+    pub slug: Option<String>,
+    pub mode: Option<&'static str>,
+    pub version: Option<String>,
+    /// `RUNNING` or `FAILED` (the last deployment attempt did not compile).
+    pub status: &'static str,
+    #[serde(rename = "deployedAt")]
+    pub deployed_at: Option<String>,
+    pub errors: Vec<CompileError>,
+}
+
+pub struct Manager {
+    pub scenarios: Arc<Scenarios>,
+    pub metrics: Arc<Metrics>,
+    pub registry: Registry,
+    pub fragments: Option<PathBuf>,
+    token: Option<String>,
+    entries: Mutex<HashMap<String, Status>>,
+}
+
+fn rfc3339(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_default()
+}
+
+fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .body(serde_json::to_vec(body).unwrap_or_default())
+}
+
+fn message(status: StatusCode, text: &str) -> HttpResponse {
+    json(status, &serde_json::json!({ "message": text }))
+}
+
+impl Manager {
+    pub fn new(
+        scenarios: Arc<Scenarios>,
+        metrics: Arc<Metrics>,
+        registry: Registry,
+        fragments: Option<PathBuf>,
+        token: Option<String>,
+    ) -> Manager {
+        let token = token.filter(|t| !t.is_empty());
+        Manager {
+            scenarios,
+            metrics,
+            registry,
+            fragments,
+            token,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Records a scenario deployed at start-up (folder or files), so the API lists it.
+    pub fn record(&self, name: &str, result: Result<&Deployed, Vec<CompileError>>) {
+        let status = match result {
+            Ok(d) => Status {
+                name: name.to_string(),
+                slug: Some(d.scenario.slug.clone()),
+                mode: Some("request-response"),
+                version: Some(d.scenario.version.clone()),
+                status: "RUNNING",
+                deployed_at: Some(rfc3339(SystemTime::now())),
+                errors: Vec::new(),
+            },
+            Err(errors) => {
+                // A failed redeploy leaves the previous version serving: keep what it reports.
+                let previous = self
+                    .entries
+                    .lock()
+                    .ok()
+                    .and_then(|e| e.get(name).cloned())
+                    .filter(|s| s.slug.is_some());
+                match previous {
+                    Some(prev) => Status { errors, ..prev },
+                    None => Status {
+                        name: name.to_string(),
+                        slug: None,
+                        mode: None,
+                        version: None,
+                        status: "FAILED",
+                        deployed_at: None,
+                        errors,
+                    },
+                }
+            }
+        };
+        if let Ok(mut e) = self.entries.lock() {
+            e.insert(name.to_string(), status);
+        }
+    }
+
+    /// Checks `Authorization: Bearer <token>` in constant time; `Some` is the refusal.
+    fn authorize(&self, req: &HttpRequest) -> Option<HttpResponse> {
+        let Some(expected) = &self.token else {
+            return Some(message(
+                StatusCode::FORBIDDEN,
+                "The management API is disabled: set SCENIC_ADMIN_TOKEN or pass --admin-token to enable write calls",
+            ));
+        };
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if given.as_bytes().ct_eq(expected.as_bytes()).into() {
+            None
+        } else {
+            let mut r = message(StatusCode::UNAUTHORIZED, "Missing or wrong bearer token");
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+            Some(r)
+        }
+    }
+
+    fn deploy(&self, name: &str, body: &[u8]) -> HttpResponse {
+        let text = match std::str::from_utf8(body) {
+            Ok(t) => t,
+            Err(_) => return message(StatusCode::BAD_REQUEST, "The scenario is not UTF-8"),
+        };
+        let frags = fragments_dir(self.fragments.clone());
+        let compiled = match load_scenario(text, &self.registry, frags.as_ref()) {
+            Ok(s) => s,
+            Err(e) => {
+                let errors = e.errors();
+                self.record(name, Err(errors.clone()));
+                return json(
+                    StatusCode::BAD_REQUEST,
+                    &serde_json::json!({ "errors": errors }),
+                );
+            }
+        };
+        if compiled.scenario_type != ScenarioType::RequestResponse {
+            return message(
+                StatusCode::BAD_REQUEST,
+                "Only request-response scenarios are served by the gateway",
+            );
+        }
+        // A redeploy under a new slug frees the old one.
+        let previous = self
+            .entries
+            .lock()
+            .ok()
+            .and_then(|e| e.get(name).and_then(|s| s.slug.clone()));
+        let d = Deployed::new(Arc::new(compiled), &self.metrics);
+        match self.scenarios.deploy(d) {
+            Ok(d) => {
+                if let Some(old) = previous.filter(|old| *old != d.scenario.slug) {
+                    self.scenarios.remove(&old);
+                }
+                self.record(name, Ok(&d));
+                json(StatusCode::OK, &self.status(name))
+            }
+            Err(conflict) => message(StatusCode::CONFLICT, &conflict),
+        }
+    }
+
+    fn status(&self, name: &str) -> Option<Status> {
+        self.entries.lock().ok().and_then(|e| e.get(name).cloned())
+    }
+
+    fn cancel(&self, name: &str) -> HttpResponse {
+        let removed = self.entries.lock().ok().and_then(|mut e| e.remove(name));
+        match removed {
+            Some(s) => {
+                if let Some(slug) = s.slug {
+                    self.scenarios.remove(&slug);
+                }
+                HttpResponse::NoContent().finish()
+            }
+            None => message(
+                StatusCode::NOT_FOUND,
+                &format!("No scenario named '{name}'"),
+            ),
+        }
+    }
+
+    fn list(&self) -> Vec<Status> {
+        let mut v: Vec<Status> = self
+            .entries
+            .lock()
+            .map(|e| e.values().cloned().collect())
+            .unwrap_or_default();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    }
+}
+
+async fn put(
+    m: web::Data<Manager>,
+    req: HttpRequest,
+    name: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if let Some(r) = m.authorize(&req) {
+        return r;
+    }
+    m.deploy(&name, &body)
+}
+
+async fn delete(m: web::Data<Manager>, req: HttpRequest, name: web::Path<String>) -> HttpResponse {
+    if let Some(r) = m.authorize(&req) {
+        return r;
+    }
+    m.cancel(&name)
+}
+
+async fn list(m: web::Data<Manager>) -> HttpResponse {
+    json(StatusCode::OK, &m.list())
+}
+
+async fn get(m: web::Data<Manager>, name: web::Path<String>) -> HttpResponse {
+    match m.status(&name) {
+        Some(s) => json(StatusCode::OK, &s),
+        None => message(
+            StatusCode::NOT_FOUND,
+            &format!("No scenario named '{name}'"),
+        ),
+    }
+}
+
+/// The routes, to hand to the runtime's `Settings::extra_routes`.
+pub fn routes(manager: Arc<Manager>, max_body: usize) -> ExtraRoutes {
+    Arc::new(move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(web::Data::from(manager.clone()))
+            .app_data(web::PayloadConfig::new(max_body.max(16 * 1024 * 1024)))
+            .service(web::resource("/api/scenarios").route(web::get().to(list)))
+            .service(
+                web::resource("/api/scenarios/{name}")
+                    .route(web::get().to(get))
+                    .route(web::put().to(put))
+                    .route(web::delete().to(delete)),
+            );
+    })
+}
