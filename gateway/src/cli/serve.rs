@@ -239,6 +239,14 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             }
         }
     }
+    // Folders are watched: files added, changed or removed deploy, redeploy or cancel.
+    let mut watchers = Vec::new();
+    for dir in a.paths.iter().filter(|p| p.is_dir()) {
+        match crate::manage::watch::watch(dir.clone(), manager.clone()) {
+            Ok(w) => watchers.push(w),
+            Err(e) => eprintln!("warning: cannot watch {}: {e}", dir.display()),
+        }
+    }
     let mut settings = a.http.settings(None);
     settings.extra_routes = Some(crate::manage::routes(manager, a.http.max_body));
     let state = Arc::new(AppState::new(
@@ -247,7 +255,9 @@ pub fn serve(a: ServeArgs) -> ExitCode {
         settings.limits.clone(),
         None,
     ));
-    start(settings, state, &scenarios)
+    let code = start(settings, state, &scenarios);
+    drop(watchers);
+    code
 }
 
 pub fn run(a: RunArgs) -> ExitCode {

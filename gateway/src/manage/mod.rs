@@ -1,6 +1,8 @@
 //! The management API (`decisions.md` §6): deploy, redeploy, cancel and inspect scenarios over
 //! HTTP. Write calls need `Authorization: Bearer <token>`; without a configured token they are
-//! refused with 403 and an explanation.
+//! refused with 403 and an explanation. `watch` deploys from a folder the same way.
+
+pub mod watch;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -30,6 +32,14 @@ pub struct Status {
     #[serde(rename = "deployedAt")]
     pub deployed_at: Option<String>,
     pub errors: Vec<CompileError>,
+}
+
+/// Why a deployment did not happen.
+#[derive(Debug)]
+pub enum DeployError {
+    Invalid(Vec<CompileError>),
+    NotRequestResponse,
+    Conflict(String),
 }
 
 pub struct Manager {
@@ -145,28 +155,20 @@ impl Manager {
         }
     }
 
-    fn deploy(&self, name: &str, body: &[u8]) -> HttpResponse {
-        let text = match std::str::from_utf8(body) {
-            Ok(t) => t,
-            Err(_) => return message(StatusCode::BAD_REQUEST, "The scenario is not UTF-8"),
-        };
+    /// Compiles and publishes a scenario under `name`. A failure leaves the previous version
+    /// serving and is recorded in the status.
+    pub fn deploy_text(&self, name: &str, text: &str) -> Result<Status, DeployError> {
         let frags = fragments_dir(self.fragments.clone());
         let compiled = match load_scenario(text, &self.registry, frags.as_ref()) {
             Ok(s) => s,
             Err(e) => {
                 let errors = e.errors();
                 self.record(name, Err(errors.clone()));
-                return json(
-                    StatusCode::BAD_REQUEST,
-                    &serde_json::json!({ "errors": errors }),
-                );
+                return Err(DeployError::Invalid(errors));
             }
         };
         if compiled.scenario_type != ScenarioType::RequestResponse {
-            return message(
-                StatusCode::BAD_REQUEST,
-                "Only request-response scenarios are served by the gateway",
-            );
+            return Err(DeployError::NotRequestResponse);
         }
         // A redeploy under a new slug frees the old one.
         let previous = self
@@ -175,15 +177,44 @@ impl Manager {
             .ok()
             .and_then(|e| e.get(name).and_then(|s| s.slug.clone()));
         let d = Deployed::new(Arc::new(compiled), &self.metrics);
-        match self.scenarios.deploy(d) {
-            Ok(d) => {
-                if let Some(old) = previous.filter(|old| *old != d.scenario.slug) {
-                    self.scenarios.remove(&old);
+        let d = self.scenarios.deploy(d).map_err(DeployError::Conflict)?;
+        if let Some(old) = previous.filter(|old| *old != d.scenario.slug) {
+            self.scenarios.remove(&old);
+        }
+        self.record(name, Ok(&d));
+        self.status(name)
+            .ok_or(DeployError::Conflict("status table unavailable".into()))
+    }
+
+    /// Cancels the scenario deployed under `name`; false when there is none.
+    pub fn cancel_name(&self, name: &str) -> bool {
+        let removed = self.entries.lock().ok().and_then(|mut e| e.remove(name));
+        match removed {
+            Some(s) => {
+                if let Some(slug) = s.slug {
+                    self.scenarios.remove(&slug);
                 }
-                self.record(name, Ok(&d));
-                json(StatusCode::OK, &self.status(name))
+                true
             }
-            Err(conflict) => message(StatusCode::CONFLICT, &conflict),
+            None => false,
+        }
+    }
+
+    fn deploy(&self, name: &str, body: &[u8]) -> HttpResponse {
+        let Ok(text) = std::str::from_utf8(body) else {
+            return message(StatusCode::BAD_REQUEST, "The scenario is not UTF-8");
+        };
+        match self.deploy_text(name, text) {
+            Ok(status) => json(StatusCode::OK, &status),
+            Err(DeployError::Invalid(errors)) => json(
+                StatusCode::BAD_REQUEST,
+                &serde_json::json!({ "errors": errors }),
+            ),
+            Err(DeployError::NotRequestResponse) => message(
+                StatusCode::BAD_REQUEST,
+                "Only request-response scenarios are served by the gateway",
+            ),
+            Err(DeployError::Conflict(c)) => message(StatusCode::CONFLICT, &c),
         }
     }
 
@@ -192,18 +223,13 @@ impl Manager {
     }
 
     fn cancel(&self, name: &str) -> HttpResponse {
-        let removed = self.entries.lock().ok().and_then(|mut e| e.remove(name));
-        match removed {
-            Some(s) => {
-                if let Some(slug) = s.slug {
-                    self.scenarios.remove(&slug);
-                }
-                HttpResponse::NoContent().finish()
-            }
-            None => message(
+        if self.cancel_name(name) {
+            HttpResponse::NoContent().finish()
+        } else {
+            message(
                 StatusCode::NOT_FOUND,
                 &format!("No scenario named '{name}'"),
-            ),
+            )
         }
     }
 

@@ -1,0 +1,90 @@
+//! Test support: `scenic serve` on a fresh folder, and scenario files.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub dir: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// Starts `scenic serve` on an empty temporary folder.
+pub async fn start(token: Option<&str>) -> Server {
+    let dir =
+        std::env::temp_dir().join(format!("scenic-gw-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let port = free_port();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_scenic"));
+    cmd.args([
+        "serve",
+        dir.to_str().expect("path"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--workers",
+        "1",
+    ])
+    .env_remove("SCENIC_ADMIN_TOKEN")
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    if let Some(t) = token {
+        cmd.env("SCENIC_ADMIN_TOKEN", t);
+    }
+    // Owned by `Server` at once, so the process is killed and reaped on every path.
+    let server = Server {
+        child: cmd.spawn().expect("scenic starts"),
+        base: format!("http://127.0.0.1:{port}"),
+        dir,
+    };
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if client
+            .get(format!("{}/alive", server.base))
+            .send()
+            .await
+            .is_ok()
+        {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("scenic serve did not come up");
+}
+
+/// A request-response scenario answering `message` (a SpEL expression).
+pub fn scenario(name: &str, slug: &str, message: &str) -> String {
+    json!({
+        "metaData": {"id": name, "additionalFields": {"properties": {"inputSchema": "{}", "outputSchema": "{}", "slug": slug}, "metaDataType": "RequestResponseMetaData"}},
+        "nodes": [
+            {"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}},
+            {"id": "out", "type": "Sink", "ref": {"typ": "response", "parameters": [
+                {"name": "Raw editor", "expression": {"language": "spel", "expression": "true"}},
+                {"name": "Value", "expression": {"language": "spel", "expression": message}}]}}
+        ],
+        "additionalBranches": []
+    })
+    .to_string()
+}
