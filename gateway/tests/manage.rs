@@ -157,3 +157,75 @@ async fn deploy_redeploy_conflict_broken_and_cancel() {
         .expect("send");
     assert_eq!(r.status(), 404);
 }
+
+#[tokio::test]
+async fn test_with_data_reports_each_nodes_variables_and_each_sinks_output() {
+    let s = start(Some("t")).await;
+    let c = reqwest::Client::new();
+    let scenario = serde_json::json!({
+        "metaData": {"id": "calc", "additionalFields": {"properties": {
+            "inputSchema": "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\"}}}", "outputSchema": "{}", "slug": "calc"},
+            "metaDataType": "RequestResponseMetaData"}},
+        "nodes": [
+            {"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}},
+            {"id": "double", "type": "Variable", "varName": "d", "value": {"language": "spel", "expression": "#input.n * 2"}},
+            {"id": "note", "type": "Processor", "service": {"id": "log", "parameters": [{"name": "Message", "expression": {"language": "spel", "expression": "'n=' + #input.n"}}]}},
+            {"id": "out", "type": "Sink", "ref": {"typ": "response", "parameters": [
+                {"name": "Raw editor", "expression": {"language": "spel", "expression": "true"}},
+                {"name": "Value", "expression": {"language": "spel", "expression": "10 / #input.n"}}]}}
+        ],
+        "additionalBranches": []
+    })
+    .to_string();
+    let r = c
+        .put(format!("{}/api/scenarios/calc", s.base))
+        .bearer_auth("t")
+        .body(scenario)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    let url = format!("{}/api/scenarios/calc/test", s.base);
+    assert_eq!(
+        c.post(&url).body("[]").send().await.expect("send").status(),
+        401,
+        "needs the token"
+    );
+    let r = c
+        .post(&url)
+        .bearer_auth("t")
+        .body(r#"[{"n": 5}, {"n": 0}, {"n": "x"}]"#)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    let report: Value = r.json().await.expect("json");
+    let first = &report["results"][0];
+    let out_node = first["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["nodeId"] == "out")
+        .expect("out traced");
+    assert_eq!(out_node["variables"]["d"], 10);
+    assert_eq!(out_node["variables"]["input"]["n"], 5);
+    assert_eq!(
+        first["outputs"][0],
+        serde_json::json!({"nodeId": "out", "value": 2})
+    );
+    let second = &report["results"][1];
+    assert_eq!(second["errors"][0]["nodeId"], "out");
+    assert!(second["errors"][0]["message"]
+        .as_str()
+        .expect("message")
+        .contains("/ by zero"));
+    assert_eq!(report["results"][2]["errors"][0]["path"], "/n");
+    let r = c
+        .post(format!("{}/api/scenarios/nope/test", s.base))
+        .bearer_auth("t")
+        .body("[]")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 404);
+}

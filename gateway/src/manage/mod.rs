@@ -233,6 +233,43 @@ impl Manager {
         }
     }
 
+    /// Runs sample inputs through the deployed scenario: each node's variables and each sink's
+    /// output; effects outside the process are skipped.
+    pub async fn test(
+        &self,
+        name: &str,
+        inputs: Vec<serde_json::Value>,
+    ) -> Option<serde_json::Value> {
+        let slug = self.status(name)?.slug?;
+        let deployed = self.scenarios.get(&slug)?;
+        let scenario = &deployed.scenario;
+        let mut results = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let value = match scenario.source().decode(input) {
+                Ok(v) => v,
+                Err(violations) => {
+                    let errors: Vec<serde_json::Value> = violations
+                        .iter()
+                        .map(|v| serde_json::json!({"nodeId": null, "path": v.pointer, "message": v.message}))
+                        .collect();
+                    results.push(serde_json::json!({"nodes": [], "outputs": [], "errors": errors}));
+                    continue;
+                }
+            };
+            let mut trace = Trace {
+                names: &scenario.graph.slot_names,
+                nodes: Vec::new(),
+            };
+            let run = scenario.run_traced(value, &mut trace).await;
+            results.push(serde_json::json!({
+                "nodes": trace.nodes,
+                "outputs": run.outputs.iter().map(|o| serde_json::json!({"nodeId": &*o.node_id, "value": scenic_spel::value::to_json(&o.value)})).collect::<Vec<_>>(),
+                "errors": run.errors.iter().map(|e| serde_json::json!({"nodeId": &*e.node_id, "message": e.message})).collect::<Vec<_>>(),
+            }));
+        }
+        Some(serde_json::json!({ "results": results }))
+    }
+
     fn list(&self) -> Vec<Status> {
         let mut v: Vec<Status> = self
             .entries
@@ -263,6 +300,64 @@ async fn delete(m: web::Data<Manager>, req: HttpRequest, name: web::Path<String>
     m.cancel(&name)
 }
 
+/// Collects the variables each node sees.
+struct Trace<'a> {
+    names: &'a [String],
+    nodes: Vec<serde_json::Value>,
+}
+
+impl scenic_scenario::interp::Tracer for Trace<'_> {
+    fn node(&mut self, node_id: &str, ctx: &scenic_scenario::interp::Ctx) {
+        let mut vars = serde_json::Map::new();
+        for (i, v) in ctx.iter().enumerate() {
+            let name = self.names.get(i).map(String::as_str).unwrap_or("");
+            if v.is_null() || name.is_empty() || name.contains('\u{0}') {
+                continue;
+            }
+            vars.insert(name.to_string(), scenic_spel::value::to_json(v));
+        }
+        self.nodes
+            .push(serde_json::json!({"nodeId": node_id, "variables": vars}));
+    }
+}
+
+async fn test(
+    m: web::Data<Manager>,
+    req: HttpRequest,
+    name: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    if let Some(r) = m.authorize(&req) {
+        return r;
+    }
+    let inputs = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(serde_json::Value::Array(items)) => items,
+        Ok(_) => {
+            return message(
+                StatusCode::BAD_REQUEST,
+                "The body must be a JSON array of inputs",
+            )
+        }
+        Err(e) => {
+            return message(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "Malformed JSON at line {} column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        }
+    };
+    match m.test(&name, inputs).await {
+        Some(report) => json(StatusCode::OK, &report),
+        None => message(
+            StatusCode::NOT_FOUND,
+            &format!("No scenario named '{name}' is deployed"),
+        ),
+    }
+}
+
 async fn list(m: web::Data<Manager>) -> HttpResponse {
     json(StatusCode::OK, &m.list())
 }
@@ -283,6 +378,7 @@ pub fn routes(manager: Arc<Manager>, max_body: usize) -> ExtraRoutes {
         cfg.app_data(web::Data::from(manager.clone()))
             .app_data(web::PayloadConfig::new(max_body.max(16 * 1024 * 1024)))
             .service(web::resource("/api/scenarios").route(web::get().to(list)))
+            .service(web::resource("/api/scenarios/{name}/test").route(web::post().to(test)))
             .service(
                 web::resource("/api/scenarios/{name}")
                     .route(web::get().to(get))

@@ -225,11 +225,18 @@ pub fn compile_scenario(
         return Err(b.errors);
     }
     let slots = b.slots.len();
+    let mut slot_names = vec![String::new(); slots];
+    for (name, slot) in &b.slots {
+        if let Some(n) = slot_names.get_mut(*slot) {
+            *n = name.clone();
+        }
+    }
     let graph = Graph {
         nodes: b.nodes,
         start: source.1,
         slots,
         input_slot,
+        slot_names,
         source: source.0,
         env: opts.env.clone(),
     };

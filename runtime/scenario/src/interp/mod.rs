@@ -167,6 +167,8 @@ pub struct Graph {
     pub start: usize,
     pub slots: usize,
     pub input_slot: usize,
+    /// The variable held by each slot (fragment variables carry their node prefix).
+    pub slot_names: Vec<String>,
     pub source: Arc<dyn Source>,
     pub env: EvalEnv,
 }
