@@ -21,7 +21,7 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 
 /// What the API reports of one scenario.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Status {
     pub name: String,
     pub slug: Option<String>,
@@ -31,7 +31,42 @@ pub struct Status {
     pub status: &'static str,
     #[serde(rename = "deployedAt")]
     pub deployed_at: Option<String>,
+    /// Compile errors of the last deployment attempt: `nodeId`, `parameter`, `line`, `column`,
+    /// `message`.
+    #[schema(value_type = Vec<Object>)]
     pub errors: Vec<CompileError>,
+}
+
+/// An error or refusal.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Message {
+    pub message: String,
+}
+
+/// The management API's own OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Scenic management API", description = "Deploy, redeploy, cancel, inspect and test scenarios. Write calls need `Authorization: Bearer <token>`."),
+    paths(put, delete, list, get, test),
+    components(schemas(Status, Message)),
+    modifiers(&BearerAuth)
+)]
+pub struct ManagementApi;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        // No license: an empty one makes the document invalid.
+        openapi.info.license = None;
+        openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
+    }
 }
 
 /// Why a deployment did not happen.
@@ -281,6 +316,12 @@ impl Manager {
     }
 }
 
+#[utoipa::path(put, path = "/api/scenarios/{name}", request_body(content = Object, description = "The scenario in the Designer's export format", content_type = "application/json"),
+    params(("name" = String, Path, description = "Scenario name")),
+    responses((status = 200, description = "Deployed", body = Status), (status = 400, description = "The scenario does not compile; every error", body = Object),
+        (status = 401, description = "Missing or wrong token", body = Message), (status = 403, description = "No token configured", body = Message),
+        (status = 409, description = "The slug belongs to another scenario", body = Message)),
+    security(("bearer" = [])))]
 async fn put(
     m: web::Data<Manager>,
     req: HttpRequest,
@@ -293,6 +334,10 @@ async fn put(
     m.deploy(&name, &body)
 }
 
+#[utoipa::path(delete, path = "/api/scenarios/{name}", params(("name" = String, Path, description = "Scenario name")),
+    responses((status = 204, description = "Cancelled"), (status = 401, description = "Missing or wrong token", body = Message),
+        (status = 403, description = "No token configured", body = Message), (status = 404, description = "No such scenario", body = Message)),
+    security(("bearer" = [])))]
 async fn delete(m: web::Data<Manager>, req: HttpRequest, name: web::Path<String>) -> HttpResponse {
     if let Some(r) = m.authorize(&req) {
         return r;
@@ -321,6 +366,12 @@ impl scenic_scenario::interp::Tracer for Trace<'_> {
     }
 }
 
+#[utoipa::path(post, path = "/api/scenarios/{name}/test", request_body(content = Vec<Object>, description = "Inputs", content_type = "application/json"),
+    params(("name" = String, Path, description = "Scenario name")),
+    responses((status = 200, description = "Per input: each node's variables, each sink's output, each error", body = Object),
+        (status = 400, description = "The body is not a JSON array", body = Message), (status = 401, description = "Missing or wrong token", body = Message),
+        (status = 403, description = "No token configured", body = Message), (status = 404, description = "No such scenario deployed", body = Message)),
+    security(("bearer" = [])))]
 async fn test(
     m: web::Data<Manager>,
     req: HttpRequest,
@@ -358,10 +409,13 @@ async fn test(
     }
 }
 
+#[utoipa::path(get, path = "/api/scenarios", responses((status = 200, description = "Every scenario", body = Vec<Status>)))]
 async fn list(m: web::Data<Manager>) -> HttpResponse {
     json(StatusCode::OK, &m.list())
 }
 
+#[utoipa::path(get, path = "/api/scenarios/{name}", params(("name" = String, Path, description = "Scenario name")),
+    responses((status = 200, description = "The scenario", body = Status), (status = 404, description = "No such scenario", body = Message)))]
 async fn get(m: web::Data<Manager>, name: web::Path<String>) -> HttpResponse {
     match m.status(&name) {
         Some(s) => json(StatusCode::OK, &s),
@@ -372,11 +426,21 @@ async fn get(m: web::Data<Manager>, name: web::Path<String>) -> HttpResponse {
     }
 }
 
+async fn openapi() -> HttpResponse {
+    use utoipa::OpenApi;
+    HttpResponse::Ok().content_type("application/json").body(
+        ManagementApi::openapi()
+            .to_pretty_json()
+            .unwrap_or_default(),
+    )
+}
+
 /// The routes, to hand to the runtime's `Settings::extra_routes`.
 pub fn routes(manager: Arc<Manager>, max_body: usize) -> ExtraRoutes {
     Arc::new(move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(web::Data::from(manager.clone()))
             .app_data(web::PayloadConfig::new(max_body.max(16 * 1024 * 1024)))
+            .service(web::resource("/api/openapi.json").route(web::get().to(openapi)))
             .service(web::resource("/api/scenarios").route(web::get().to(list)))
             .service(web::resource("/api/scenarios/{name}/test").route(web::post().to(test)))
             .service(
