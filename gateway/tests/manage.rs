@@ -283,3 +283,73 @@ async fn the_management_api_has_a_valid_openapi_document() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_redeploys_while_requests_flow_lose_nothing() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let s = start(Some("t")).await;
+    let c = reqwest::Client::new();
+    let put = |i: usize| {
+        c.put(format!("{}/api/scenarios/live", s.base))
+            .bearer_auth("t")
+            .body(scenario("live", "live", &format!("'v{i}'")))
+            .send()
+    };
+    assert_eq!(put(0).await.expect("send").status(), 200);
+    let stop = Arc::new(AtomicBool::new(false));
+    let ok = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        let (stop, ok, failed, url) = (
+            stop.clone(),
+            ok.clone(),
+            failed.clone(),
+            format!("{}/scenario/live", s.base),
+        );
+        clients.push(tokio::spawn(async move {
+            let c = reqwest::Client::new();
+            let mut seen = std::collections::BTreeSet::new();
+            while !stop.load(Ordering::Relaxed) {
+                match c.post(&url).body("{}").send().await {
+                    Ok(r) if r.status() == 200 => {
+                        ok.fetch_add(1, Ordering::Relaxed);
+                        seen.insert(r.text().await.unwrap_or_default());
+                    }
+                    _ => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            seen
+        }));
+    }
+    for i in 1..=50 {
+        assert_eq!(put(i).await.expect("send").status(), 200, "redeploy {i}");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let mut versions = std::collections::BTreeSet::new();
+    for cl in clients {
+        versions.extend(cl.await.expect("client task"));
+    }
+    assert_eq!(
+        failed.load(Ordering::Relaxed),
+        0,
+        "no request may fail during redeploys"
+    );
+    assert!(ok.load(Ordering::Relaxed) > 50, "requests kept flowing");
+    assert!(
+        versions.len() > 2,
+        "responses switched versions: {versions:?}"
+    );
+    let last = reqwest::Client::new()
+        .post(format!("{}/scenario/live", s.base))
+        .body("{}")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(last.text().await.expect("text"), "\"v50\"");
+}
