@@ -747,20 +747,8 @@ impl Builder<'_> {
                     let mut output = None;
                     if !fields.is_empty() {
                         let slot = self.var_slot(f.parent_frame, &var_name);
-                        let mut ftypes = Type::empty_fields();
-                        let mut compiled = Vec::new();
-                        for fd in fields {
-                            if let Some(p) =
-                                self.expression(&id, &fd.name, &fd.expression, &scope, None)
-                            {
-                                ftypes.insert(
-                                    Str::from(fd.name.as_str()),
-                                    p.static_type().without_value(),
-                                );
-                                compiled.push((Value::str(&fd.name), p));
-                            }
-                        }
-                        parent_scope.declare(&var_name, slot, Type::record(ftypes));
+                        let (ty, compiled) = self.record_fields(&id, fields, &scope);
+                        parent_scope.declare(&var_name, slot, ty);
                         output = Some((slot, compiled));
                     }
                     let next = match f.outputs.get(output_name) {
@@ -774,20 +762,8 @@ impl Builder<'_> {
                     let mut output = None;
                     if let Some(ov) = output_var {
                         let slot = self.var_slot(frame, &ov.name);
-                        let mut ftypes = Type::empty_fields();
-                        let mut compiled = Vec::new();
-                        for fd in &ov.fields {
-                            if let Some(p) =
-                                self.expression(&id, &fd.name, &fd.expression, &scope, None)
-                            {
-                                ftypes.insert(
-                                    Str::from(fd.name.as_str()),
-                                    p.static_type().without_value(),
-                                );
-                                compiled.push((Value::str(&fd.name), p));
-                            }
-                        }
-                        scope.declare(&ov.name, slot, Type::record(ftypes));
+                        let (ty, compiled) = self.record_fields(&id, &ov.fields, &scope);
+                        scope.declare(&ov.name, slot, ty);
                         output = Some((slot, compiled));
                     }
                     self.set(at, Step::FragmentEnd { output, next: None });
@@ -1031,6 +1007,24 @@ impl Builder<'_> {
                 "A join must be followed by the rest of its branch",
             ));
         }
+    }
+
+    /// Compiles the fields of an output record (fragment outputs): its type and the fields.
+    fn record_fields(
+        &mut self,
+        node: &str,
+        fields: &[crate::model::Field],
+        scope: &VarScope,
+    ) -> (Type, Vec<(Value, Param)>) {
+        let mut types = Type::empty_fields();
+        let mut compiled = Vec::with_capacity(fields.len());
+        for fd in fields {
+            if let Some(p) = self.expression(node, &fd.name, &fd.expression, scope, None) {
+                types.insert(Str::from(fd.name.as_str()), p.static_type().without_value());
+                compiled.push((Value::str(&fd.name), p));
+            }
+        }
+        (Type::record(types), compiled)
     }
 
     /// Compiles one expression field of a node.
