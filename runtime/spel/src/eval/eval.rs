@@ -446,14 +446,8 @@ impl Node {
             }
             Node::Convert(a, class) => {
                 let v = a.eval(cx)?;
-                if v.is_null()
-                    || v.class().is_subclass_of(*class)
-                        && !matches!(class, crate::types::Class::Number)
-                        && v.class() == *class
-                {
-                    return Ok(v);
-                }
-                if v.class().is_subclass_of(*class) {
+                // Null and values already of the class pass through unchanged.
+                if v.is_null() || v.class().is_subclass_of(*class) {
                     return Ok(v);
                 }
                 crate::methods::conversions::convert_value(&v, *class)
