@@ -714,19 +714,8 @@ pub static METHODS: &[MethodDef] = &[
 
 #[cfg(test)]
 mod tests {
-    use crate::{compile, CompileOptions, EvalEnv, Scope, Value};
-
-    fn run(src: &str) -> (Result<Value, String>, String) {
-        let e = compile(src, &Scope::with_helpers(), &CompileOptions::default()).expect(src);
-        (
-            e.eval(&[], &EvalEnv::default()).map_err(|e| e.to_string()),
-            e.static_type().to_string(),
-        )
-    }
-
-    fn eval(src: &str) -> Value {
-        run(src).0.expect(src)
-    }
+    use super::super::test_support::{eval, run};
+    use crate::Value;
 
     #[test]
     fn to_json_numbers_are_never_double() {

@@ -11,6 +11,9 @@ pub mod numeric;
 pub mod random;
 pub mod util;
 
+#[cfg(test)]
+mod test_support;
+
 use crate::methods::MethodDef;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

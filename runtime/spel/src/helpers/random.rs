@@ -129,15 +129,8 @@ pub static METHODS: &[MethodDef] = &[
 
 #[cfg(test)]
 mod tests {
-    use crate::{compile, CompileOptions, EvalEnv, Scope, Value};
-
-    fn run(src: &str) -> (Result<Value, String>, String) {
-        let e = compile(src, &Scope::with_helpers(), &CompileOptions::default()).expect(src);
-        (
-            e.eval(&[], &EvalEnv::default()).map_err(|e| e.to_string()),
-            e.static_type().to_string(),
-        )
-    }
+    use super::super::test_support::run;
+    use crate::Value;
 
     #[test]
     fn bounds() {
