@@ -87,8 +87,15 @@ impl ResponseError for ApiError {
         let body = serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec());
         let mut r = HttpResponse::build(self.status_code());
         r.insert_header((header::CONTENT_TYPE, "application/json"));
-        if let ApiError::MethodNotAllowed(allow) = self {
-            r.insert_header((header::ALLOW, *allow));
+        match self {
+            ApiError::MethodNotAllowed(allow) => {
+                r.insert_header((header::ALLOW, *allow));
+            }
+            // Shutting down: the client must reconnect elsewhere, not reuse this connection.
+            ApiError::Unavailable(_) => {
+                r.force_close();
+            }
+            _ => {}
         }
         r.body(body)
     }

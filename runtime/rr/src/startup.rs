@@ -105,6 +105,8 @@ impl AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    /// The same socket the server accepts on, kept to stop listening at once on shutdown.
+    listener: TcpListener,
 }
 
 async fn not_found() -> Result<HttpResponse, ApiError> {
@@ -175,6 +177,7 @@ impl Application {
     pub fn build(settings: &Settings, state: Arc<AppState>) -> std::io::Result<Application> {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
+        let kept = listener.try_clone()?;
         let data = web::Data::from(state);
         let single = settings.single.is_some();
         let extra = settings.extra_routes.clone();
@@ -197,7 +200,11 @@ impl Application {
             server = server.workers(settings.workers);
         }
         let server = server.listen(listener)?.run();
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            listener: kept,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -212,18 +219,49 @@ impl Application {
         self.server.await
     }
 
-    /// On SIGTERM or Ctrl-C: report not-ready (new invocations get 503), then stop accepting
-    /// connections and let requests in flight finish (bounded by the shutdown timeout).
+    /// On SIGTERM or Ctrl-C: shut down gracefully (see [`Application::shutdown_when`]).
     pub fn shutdown_on_signal(&self, state: Arc<AppState>) {
+        self.shutdown_when(state, wait_for_signal());
+    }
+
+    /// When `trigger` completes, shuts down without cutting a request:
+    /// 1. stop listening: new connections are refused at once, not left in the backlog to be
+    ///    reset later, after their clients have sent a request;
+    /// 2. report not-ready: `/ready` and new invocations answer 503, and every response carries
+    ///    `Connection: close`;
+    /// 3. wait [`CLOSE_NOTICE`], so that clients busy on keep-alive connections get a response
+    ///    telling them to close; closing a connection that has not said so races the client's
+    ///    next request, which would then fail without an answer;
+    /// 4. stop: requests in flight finish (bounded by the shutdown timeout), idle connections
+    ///    close, and the server future resolves.
+    pub fn shutdown_when(
+        &self,
+        state: Arc<AppState>,
+        trigger: impl std::future::Future<Output = ()> + 'static,
+    ) {
         let handle = self.server.handle();
+        let listener = self.listener.try_clone();
         actix_web::rt::spawn(async move {
-            wait_for_signal().await;
+            trigger.await;
+            // Take the socket away from actix's accept thread first, so that it does not poll a
+            // socket that no longer listens.
+            handle.pause().await;
+            // On Linux, shutting a listening socket down moves it out of LISTEN: connects are
+            // refused. Otherwise it would listen until the server drops it.
+            if let Ok(l) = &listener {
+                let _ = socket2::SockRef::from(l).shutdown(std::net::Shutdown::Both);
+            }
             state.set_ready(false);
             tracing::info!("shutting down: draining requests in flight");
+            actix_web::rt::time::sleep(CLOSE_NOTICE).await;
             handle.stop(true).await;
         });
     }
 }
+
+/// How long a shutting-down server keeps its connections open to tell busy clients to close
+/// them (see [`Application::shutdown_when`]).
+pub const CLOSE_NOTICE: Duration = Duration::from_millis(300);
 
 async fn wait_for_signal() {
     #[cfg(unix)]

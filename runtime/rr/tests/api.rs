@@ -363,3 +363,103 @@ async fn not_ready_is_503() {
         200
     );
 }
+
+/// What one client saw of one request.
+#[derive(Debug)]
+enum Seen {
+    /// A complete response: status and whether the body arrived whole.
+    Answer(u16, bool),
+    /// The connection was refused: the server no longer listens.
+    Refused,
+    /// Anything else: a request cut mid-way.
+    Cut(String),
+}
+
+#[actix_web::test]
+async fn shutdown_finishes_requests_in_flight_then_refuses_connections() {
+    let slow = rr_scenario(
+        "slow",
+        json!({"type": "object", "properties": {"n": {"type": "integer"}}}),
+        json!({}),
+        json!([
+            {"id": "sleep", "type": "Enricher", "service": {"id": "sleep", "parameters": [{"name": "Millis", "expression": {"language": "spel", "expression": "#input.n"}}]}, "output": "slept"},
+            {"id": "out", "type": "Sink", "ref": {"typ": "response", "parameters": [
+                {"name": "Raw editor", "expression": {"language": "spel", "expression": "true"}},
+                {"name": "Value", "expression": {"language": "spel", "expression": "#slept"}}
+            ]}}
+        ]),
+    );
+    let mut app = spawn_app(&[slow]).await;
+    let url = app.url("/scenario/slow");
+    // Four clients loop on keep-alive connections; each request takes 300 ms.
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                let mut log = Vec::new();
+                loop {
+                    let sent = std::time::Instant::now();
+                    let seen = match client.post(&url).body(r#"{"n": 300}"#).send().await {
+                        Ok(r) => {
+                            let status = r.status().as_u16();
+                            Seen::Answer(status, r.bytes().await.is_ok())
+                        }
+                        Err(e) if e.is_connect() => Seen::Refused,
+                        Err(e) => Seen::Cut(format!("{e:?}")),
+                    };
+                    let done = std::time::Instant::now();
+                    let last = matches!(seen, Seen::Refused) || log.len() > 100;
+                    log.push((sent, done, seen));
+                    if last {
+                        return log;
+                    }
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let triggered = std::time::Instant::now();
+    app.shut_down();
+    let server = app.server.take().expect("server handle");
+    // Well under the 30 s shutdown timeout: connections that answered while shutting down were
+    // closed, so no idle keep-alive connection holds the drain open.
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), server).await;
+    assert!(
+        matches!(stopped, Ok(Ok(Ok(())))),
+        "the server stops once the requests in flight are done: {stopped:?}"
+    );
+    let mut finished_in_flight = 0;
+    for client in clients {
+        let log = client.await.expect("client task");
+        for (sent, done, seen) in &log {
+            match seen {
+                Seen::Cut(e) => panic!("a request was cut mid-way: {e}"),
+                Seen::Answer(status, whole) => {
+                    assert!(whole, "a response body was cut");
+                    if *sent < triggered {
+                        // Accepted before the shutdown: it must finish normally.
+                        assert_eq!(*status, 200, "a request in flight was refused");
+                        if *done > triggered {
+                            finished_in_flight += 1;
+                        }
+                    } else {
+                        assert!(
+                            *status == 200 || *status == 503,
+                            "unexpected status {status} while shutting down"
+                        );
+                    }
+                }
+                Seen::Refused => assert!(*sent > triggered, "refused before the shutdown"),
+            }
+        }
+        assert!(
+            matches!(log.last(), Some((_, _, Seen::Refused))),
+            "after the shutdown new connections are refused: {log:?}"
+        );
+    }
+    assert_eq!(
+        finished_in_flight, 4,
+        "each client had a request in flight at the shutdown, and it finished"
+    );
+}

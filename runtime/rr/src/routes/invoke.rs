@@ -154,8 +154,13 @@ pub(crate) async fn handle(
     d.metrics.success.inc();
     d.metrics.success_latency.observe(elapsed);
     let body = serde_json::to_vec(&encoded).unwrap_or_else(|_| b"null".to_vec());
-    Ok(HttpResponse::Ok()
+    let mut response = HttpResponse::Ok();
+    response
         .content_type("application/json")
-        .insert_header(("Scenic-Scenario-Version", scenario.version.as_str()))
-        .body(body))
+        .insert_header(("Scenic-Scenario-Version", scenario.version.as_str()));
+    if !state.is_ready() {
+        // Shutting down: this connection must not stay idle in keep-alive (see `shutdown_when`).
+        response.force_close();
+    }
+    Ok(response.body(body))
 }

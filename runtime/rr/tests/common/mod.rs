@@ -18,9 +18,19 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: Arc<AppState>,
+    /// Fires the graceful shutdown (as SIGTERM does in the binaries).
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The running server; resolves when it has stopped.
+    pub server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl TestApp {
+    /// Starts the graceful shutdown.
+    pub fn shut_down(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -128,10 +138,17 @@ pub async fn spawn_app_with(scenarios: &[String], limits: Limits) -> TestApp {
     let state = Arc::new(AppState::new(table, metrics, limits, None));
     let app = Application::build(&settings, state.clone()).expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
-    actix_web::rt::spawn(app.run_until_stopped());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.shutdown_when(state.clone(), async move {
+        // Dropping the sender (the test ended) shuts down as well.
+        let _ = rx.await;
+    });
+    let server = actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         state,
         address,
         client: reqwest::Client::new(),
+        shutdown: Some(tx),
+        server: Some(server),
     }
 }
