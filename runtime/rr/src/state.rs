@@ -26,6 +26,8 @@ pub struct Deployed {
     /// The scenario's own document (pretty JSON), served at `definition`.
     pub definition: String,
     pub metrics: DeployedMetrics,
+    /// `Scenic-Scenario-Version` on every invocation response, built once.
+    pub version_header: actix_web::http::header::HeaderValue,
 }
 
 impl Deployed {
@@ -52,11 +54,15 @@ impl Deployed {
             success_latency: metrics.latency.with_label_values(&[name, SUCCESS]),
             failure_latency: metrics.latency.with_label_values(&[name, FAILURE]),
         };
+        // The version is a hex hash, always a valid header value.
+        let version_header = actix_web::http::header::HeaderValue::from_str(&scenario.version)
+            .unwrap_or(actix_web::http::header::HeaderValue::from_static("unknown"));
         Deployed {
             scenario,
             api,
             definition,
             metrics: m,
+            version_header,
         }
     }
 }

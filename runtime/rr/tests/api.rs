@@ -75,6 +75,11 @@ async fn malformed_json_is_400_with_line_and_column() {
     let app = app().await;
     let r = app.post("/scenario/calc", "{\"a\": 1,\n \"b\": }").await;
     assert_eq!(r.status(), 400);
+    assert_eq!(
+        r.headers()["scenic-scenario-version"].len(),
+        16,
+        "errors name the serving version too"
+    );
     let body: Value = r.json().await.expect("json");
     let message = body[0]["message"].as_str().expect("message");
     assert!(message.contains("line 2 column"), "{message}");

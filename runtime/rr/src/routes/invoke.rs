@@ -4,8 +4,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use actix_web::http::header::HeaderName;
 use actix_web::http::Method;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use futures::StreamExt;
 
 use crate::error::{ApiError, ErrorEntry};
@@ -42,9 +43,27 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>
     Ok(body)
 }
 
+/// Invokes a deployed scenario. Every answer, errors included, names the version that gave it.
 pub(crate) async fn handle(
     state: &AppState,
     d: Arc<Deployed>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let mut response = match invoke(state, &d, payload).await {
+        Ok(r) => r,
+        Err(e) => e.error_response(),
+    };
+    response
+        .headers_mut()
+        .insert(VERSION_HEADER, d.version_header.clone());
+    Ok(response)
+}
+
+const VERSION_HEADER: HeaderName = HeaderName::from_static("scenic-scenario-version");
+
+async fn invoke(
+    state: &AppState,
+    d: &Deployed,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     if !state.is_ready() {
@@ -155,9 +174,7 @@ pub(crate) async fn handle(
     d.metrics.success_latency.observe(elapsed);
     let body = serde_json::to_vec(&encoded).unwrap_or_else(|_| b"null".to_vec());
     let mut response = HttpResponse::Ok();
-    response
-        .content_type("application/json")
-        .insert_header(("Scenic-Scenario-Version", scenario.version.as_str()));
+    response.content_type("application/json");
     if !state.is_ready() {
         // Shutting down: this connection must not stay idle in keep-alive (see `shutdown_when`).
         response.force_close();
