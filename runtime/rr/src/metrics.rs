@@ -1,12 +1,10 @@
 //! Prometheus series (`decisions.md` §7): invocations and their latency per scenario and
 //! outcome, and per-node counts read from the compiled scenarios' counters at scrape time.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use prometheus::core::{Collector, Desc};
-use prometheus::proto::MetricFamily;
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
+use scenic_scenario::metrics::NodeCollector;
 
 use crate::state::Scenarios;
 
@@ -47,7 +45,10 @@ impl Metrics {
         // Registration fails only for duplicate names, which these constants are not.
         let _ = registry.register(Box::new(invocations.clone()));
         let _ = registry.register(Box::new(latency.clone()));
-        let _ = registry.register(Box::new(NodeCollector::new(scenarios)));
+        let table = scenarios.clone();
+        let _ = registry.register(Box::new(NodeCollector::new(Arc::new(move || {
+            table.all().iter().map(|d| d.scenario.clone()).collect()
+        }))));
         Metrics {
             registry,
             invocations,
@@ -80,88 +81,4 @@ fn unreachable_histogram() -> HistogramVec {
         &["scenario", "outcome"],
     )
     .unwrap_or_else(|_| std::process::abort())
-}
-
-/// Reads the node counters of every deployed scenario.
-struct NodeCollector {
-    scenarios: Arc<Scenarios>,
-    descs: Vec<Desc>,
-}
-
-const NODE_SERIES: [(&str, &str); 4] = [
-    ("scenic_node_count_total", "Contexts that entered a node"),
-    (
-        "scenic_end_total",
-        "Contexts that ended at a node (sink, ending processor)",
-    ),
-    (
-        "scenic_dead_end_total",
-        "Contexts dropped at a node (filter or choice with no way on)",
-    ),
-    ("scenic_errors_total", "Errors raised by a node"),
-];
-
-impl NodeCollector {
-    fn new(scenarios: Arc<Scenarios>) -> NodeCollector {
-        let descs = NODE_SERIES
-            .iter()
-            .filter_map(|(n, h)| {
-                Desc::new(
-                    n.to_string(),
-                    h.to_string(),
-                    vec!["scenario".into(), "node".into()],
-                    Default::default(),
-                )
-                .ok()
-            })
-            .collect();
-        NodeCollector { scenarios, descs }
-    }
-}
-
-impl Collector for NodeCollector {
-    fn desc(&self) -> Vec<&Desc> {
-        self.descs.iter().collect()
-    }
-
-    fn collect(&self) -> Vec<MetricFamily> {
-        let mut families: Vec<MetricFamily> = NODE_SERIES
-            .iter()
-            .map(|(n, h)| {
-                let mut f = MetricFamily::default();
-                f.set_name(n.to_string());
-                f.set_help(h.to_string());
-                f.set_field_type(prometheus::proto::MetricType::COUNTER);
-                f
-            })
-            .collect();
-        for d in self.scenarios.all() {
-            let scenario = &d.scenario;
-            for node in &scenario.graph.nodes {
-                let c = &node.counters;
-                let values = [
-                    c.entered.load(Ordering::Relaxed),
-                    c.ended.load(Ordering::Relaxed),
-                    c.dead_ended.load(Ordering::Relaxed),
-                    c.errors.load(Ordering::Relaxed),
-                ];
-                for (family, v) in families.iter_mut().zip(values) {
-                    let mut m = prometheus::proto::Metric::default();
-                    let mut l1 = prometheus::proto::LabelPair::default();
-                    l1.set_name("scenario".into());
-                    l1.set_value(scenario.name.clone());
-                    let mut l2 = prometheus::proto::LabelPair::default();
-                    l2.set_name("node".into());
-                    l2.set_value(node.id.to_string());
-                    m.set_label(vec![l1, l2]);
-                    let mut counter = prometheus::proto::Counter::default();
-                    counter.set_value(v as f64);
-                    m.set_counter(counter);
-                    family.mut_metric().push(m);
-                }
-            }
-        }
-        families.retain(|f| !f.get_metric().is_empty());
-        families
-    }
 }

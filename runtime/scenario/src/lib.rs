@@ -8,6 +8,7 @@
 pub mod compile;
 pub mod components;
 pub mod interp;
+pub mod metrics;
 pub mod model;
 mod scenario;
 pub mod schema;

@@ -109,6 +109,14 @@ impl CompiledScenario {
         self.graph.run(input, false, None).await
     }
 
+    /// Runs the scenario for one decoded input and the values of the source's other variables
+    /// (`Source::variables`).
+    pub async fn run_with(&self, input: Value, vars: Vec<Value>) -> RunResult {
+        self.graph
+            .run_ctx(self.graph.context_with(input, vars), false, None)
+            .await
+    }
+
     /// Runs for a test: effects outside the process (the `log` processor, real enrichers) are
     /// skipped.
     pub async fn run_test(&self, input: Value) -> RunResult {

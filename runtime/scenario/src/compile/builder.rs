@@ -66,6 +66,8 @@ struct Builder<'a> {
     properties: indexmap::IndexMap<String, String>,
     output_schema: Option<Option<Arc<JsonSchema>>>,
     source: Option<Arc<dyn Source>>,
+    /// Slots of the source's variables besides `#input` (`Source::variables`), in order.
+    source_vars: Vec<usize>,
     joins: HashMap<String, JoinState>,
     ids: HashSet<String>,
     meta: Value,
@@ -99,6 +101,7 @@ pub fn compile_scenario(
         properties: file.meta.properties(),
         output_schema: None,
         source: None,
+        source_vars: Vec::new(),
         joins: HashMap::new(),
         ids: HashSet::new(),
         meta: Value::Null,
@@ -236,6 +239,7 @@ pub fn compile_scenario(
         start: source.1,
         slots,
         input_slot,
+        source_vars: b.source_vars,
         slot_names,
         source: source.0,
         env: opts.env.clone(),
@@ -406,7 +410,15 @@ impl Builder<'_> {
                     };
                     if let Some(src) = src {
                         scope.declare("input", input_slot, src.output_type());
-                        if self.source.is_none() {
+                        let first = self.source.is_none();
+                        for (name, t) in src.variables() {
+                            let slot = self.slot(&name);
+                            scope.declare(&name, slot, t);
+                            if first {
+                                self.source_vars.push(slot);
+                            }
+                        }
+                        if first {
                             self.source = Some(src);
                         }
                     }

@@ -9,6 +9,7 @@ mod for_each;
 mod log;
 mod request;
 mod response;
+pub mod sink_value;
 mod union;
 
 use std::collections::HashMap;
@@ -24,8 +25,13 @@ use crate::schema::{JsonSchema, Violation};
 pub use request::RequestSource;
 
 /// What a source gives the scenario: the type of `#input` and how raw input becomes a value.
-pub trait Source: Send + Sync + std::fmt::Debug {
+pub trait Source: std::any::Any + Send + Sync + std::fmt::Debug {
     fn output_type(&self) -> Type;
+    /// Variables the source sets besides `#input` (the Kafka source's `#inputMeta`), with their
+    /// types; a run gets their values in this order.
+    fn variables(&self) -> Vec<(String, Type)> {
+        Vec::new()
+    }
     /// Decodes one input (schema defaults applied, validated, typed).
     fn decode(&self, json: serde_json::Value) -> Result<Value, Vec<Violation>>;
     /// The request-response schemas, when the source has them.

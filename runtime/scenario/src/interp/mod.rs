@@ -167,6 +167,8 @@ pub struct Graph {
     pub start: usize,
     pub slots: usize,
     pub input_slot: usize,
+    /// Slots of the source's other variables (e.g. `#inputMeta`), as `Source::variables` lists them.
+    pub source_vars: Vec<usize>,
     /// The variable held by each slot (fragment variables carry their node prefix).
     pub slot_names: Vec<String>,
     pub source: Arc<dyn Source>,
@@ -181,16 +183,37 @@ impl Graph {
         ctx
     }
 
+    /// A fresh context holding `#input` and the source's other variables, in the order
+    /// `Source::variables` lists them (missing ones stay null).
+    pub fn context_with(&self, input: Value, vars: Vec<Value>) -> Ctx {
+        let mut ctx = self.context(input);
+        for (slot, v) in self.source_vars.iter().zip(vars) {
+            set(&mut ctx, *slot, v);
+        }
+        ctx
+    }
+
     /// Runs the scenario for one input value.
     pub async fn run(
         &self,
         input: Value,
         skip_side_effects: bool,
+        tracer: Option<&mut dyn Tracer>,
+    ) -> RunResult {
+        self.run_ctx(self.context(input), skip_side_effects, tracer)
+            .await
+    }
+
+    /// Runs the scenario from a context made by [`Graph::context`] or [`Graph::context_with`].
+    pub async fn run_ctx(
+        &self,
+        start: Ctx,
+        skip_side_effects: bool,
         mut tracer: Option<&mut dyn Tracer>,
     ) -> RunResult {
         let mut out = RunResult::default();
         let mut stack: Stack = Stack::new();
-        stack.push((self.start, self.context(input)));
+        stack.push((self.start, start));
         let mut barriers: BTreeMap<usize, Vec<Ctx>> = BTreeMap::new();
         let mut steps: u32 = 0;
         loop {

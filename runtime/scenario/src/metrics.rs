@@ -1,0 +1,96 @@
+//! Prometheus series shared by both runtimes: each node's counters (`decisions.md` §7),
+//! read from the compiled scenarios at scrape time, so the hot path only bumps atomics.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use prometheus::core::{Collector, Desc};
+use prometheus::proto::MetricFamily;
+
+use crate::CompiledScenario;
+
+/// The scenarios whose counters a scrape reads.
+pub type ScenarioList = Arc<dyn Fn() -> Vec<Arc<CompiledScenario>> + Send + Sync>;
+
+/// Reads the node counters of every deployed scenario at scrape time.
+pub struct NodeCollector {
+    scenarios: ScenarioList,
+    descs: Vec<Desc>,
+}
+
+const NODE_SERIES: [(&str, &str); 4] = [
+    ("scenic_node_count_total", "Contexts that entered a node"),
+    (
+        "scenic_end_total",
+        "Contexts that ended at a node (sink, ending processor)",
+    ),
+    (
+        "scenic_dead_end_total",
+        "Contexts dropped at a node (filter or choice with no way on)",
+    ),
+    ("scenic_errors_total", "Errors raised by a node"),
+];
+
+impl NodeCollector {
+    pub fn new(scenarios: ScenarioList) -> NodeCollector {
+        let descs = NODE_SERIES
+            .iter()
+            .filter_map(|(n, h)| {
+                Desc::new(
+                    n.to_string(),
+                    h.to_string(),
+                    vec!["scenario".into(), "node".into()],
+                    Default::default(),
+                )
+                .ok()
+            })
+            .collect();
+        NodeCollector { scenarios, descs }
+    }
+}
+
+impl Collector for NodeCollector {
+    fn desc(&self) -> Vec<&Desc> {
+        self.descs.iter().collect()
+    }
+
+    fn collect(&self) -> Vec<MetricFamily> {
+        let mut families: Vec<MetricFamily> = NODE_SERIES
+            .iter()
+            .map(|(n, h)| {
+                let mut f = MetricFamily::default();
+                f.set_name(n.to_string());
+                f.set_help(h.to_string());
+                f.set_field_type(prometheus::proto::MetricType::COUNTER);
+                f
+            })
+            .collect();
+        for scenario in (self.scenarios)() {
+            for node in &scenario.graph.nodes {
+                let c = &node.counters;
+                let values = [
+                    c.entered.load(Ordering::Relaxed),
+                    c.ended.load(Ordering::Relaxed),
+                    c.dead_ended.load(Ordering::Relaxed),
+                    c.errors.load(Ordering::Relaxed),
+                ];
+                for (family, v) in families.iter_mut().zip(values) {
+                    let mut m = prometheus::proto::Metric::default();
+                    let mut l1 = prometheus::proto::LabelPair::default();
+                    l1.set_name("scenario".into());
+                    l1.set_value(scenario.name.clone());
+                    let mut l2 = prometheus::proto::LabelPair::default();
+                    l2.set_name("node".into());
+                    l2.set_value(node.id.to_string());
+                    m.set_label(vec![l1, l2]);
+                    let mut counter = prometheus::proto::Counter::default();
+                    counter.set_value(v as f64);
+                    m.set_counter(counter);
+                    family.mut_metric().push(m);
+                }
+            }
+        }
+        families.retain(|f| !f.get_metric().is_empty());
+        families
+    }
+}

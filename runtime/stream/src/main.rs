@@ -1,0 +1,158 @@
+//! `scenic-stream FILE [--config FILE]`: runs one streaming scenario, Kafka → scenario → Kafka.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use scenic_scenario::compile::fragments_dir;
+use scenic_stream::config::Config;
+use scenic_stream::metrics::StreamMetrics;
+use scenic_stream::worker::{run_worker, Shared};
+
+#[derive(Parser)]
+#[command(
+    name = "scenic-stream",
+    version,
+    about = "Runs a streaming scenario: Kafka → scenario → Kafka, exactly once"
+)]
+struct Args {
+    /// The scenario file, as the Designer exports it.
+    file: PathBuf,
+    /// Configuration (JSON/HOCON keys of the reference's modelConfig, see docs/streaming.md).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Folder of fragment definitions (default: `fragments/` next to the scenario).
+    #[arg(long)]
+    fragments: Option<PathBuf>,
+    /// Address of the health and metrics port.
+    #[arg(long, default_value = "0.0.0.0")]
+    host: String,
+    /// Health and metrics port (/alive, /ready, /metrics); 0 picks a free one.
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Appends the id of every committed batch to this file (an audit of the commits).
+    #[arg(long)]
+    journal: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let args = Args::parse();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let config = match &args.config {
+        Some(p) => Config::load(p).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    let schemas = Arc::new(config.topic_schemas().map_err(|e| e.to_string())?);
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    let fragments_folder = args.fragments.clone().or_else(|| {
+        let d = args.file.parent()?.join("fragments");
+        d.is_dir().then_some(d)
+    });
+    let fragments = fragments_dir(fragments_folder);
+    let (scenario, topics) = scenic_stream::load(&text, schemas, fragments.as_ref())
+        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    if config.bootstrap_servers().is_none() {
+        return Err(
+            "kafka.kafkaProperties.\"bootstrap.servers\" is not set in the configuration".into(),
+        );
+    }
+    let journal = match &args.journal {
+        Some(p) => Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .map_err(|e| format!("cannot open the journal {}: {e}", p.display()))?,
+        ),
+        None => None,
+    };
+    let workers = scenic_stream::worker_count(&config, &scenario);
+    let config = Arc::new(config);
+    let metrics = Arc::new(StreamMetrics::new(scenario.clone()));
+    let shared = Arc::new(Shared::new(
+        scenario.clone(),
+        config.clone(),
+        metrics,
+        topics.clone(),
+        workers,
+        journal,
+    ));
+    let threads: Vec<_> = (0..workers)
+        .map(|i| {
+            let s = shared.clone();
+            std::thread::Builder::new()
+                .name(format!("worker-{}-{i}", scenario.name))
+                .spawn(move || run_worker(s, i))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("cannot start a worker thread: {e}"))?;
+
+    let shutdown_timeout = config.shutdown_timeout.0;
+    let result = actix_web::rt::System::new().block_on(async move {
+        let (server, port) = scenic_stream::http::server(shared.clone(), &args.host, args.port)?;
+        println!(
+            "Scenic streaming '{}' (version {}): {} worker(s) on {}, {}",
+            scenario.name,
+            scenario.version,
+            workers,
+            topics.join(", "),
+            if config.transactional() {
+                "exactly once (Kafka transactions)"
+            } else {
+                "at least once (kafkaTransactionsEnabled=false)"
+            }
+        );
+        println!(
+            "  Health: http://{}:{port}/alive  /ready   Metrics: /metrics",
+            args.host
+        );
+        let handle = server.handle();
+        actix_web::rt::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutting down: finishing the batches in hand");
+            shared.stop();
+            // Workers commit or abort the batch in hand and stop; bounded by shutdownTimeout.
+            let started = Instant::now();
+            while started.elapsed() < shutdown_timeout && threads.iter().any(|t| !t.is_finished()) {
+                actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+            }
+            handle.stop(true).await;
+        });
+        server.await
+    });
+    result.map_err(|e| e.to_string())
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}

@@ -1,0 +1,690 @@
+//! The processing loop (`nussknacker-lite.md` §7.3 with `decisions.md` §5): each worker owns a
+//! consumer and a producer; each poll batch is one Kafka transaction holding the sink outputs,
+//! the error-topic records and the consumer offsets. Any failure aborts the batch and restarts
+//! the worker after `waitAfterFailureDelay`: a fresh consumer resumes from the committed offsets.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders, Timestamp};
+use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use scenic_scenario::CompiledScenario;
+use serde_json::json;
+
+use crate::components::{input_meta, KafkaRecord};
+use crate::config::Config;
+use crate::error_record::{error_record, Failure};
+use crate::metrics::StreamMetrics;
+
+/// Header naming the batch (and so the transaction) an output was written in.
+pub const BATCH_HEADER: &str = "scenic.batch";
+/// Header naming the input record (`topic/partition/offset`) an output came from.
+pub const INPUT_HEADER: &str = "scenic.input";
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error("Kafka: {0}")]
+    Kafka(#[from] KafkaError),
+    /// Another producer with this worker's `transactional.id` took over: this one must stop.
+    #[error("fenced by another worker with the same transactional.id: {0}")]
+    Fenced(KafkaError),
+    #[error("the batch did not finish within interpreterTimeout ({0:?})")]
+    InterpreterTimeout(Duration),
+    #[error("records not acknowledged within publishTimeout ({0:?})")]
+    PublishTimeout(Duration),
+    #[error("delivery failed: {0}")]
+    Delivery(String),
+    #[error("commit journal: {0}")]
+    Journal(std::io::Error),
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// A worker's state, as `/ready` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Status {
+    Starting = 0,
+    Running = 1,
+    Restarting = 2,
+    Stopped = 3,
+    Fenced = 4,
+}
+
+impl Status {
+    fn from_u8(v: u8) -> Status {
+        match v {
+            1 => Status::Running,
+            2 => Status::Restarting,
+            3 => Status::Stopped,
+            4 => Status::Fenced,
+            _ => Status::Starting,
+        }
+    }
+}
+
+/// What every worker of a scenario shares.
+pub struct Shared {
+    pub scenario: Arc<CompiledScenario>,
+    pub config: Arc<Config>,
+    pub metrics: Arc<StreamMetrics>,
+    /// Consumer group: the scenario's name.
+    pub group: String,
+    /// Topics of the scenario's `kafka` source.
+    pub topics: Vec<String>,
+    pub host: String,
+    statuses: Vec<AtomicU8>,
+    stop: AtomicBool,
+    /// Appends the id of each committed batch (`--journal`): the record of commits the crash
+    /// tests check duplicates against.
+    journal: Option<Mutex<std::fs::File>>,
+}
+
+impl Shared {
+    pub fn new(
+        scenario: Arc<CompiledScenario>,
+        config: Arc<Config>,
+        metrics: Arc<StreamMetrics>,
+        topics: Vec<String>,
+        workers: usize,
+        journal: Option<std::fs::File>,
+    ) -> Shared {
+        let host = std::env::var("HOSTNAME")
+            .ok()
+            .or_else(|| {
+                std::fs::read_to_string("/proc/sys/kernel/hostname")
+                    .ok()
+                    .map(|h| h.trim().to_string())
+            })
+            .unwrap_or_else(|| "localhost".into());
+        Shared {
+            group: scenario.name.clone(),
+            scenario,
+            config,
+            metrics,
+            topics,
+            host,
+            statuses: (0..workers.max(1)).map(|_| AtomicU8::new(0)).collect(),
+            stop: AtomicBool::new(false),
+            journal: journal.map(Mutex::new),
+        }
+    }
+
+    pub fn workers(&self) -> usize {
+        self.statuses.len()
+    }
+
+    pub fn status(&self, worker: usize) -> Status {
+        self.statuses
+            .get(worker)
+            .map(|s| Status::from_u8(s.load(Ordering::Relaxed)))
+            .unwrap_or(Status::Stopped)
+    }
+
+    fn set_status(&self, worker: usize, s: Status) {
+        if let Some(a) = self.statuses.get(worker) {
+            let old = Status::from_u8(a.swap(s as u8, Ordering::Relaxed));
+            if old != Status::Running && s == Status::Running {
+                self.metrics.running.inc();
+            } else if old == Status::Running && s != Status::Running {
+                self.metrics.running.dec();
+            }
+        }
+    }
+
+    /// Ready when every worker is processing.
+    pub fn ready(&self) -> bool {
+        (0..self.workers()).all(|w| self.status(w) == Status::Running)
+    }
+
+    /// Asks the workers to stop after the batch in hand.
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// The stable `transactional.id` of a worker: scenario, process and worker index, so that a
+    /// restarted worker fences its own zombie (`decisions.md` §5).
+    pub fn transactional_id(&self, worker: usize) -> String {
+        format!("{}-{}-{worker}", self.group, self.config.worker_id())
+    }
+}
+
+/// Runs worker `idx` until asked to stop, restarting it after each failure.
+pub fn run_worker(shared: Arc<Shared>, idx: usize) {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!(worker = idx, "cannot start the worker's runtime: {e}");
+            shared.set_status(idx, Status::Stopped);
+            return;
+        }
+    };
+    while !shared.stopping() {
+        shared.set_status(idx, Status::Starting);
+        match run_once(&shared, idx, &rt) {
+            Ok(()) => break,
+            Err(WorkerError::Fenced(e)) => {
+                tracing::error!(
+                    worker = idx,
+                    transactional_id = shared.transactional_id(idx),
+                    "stopping: another worker with this transactional.id took over ({e})"
+                );
+                shared.set_status(idx, Status::Fenced);
+                return;
+            }
+            Err(e) => {
+                let delay = shared.config.wait_after_failure_delay.0;
+                tracing::error!(worker = idx, "worker failed, restarting in {delay:?}: {e}");
+                shared.metrics.restarts.inc();
+                shared.set_status(idx, Status::Restarting);
+                let until = Instant::now() + delay;
+                while Instant::now() < until && !shared.stopping() {
+                    std::thread::sleep(Duration::from_millis(20).min(delay));
+                }
+            }
+        }
+    }
+    shared.set_status(idx, Status::Stopped);
+}
+
+/// Counts failed deliveries; librdkafka reports them on the producer's poll.
+#[derive(Default)]
+struct Delivery {
+    failed: AtomicU64,
+    last: Mutex<Option<String>>,
+}
+
+impl ClientContext for Delivery {}
+
+impl ProducerContext for Delivery {
+    type DeliveryOpaque = ();
+    fn delivery(&self, result: &DeliveryResult<'_>, _: ()) {
+        if let Err((e, _)) = result {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+            if let Ok(mut last) = self.last.lock() {
+                *last = Some(e.to_string());
+            }
+        }
+    }
+}
+
+fn client_config(shared: &Shared) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    for (k, v) in &shared.config.kafka.kafka_properties {
+        c.set(k, v);
+    }
+    c
+}
+
+/// Fenced or otherwise fatal transactional errors end the worker for good.
+fn classify(e: KafkaError) -> WorkerError {
+    let fenced = match &e {
+        KafkaError::Transaction(r) => {
+            r.is_fatal()
+                || matches!(
+                    r.code(),
+                    RDKafkaErrorCode::ProducerFenced | RDKafkaErrorCode::InvalidProducerEpoch
+                )
+        }
+        _ => false,
+    };
+    if fenced {
+        WorkerError::Fenced(e)
+    } else {
+        WorkerError::Kafka(e)
+    }
+}
+
+/// Creates the error topic when it is missing. Brokers that cannot create topics (librdkafka's
+/// mock) only get a warning: the topic may exist, or be created on first write.
+fn ensure_error_topic(shared: &Shared) {
+    let admin: Result<AdminClient<DefaultClientContext>, _> = client_config(shared).create();
+    let Ok(admin) = admin else { return };
+    let topic = &shared.config.exception_handling_config.topic;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build();
+    let Ok(rt) = rt else { return };
+    let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(5)));
+    let new = NewTopic::new(topic, 1, TopicReplication::Fixed(1));
+    let result = rt.block_on(async {
+        tokio::time::timeout(Duration::from_secs(5), admin.create_topics([&new], &opts)).await
+    });
+    match result {
+        Ok(Ok(results)) => {
+            for r in results {
+                if let Err((t, code)) = r {
+                    if code != RDKafkaErrorCode::TopicAlreadyExists {
+                        tracing::warn!("cannot create the error topic '{t}': {code}");
+                    }
+                }
+            }
+        }
+        Ok(Err(e)) => tracing::warn!("cannot create the error topic '{topic}': {e}"),
+        Err(_) => tracing::warn!("creating the error topic '{topic}' timed out"),
+    }
+}
+
+fn run_once(shared: &Shared, idx: usize, rt: &tokio::runtime::Runtime) -> Result<(), WorkerError> {
+    let config = &shared.config;
+    let txn = config.transactional();
+    ensure_error_topic(shared);
+
+    let mut pc = client_config(shared);
+    pc.set("client.id", format!("{}-{idx}", shared.group));
+    if txn {
+        pc.set("transactional.id", shared.transactional_id(idx));
+    }
+    let producer: BaseProducer<Delivery> = pc.create_with_context(Delivery::default())?;
+    if txn {
+        producer
+            .init_transactions(config.publish_timeout.0.max(Duration::from_secs(5)))
+            .map_err(classify)?;
+    }
+
+    let mut cc = client_config(shared);
+    cc.set("group.id", &shared.group)
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false");
+    if txn
+        && !config
+            .kafka
+            .kafka_properties
+            .contains_key("isolation.level")
+    {
+        cc.set("isolation.level", "read_committed");
+    }
+    let consumer: BaseConsumer = cc.create()?;
+    let topics: Vec<&str> = shared.topics.iter().map(String::as_str).collect();
+    consumer.subscribe(&topics)?;
+    shared.set_status(idx, Status::Running);
+    tracing::info!(
+        worker = idx,
+        transactional = txn,
+        "worker running on {}",
+        shared.topics.join(", ")
+    );
+
+    let run_id = uuid::Uuid::new_v4().simple().to_string();
+    let mut seq: u64 = 0;
+    let mut last_lag = Instant::now();
+    while !shared.stopping() {
+        let batch = poll_batch(&consumer, config)?;
+        if !batch.is_empty() {
+            seq += 1;
+            let batch_id = format!("{}-{idx}-{run_id}-{seq}", shared.group);
+            process_batch(shared, rt, &producer, &consumer, &batch, &batch_id, txn)?;
+        }
+        if last_lag.elapsed() >= Duration::from_secs(1) {
+            last_lag = Instant::now();
+            report_lag(shared, &consumer);
+        }
+    }
+    Ok(())
+}
+
+/// One poll batch: waits up to `pollDuration` for the first record, then takes what is already
+/// fetched, up to `maxPollRecords`.
+fn poll_batch<'c>(
+    consumer: &'c BaseConsumer,
+    config: &Config,
+) -> Result<Vec<BorrowedMessage<'c>>, WorkerError> {
+    let mut batch = Vec::new();
+    let mut wait = config.poll_duration.0;
+    while batch.len() < config.max_poll_records {
+        match consumer.poll(wait) {
+            None => break,
+            Some(Ok(m)) => batch.push(m),
+            Some(Err(e)) => return Err(WorkerError::Kafka(e)),
+        }
+        wait = Duration::ZERO;
+    }
+    Ok(batch)
+}
+
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Queues a record, waiting for room in the producer's queue until `deadline`.
+fn send(
+    producer: &BaseProducer<Delivery>,
+    mut record: BaseRecord<'_, [u8], [u8]>,
+    deadline: Instant,
+    timeout: Duration,
+) -> Result<(), WorkerError> {
+    loop {
+        match producer.send(record) {
+            Ok(()) => return Ok(()),
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
+                if Instant::now() >= deadline {
+                    return Err(WorkerError::PublishTimeout(timeout));
+                }
+                record = r;
+                producer.poll(Duration::from_millis(5));
+            }
+            Err((e, _)) => return Err(WorkerError::Kafka(e)),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn process_batch(
+    shared: &Shared,
+    rt: &tokio::runtime::Runtime,
+    producer: &BaseProducer<Delivery>,
+    consumer: &BaseConsumer,
+    batch: &[BorrowedMessage<'_>],
+    batch_id: &str,
+    txn: bool,
+) -> Result<(), WorkerError> {
+    let started = Instant::now();
+    if txn {
+        producer.begin_transaction().map_err(classify)?;
+    }
+    let result = produce_batch(shared, rt, producer, consumer, batch, batch_id, txn);
+    match result {
+        Ok(()) => {
+            shared.metrics.committed.inc();
+            shared
+                .metrics
+                .batch_seconds
+                .observe(started.elapsed().as_secs_f64());
+            if let Some(j) = &shared.journal {
+                let mut f = j
+                    .lock()
+                    .map_err(|_| WorkerError::Setup("journal lock poisoned".into()))?;
+                writeln!(f, "{batch_id}").map_err(WorkerError::Journal)?;
+            }
+            Ok(())
+        }
+        Err(e) => {
+            shared.metrics.aborted.inc();
+            if txn && !matches!(e, WorkerError::Fenced(_)) {
+                if let Err(abort) = producer.abort_transaction(shared.config.publish_timeout.0) {
+                    tracing::warn!("aborting the batch's transaction failed: {abort}");
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn produce_batch(
+    shared: &Shared,
+    rt: &tokio::runtime::Runtime,
+    producer: &BaseProducer<Delivery>,
+    consumer: &BaseConsumer,
+    batch: &[BorrowedMessage<'_>],
+    batch_id: &str,
+    txn: bool,
+) -> Result<(), WorkerError> {
+    let config = &shared.config;
+    let scenario = &shared.scenario;
+    let metrics = &shared.metrics;
+    let interpreter_timeout = config.interpreter_timeout.0;
+    let interpret_deadline = Instant::now() + interpreter_timeout;
+    let publish_timeout = config.publish_timeout.0;
+    let source_id = scenario
+        .graph
+        .nodes
+        .get(scenario.graph.start)
+        .map(|n| n.id.to_string());
+    let error_topic = &config.exception_handling_config.topic;
+    let mut offsets: BTreeMap<(&str, i32), i64> = BTreeMap::new();
+    let mut error_records: Vec<(String, Vec<u8>, String)> = Vec::new();
+    let mut outputs: Vec<(KafkaRecord, String)> = Vec::new();
+
+    for m in batch {
+        metrics.records.inc();
+        let input_ref = format!("{}/{}/{}", m.topic(), m.partition(), m.offset());
+        offsets.insert((m.topic(), m.partition()), m.offset() + 1);
+        let payload = m.payload().unwrap_or_default();
+        let decoded = serde_json::from_slice::<serde_json::Value>(payload)
+            .map_err(|e| {
+                format!(
+                    "Malformed JSON at line {} column {}: {e}",
+                    e.line(),
+                    e.column()
+                )
+            })
+            .and_then(|json| {
+                scenario.source().decode(json).map_err(|violations| {
+                    violations
+                        .iter()
+                        .map(|v| {
+                            format!(
+                                "{}: {}",
+                                if v.pointer.is_empty() {
+                                    "#"
+                                } else {
+                                    &v.pointer
+                                },
+                                v.message
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+            });
+        let input = match decoded {
+            Ok(v) => v,
+            Err(message) => {
+                // A poison record goes to the error topic; its offset is committed with the batch.
+                metrics.rejected.inc();
+                let event = json!({"input": String::from_utf8_lossy(payload)});
+                error_records.push(error_bytes(
+                    shared,
+                    source_id.as_deref(),
+                    &message,
+                    event,
+                    &input_ref,
+                ));
+                continue;
+            }
+        };
+        let (ts, ts_type) = match m.timestamp() {
+            Timestamp::NotAvailable => (None, "NoTimestampType"),
+            Timestamp::CreateTime(t) => (Some(t), "CreateTime"),
+            Timestamp::LogAppendTime(t) => (Some(t), "LogAppendTime"),
+        };
+        let headers = m
+            .headers()
+            .map(|h| {
+                h.iter()
+                    .map(|Header { key, value }| {
+                        (
+                            key.to_string(),
+                            value
+                                .map(|v| String::from_utf8_lossy(v).into_owned())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let meta = input_meta(
+            m.key(),
+            m.topic(),
+            m.partition(),
+            m.offset(),
+            ts,
+            ts_type,
+            headers,
+            None,
+        );
+        let event = if config.exception_handling_config.include_input_event {
+            Some(json!({
+                "input": scenic_spel::value::to_json(&input),
+                "inputMeta": scenic_spel::value::to_json(&meta),
+            }))
+        } else {
+            None
+        };
+        let remaining = interpret_deadline.saturating_duration_since(Instant::now());
+        let run = rt
+            .block_on(async {
+                tokio::time::timeout(remaining, scenario.run_with(input, vec![meta])).await
+            })
+            .map_err(|_| WorkerError::InterpreterTimeout(interpreter_timeout))?;
+        for out in &run.outputs {
+            if let Some(r) = KafkaRecord::from_output(&out.value) {
+                outputs.push((r, input_ref.clone()));
+            }
+        }
+        for e in &run.errors {
+            error_records.push(error_bytes(
+                shared,
+                Some(&e.node_id),
+                &e.message,
+                event.clone().unwrap_or(serde_json::Value::Null),
+                &input_ref,
+            ));
+        }
+    }
+
+    let publish_deadline = Instant::now() + publish_timeout;
+    for (r, input_ref) in &outputs {
+        let headers = OwnedHeaders::new_with_capacity(2)
+            .insert(Header {
+                key: BATCH_HEADER,
+                value: Some(batch_id),
+            })
+            .insert(Header {
+                key: INPUT_HEADER,
+                value: Some(input_ref.as_str()),
+            });
+        let mut record = BaseRecord::to(&r.topic)
+            .payload(r.value.as_bytes())
+            .headers(headers);
+        if let Some(k) = &r.key {
+            record = record.key(k.as_bytes());
+        }
+        send(producer, record, publish_deadline, publish_timeout)?;
+        metrics.outputs.inc();
+    }
+    for (key, value, input_ref) in &error_records {
+        let headers = OwnedHeaders::new_with_capacity(2)
+            .insert(Header {
+                key: BATCH_HEADER,
+                value: Some(batch_id),
+            })
+            .insert(Header {
+                key: INPUT_HEADER,
+                value: Some(input_ref.as_str()),
+            });
+        let record = BaseRecord::to(error_topic)
+            .key(key.as_bytes())
+            .payload(value.as_slice())
+            .headers(headers);
+        send(producer, record, publish_deadline, publish_timeout)?;
+        metrics.error_records.inc();
+    }
+
+    let mut tpl = TopicPartitionList::new();
+    for ((topic, partition), offset) in &offsets {
+        tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset))?;
+    }
+    let commit_started = Instant::now();
+    if txn {
+        let group = consumer
+            .group_metadata()
+            .ok_or_else(|| WorkerError::Setup("the consumer has no group metadata".into()))?;
+        let left = publish_deadline.saturating_duration_since(Instant::now());
+        producer
+            .send_offsets_to_transaction(&tpl, &group, left)
+            .map_err(classify)?;
+        let left = publish_deadline.saturating_duration_since(Instant::now());
+        producer.commit_transaction(left).map_err(classify)?;
+        check_deliveries(producer)?;
+    } else {
+        // At least once: outputs acknowledged first, then the offsets.
+        let left = publish_deadline.saturating_duration_since(Instant::now());
+        producer
+            .flush(left)
+            .map_err(|_| WorkerError::PublishTimeout(publish_timeout))?;
+        check_deliveries(producer)?;
+        consumer.commit(&tpl, CommitMode::Sync)?;
+    }
+    metrics
+        .commit_seconds
+        .observe(commit_started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn check_deliveries(producer: &BaseProducer<Delivery>) -> Result<(), WorkerError> {
+    let ctx = producer.context();
+    if ctx.failed.swap(0, Ordering::Relaxed) > 0 {
+        let last = ctx
+            .last
+            .lock()
+            .ok()
+            .and_then(|l| l.clone())
+            .unwrap_or_default();
+        return Err(WorkerError::Delivery(last));
+    }
+    Ok(())
+}
+
+fn error_bytes(
+    shared: &Shared,
+    node_id: Option<&str>,
+    message: &str,
+    input_event: serde_json::Value,
+    input_ref: &str,
+) -> (String, Vec<u8>, String) {
+    tracing::warn!(node = node_id, input = input_ref, "{message}");
+    let (key, value) = error_record(
+        &shared.scenario.name,
+        &Failure {
+            node_id,
+            message,
+            input_event: Some(input_event),
+        },
+        &shared.config.exception_handling_config,
+        &shared.host,
+        now_millis(),
+    );
+    (key, value, input_ref.to_string())
+}
+
+/// Consumer lag per assigned partition: high watermark minus position.
+fn report_lag(shared: &Shared, consumer: &BaseConsumer) {
+    let Ok(positions) = consumer.position() else {
+        return;
+    };
+    for e in positions.elements() {
+        let Offset::Offset(pos) = e.offset() else {
+            continue;
+        };
+        if let Ok((_, high)) =
+            consumer.fetch_watermarks(e.topic(), e.partition(), Duration::from_millis(200))
+        {
+            shared
+                .metrics
+                .lag
+                .with_label_values(&[e.topic(), &e.partition().to_string()])
+                .set((high - pos).max(0));
+        }
+    }
+}
