@@ -69,3 +69,17 @@ pub fn worker_count(config: &config::Config, scenario: &CompiledScenario) -> usi
         .unwrap_or(1)
         .clamp(1, 256)
 }
+
+/// Starts one thread per worker of `shared`.
+pub fn spawn_workers(
+    shared: &Arc<worker::Shared>,
+) -> std::io::Result<Vec<std::thread::JoinHandle<()>>> {
+    (0..shared.workers())
+        .map(|i| {
+            let s = shared.clone();
+            std::thread::Builder::new()
+                .name(format!("worker-{}-{i}", s.scenario.name))
+                .spawn(move || worker::run_worker(s, i))
+        })
+        .collect()
+}

@@ -9,7 +9,7 @@ use clap::Parser;
 use scenic_scenario::compile::fragments_dir;
 use scenic_stream::config::Config;
 use scenic_stream::metrics::StreamMetrics;
-use scenic_stream::worker::{run_worker, Shared};
+use scenic_stream::worker::Shared;
 
 #[derive(Parser)]
 #[command(
@@ -96,14 +96,7 @@ fn run(args: Args) -> Result<(), String> {
         workers,
         journal,
     ));
-    let threads: Vec<_> = (0..workers)
-        .map(|i| {
-            let s = shared.clone();
-            std::thread::Builder::new()
-                .name(format!("worker-{}-{i}", scenario.name))
-                .spawn(move || run_worker(s, i))
-        })
-        .collect::<Result<_, _>>()
+    let threads = scenic_stream::spawn_workers(&shared)
         .map_err(|e| format!("cannot start a worker thread: {e}"))?;
 
     let shutdown_timeout = config.shutdown_timeout.0;
