@@ -32,7 +32,8 @@ struct Args {
     /// Health and metrics port (/alive, /ready, /metrics); 0 picks a free one.
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// Appends the id of every committed batch to this file (an audit of the commits).
+    /// Appends `committing <batch>` and `committed <batch>` to this file around each commit
+    /// (an audit of the commits; outputs name their batch in the `scenic.batch` header).
     #[arg(long)]
     journal: Option<PathBuf>,
 }

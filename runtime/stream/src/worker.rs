@@ -84,8 +84,8 @@ pub struct Shared {
     pub host: String,
     statuses: Vec<AtomicU8>,
     stop: AtomicBool,
-    /// Appends the id of each committed batch (`--journal`): the record of commits the crash
-    /// tests check duplicates against.
+    /// Records each batch's commit (`--journal`): `committing <id>` before the commit and
+    /// `committed <id>` after it; the crash tests check duplicates against it.
     journal: Option<Mutex<std::fs::File>>,
 }
 
@@ -224,24 +224,79 @@ impl ProducerContext for Delivery {
     }
 }
 
-fn client_config(shared: &Shared) -> ClientConfig {
+/// Which client a property is for. `kafkaProperties` holds both kinds, as in the reference; each
+/// client gets its own and the common ones, so librdkafka does not warn about the others.
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    Consumer,
+    Producer,
+    Admin,
+}
+
+const CONSUMER_ONLY: &[&str] = &[
+    "group.id",
+    "group.instance.id",
+    "session.timeout.ms",
+    "heartbeat.interval.ms",
+    "max.poll.interval.ms",
+    "auto.offset.reset",
+    "enable.auto.commit",
+    "auto.commit.interval.ms",
+    "enable.auto.offset.store",
+    "isolation.level",
+    "partition.assignment.strategy",
+    "group.protocol",
+    "enable.partition.eof",
+    "check.crcs",
+    "queued.min.messages",
+    "queued.max.messages.kbytes",
+];
+
+const PRODUCER_ONLY: &[&str] = &[
+    "acks",
+    "request.required.acks",
+    "linger.ms",
+    "queue.buffering.max.ms",
+    "queue.buffering.max.messages",
+    "queue.buffering.max.kbytes",
+    "batch.num.messages",
+    "batch.size",
+    "compression.type",
+    "compression.codec",
+    "message.timeout.ms",
+    "delivery.timeout.ms",
+    "enable.idempotence",
+    "transaction.timeout.ms",
+    "retries",
+    "message.send.max.retries",
+    "partitioner",
+];
+
+fn client_config(shared: &Shared, role: Role) -> ClientConfig {
     let mut c = ClientConfig::new();
     for (k, v) in &shared.config.kafka.kafka_properties {
-        c.set(k, v);
+        let k = k.as_str();
+        let skip = match role {
+            Role::Consumer => PRODUCER_ONLY.contains(&k),
+            Role::Producer => CONSUMER_ONLY.contains(&k),
+            Role::Admin => CONSUMER_ONLY.contains(&k) || PRODUCER_ONLY.contains(&k),
+        };
+        if !skip {
+            c.set(k, v);
+        }
     }
     c
 }
 
-/// Fenced or otherwise fatal transactional errors end the worker for good.
+/// A fenced producer ends the worker for good; every other error (fatal ones included: the
+/// producer is recreated) restarts it.
 fn classify(e: KafkaError) -> WorkerError {
     let fenced = match &e {
-        KafkaError::Transaction(r) => {
-            r.is_fatal()
-                || matches!(
-                    r.code(),
-                    RDKafkaErrorCode::ProducerFenced | RDKafkaErrorCode::InvalidProducerEpoch
-                )
-        }
+        // The broker's answer, or librdkafka's local fatal error raised from it.
+        KafkaError::Transaction(r) => matches!(
+            r.code(),
+            RDKafkaErrorCode::ProducerFenced | RDKafkaErrorCode::Fenced
+        ),
         _ => false,
     };
     if fenced {
@@ -251,12 +306,25 @@ fn classify(e: KafkaError) -> WorkerError {
     }
 }
 
-/// Creates the error topic when it is missing. Brokers that cannot create topics (librdkafka's
-/// mock) only get a warning: the topic may exist, or be created on first write.
-fn ensure_error_topic(shared: &Shared) {
-    let admin: Result<AdminClient<DefaultClientContext>, _> = client_config(shared).create();
-    let Ok(admin) = admin else { return };
+/// Creates the error topic when the broker does not know it. A broker that cannot create topics
+/// (librdkafka's mock) only gets a warning: the topic may be created on first write.
+fn ensure_error_topic(shared: &Shared, producer: &BaseProducer<Delivery>) {
     let topic = &shared.config.exception_handling_config.topic;
+    if let Ok(md) = producer
+        .client()
+        .fetch_metadata(Some(topic), Duration::from_secs(5))
+    {
+        if md
+            .topics()
+            .iter()
+            .any(|t| t.name() == topic && t.error().is_none() && !t.partitions().is_empty())
+        {
+            return;
+        }
+    }
+    let admin: Result<AdminClient<DefaultClientContext>, _> =
+        client_config(shared, Role::Admin).create();
+    let Ok(admin) = admin else { return };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build();
@@ -284,21 +352,20 @@ fn ensure_error_topic(shared: &Shared) {
 fn run_once(shared: &Shared, idx: usize, rt: &tokio::runtime::Runtime) -> Result<(), WorkerError> {
     let config = &shared.config;
     let txn = config.transactional();
-    ensure_error_topic(shared);
-
-    let mut pc = client_config(shared);
+    let mut pc = client_config(shared, Role::Producer);
     pc.set("client.id", format!("{}-{idx}", shared.group));
     if txn {
         pc.set("transactional.id", shared.transactional_id(idx));
     }
     let producer: BaseProducer<Delivery> = pc.create_with_context(Delivery::default())?;
+    ensure_error_topic(shared, &producer);
     if txn {
         producer
             .init_transactions(config.publish_timeout.0.max(Duration::from_secs(5)))
             .map_err(classify)?;
     }
 
-    let mut cc = client_config(shared);
+    let mut cc = client_config(shared, Role::Consumer);
     cc.set("group.id", &shared.group)
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false");
@@ -409,12 +476,7 @@ fn process_batch(
                 .metrics
                 .batch_seconds
                 .observe(started.elapsed().as_secs_f64());
-            if let Some(j) = &shared.journal {
-                let mut f = j
-                    .lock()
-                    .map_err(|_| WorkerError::Setup("journal lock poisoned".into()))?;
-                writeln!(f, "{batch_id}").map_err(WorkerError::Journal)?;
-            }
+            journal(shared, "committed", batch_id)?;
             Ok(())
         }
         Err(e) => {
@@ -606,6 +668,8 @@ fn produce_batch(
         tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset))?;
     }
     let commit_started = Instant::now();
+    // A crash between these two journal lines leaves the batch in doubt: committed or not.
+    journal(shared, "committing", batch_id)?;
     if txn {
         let group = consumer
             .group_metadata()
@@ -629,6 +693,17 @@ fn produce_batch(
     metrics
         .commit_seconds
         .observe(commit_started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Appends `<what> <batch id>` to the journal, when there is one.
+fn journal(shared: &Shared, what: &str, batch_id: &str) -> Result<(), WorkerError> {
+    if let Some(j) = &shared.journal {
+        let mut f = j
+            .lock()
+            .map_err(|_| WorkerError::Setup("journal lock poisoned".into()))?;
+        writeln!(f, "{what} {batch_id}").map_err(WorkerError::Journal)?;
+    }
     Ok(())
 }
 

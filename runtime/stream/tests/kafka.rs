@@ -1,0 +1,454 @@
+//! The streaming worker against a real Kafka-protocol broker: nisshi 0.7.0, started per test by
+//! the test support on a free port (the test command installs it; without it these tests fail
+//! loudly, they never skip).
+//!
+//! What nisshi can prove: records, consumer groups, transactions that commit and abort, offsets
+//! committed atomically with a transaction, and open transactions hidden from `read_committed`.
+//! What it cannot: it never hides *aborted* records from `read_committed`. So the crash tests
+//! identify every output's transaction by its `scenic.batch` header and check it against the
+//! worker's commit journal, rather than relying on the broker to hide aborted output.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use common::*;
+use rand::Rng;
+use serde_json::{json, Value};
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/streaming")
+}
+
+/// The example's configuration, pointed at the test broker.
+fn example_config(scratch: &Scratch, bootstrap: &str, extra: Value) -> PathBuf {
+    let mut c = config(bootstrap, "alerts-errors", extra);
+    c["schemas"] = json!({
+        "transactions": examples().join("schemas/transactions.schema.json"),
+        "alerts": examples().join("schemas/alerts.schema.json"),
+    });
+    scratch.write("config.json", &c.to_string())
+}
+
+#[test]
+fn example_round_trip_through_filter_and_variable_on_the_real_broker() {
+    let broker = Broker::start();
+    let b = broker.address();
+    create_topics(
+        &b,
+        &[("transactions", 2), ("alerts", 1), ("alerts-errors", 1)],
+    );
+    let scratch = Scratch::new("example");
+    let cfg = example_config(&scratch, &b, json!({}));
+    produce(
+        &b,
+        "transactions",
+        &[
+            (Some("a"), r#"{"clientId": "a", "amount": 500}"#),
+            (Some("b"), r#"{"clientId": "b", "amount": 1500}"#),
+            (Some("c"), r#"{"clientId": "c", "amount": 20000}"#),
+            (Some("d"), r#"{"clientId": "d", "amount": 999}"#),
+        ],
+    );
+    let mut w = WorkerProcess::spawn(
+        &examples().join("transaction-alerts.json"),
+        &cfg,
+        None,
+        scratch.path("worker.log"),
+    );
+    let alerts = read_topic(
+        &b,
+        "alerts",
+        true,
+        2,
+        Duration::from_secs(30),
+        Duration::from_millis(500),
+    );
+    let mut got: Vec<(Option<String>, Value)> =
+        alerts.iter().map(|r| (r.key.clone(), r.json())).collect();
+    got.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(
+        got.len(),
+        2,
+        "only the large transactions: {got:?}\n{}",
+        w.log_text()
+    );
+    assert_eq!(got[0].0.as_deref(), Some("b"), "keyed by client");
+    assert_eq!(got[0].1["risk"], "medium");
+    assert_eq!(got[0].1["amount"], 1500);
+    assert_eq!(got[1].0.as_deref(), Some("c"));
+    assert_eq!(got[1].1["risk"], "high");
+    assert!(
+        got[1].1["source"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("transactions/")),
+        "#inputMeta is set: {}",
+        got[1].1
+    );
+    // Offsets are committed with the outputs: all four inputs, over both partitions.
+    let started = Instant::now();
+    while committed_offsets(&b, "transaction-alerts", "transactions", 2)
+        .iter()
+        .sum::<i64>()
+        < 4
+        && started.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        committed_offsets(&b, "transaction-alerts", "transactions", 2)
+            .iter()
+            .sum::<i64>(),
+        4
+    );
+    assert!(
+        w.wait_ready(200, Duration::from_secs(5)),
+        "ready while running"
+    );
+    assert_eq!(w.metric("scenic_stream_records_total"), 4.0);
+    assert_eq!(w.metric("scenic_stream_outputs_total"), 2.0);
+    assert!(w.metric("scenic_stream_batches_total") >= 1.0);
+    let (_, metrics) = w.get("/metrics").expect("metrics");
+    assert!(
+        metrics.contains(
+            r#"scenic_dead_end_total{scenario="transaction-alerts",node="large only"} 2"#
+        ),
+        "dead ends by node:\n{metrics}"
+    );
+    assert_eq!(
+        w.terminate(Duration::from_secs(15)),
+        Some(0),
+        "SIGTERM exits 0"
+    );
+}
+
+#[test]
+fn raw_and_field_editor_sinks_and_poison_records() {
+    let broker = Broker::start();
+    let b = broker.address();
+    create_topics(
+        &b,
+        &[("in", 1), ("raw-out", 1), ("typed-out", 1), ("errors", 1)],
+    );
+    let scratch = Scratch::new("sinks");
+    let in_schema = scratch.write(
+        "in.json",
+        r#"{"type": "object", "properties": {"n": {"type": "integer"}, "name": {"type": "string"}}, "required": ["n"]}"#,
+    );
+    let out_schema = scratch.write(
+        "out.json",
+        r#"{"type": "object", "properties": {"ratio": {"type": "integer"}, "label": {"type": "string", "default": "none"}}, "required": ["ratio"], "additionalProperties": false}"#,
+    );
+    let mut c = config(&b, "errors", json!({}));
+    c["schemas"] = json!({"in": in_schema, "typed-out": out_schema});
+    let cfg = scratch.write("config.json", &c.to_string());
+    let scenario = stream_scenario(
+        "sinks",
+        json!([
+            kafka_source("source", "in"),
+            {"id": "ratio", "type": "Variable", "varName": "ratio", "value": e("100 / #input.n")},
+            {"id": "split", "type": "Split", "nexts": [
+                [raw_sink("raw", "raw-out", "", "{n: #input.n, ratio: #ratio, meta: #inputMeta.offset}")],
+                [{"id": "typed", "type": "Sink", "ref": {"typ": "kafka", "parameters": [
+                    {"name": "Topic", "expression": e("'typed-out'")},
+                    {"name": "Key", "expression": e("#input.name")},
+                    {"name": "Raw editor", "expression": e("false")},
+                    {"name": "ratio", "expression": e("#ratio")},
+                    {"name": "label", "expression": e("")}
+                ]}}]
+            ]}
+        ]),
+    );
+    let file = scratch.write("sinks.json", &scenario);
+    produce(
+        &b,
+        "in",
+        &[
+            (None, "not json"),
+            (None, r#"{"n": "x"}"#),
+            (None, r#"{"n": 0}"#),
+            (None, r#"{"n": 5, "name": "five"}"#),
+        ],
+    );
+    let w = WorkerProcess::spawn(&file, &cfg, None, scratch.path("worker.log"));
+    let raw = read_topic(
+        &b,
+        "raw-out",
+        true,
+        1,
+        Duration::from_secs(30),
+        Duration::from_millis(300),
+    );
+    assert_eq!(raw.len(), 1, "{}", w.log_text());
+    assert_eq!(raw[0].json(), json!({"n": 5, "ratio": 20, "meta": 3}));
+    assert_eq!(raw[0].key, None, "an empty Key writes no key");
+    let typed = read_topic(
+        &b,
+        "typed-out",
+        true,
+        1,
+        Duration::from_secs(10),
+        Duration::from_millis(300),
+    );
+    assert_eq!(typed.len(), 1);
+    assert_eq!(
+        typed[0].json(),
+        json!({"ratio": 20, "label": "none"}),
+        "schema default filled"
+    );
+    assert_eq!(typed[0].key.as_deref(), Some("five"));
+
+    // The three poison records are in the error topic, each naming its node; none blocked.
+    let errors = read_topic(
+        &b,
+        "errors",
+        true,
+        3,
+        Duration::from_secs(10),
+        Duration::from_millis(300),
+    );
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    let e0 = errors[0].json();
+    assert_eq!(errors[0].key.as_deref(), Some("sinks-source"));
+    assert_eq!(e0["processName"], "sinks");
+    assert_eq!(e0["nodeId"], "source");
+    assert!(
+        e0["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("line 1 column")),
+        "{e0}"
+    );
+    let e1 = errors[1].json();
+    assert_eq!(e1["nodeId"], "source");
+    assert!(
+        e1["message"].as_str().is_some_and(|m| m.starts_with("/n:")),
+        "{e1}"
+    );
+    let e2 = errors[2].json();
+    assert_eq!(errors[2].key.as_deref(), Some("sinks-ratio"));
+    assert_eq!(e2["nodeId"], "ratio");
+    assert_eq!(e2["exceptionInput"], "100 / #input.n");
+    assert!(e2["timestamp"].as_i64().is_some_and(|t| t > 0));
+    // The poison records' offsets were committed with the rest.
+    assert_eq!(committed_offsets(&b, "sinks", "in", 1), vec![4]);
+    // Processing goes on.
+    produce(&b, "in", &[(None, r#"{"n": 50}"#)]);
+    let raw = read_topic(
+        &b,
+        "raw-out",
+        true,
+        2,
+        Duration::from_secs(20),
+        Duration::from_millis(100),
+    );
+    assert_eq!(raw.len(), 2);
+    assert_eq!(raw[1].json()["ratio"], 2);
+}
+
+/// Reads the journal: committed batch ids, and the ids of batches in doubt (the worker died
+/// between `committing` and `committed`).
+fn journal(path: &std::path::Path) -> (BTreeSet<String>, BTreeSet<String>) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut committing = BTreeSet::new();
+    let mut committed = BTreeSet::new();
+    for line in text.lines() {
+        match line.split_once(' ') {
+            Some(("committing", id)) => {
+                committing.insert(id.to_string());
+            }
+            Some(("committed", id)) => {
+                committed.insert(id.to_string());
+            }
+            _ => {}
+        }
+    }
+    let doubt = committing.difference(&committed).cloned().collect();
+    (committed, doubt)
+}
+
+/// Produces `n` numbered records, runs the worker, kills it with SIGKILL `kills` times at random
+/// moments, restarts it each time, and lets the last one finish. Returns what `out` holds (read
+/// uncommitted: every copy the broker kept), the journal and the committed offsets.
+fn crash_run(
+    transactional: bool,
+    n: usize,
+    kills: usize,
+) -> (Vec<Read>, (BTreeSet<String>, BTreeSet<String>), i64, String) {
+    let broker = Broker::start();
+    let b = broker.address();
+    create_topics(&b, &[("in", 2), ("out", 1), ("errors", 1)]);
+    let scratch = Scratch::new("crash");
+    let schema = scratch.write(
+        "in.json",
+        r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}"#,
+    );
+    let mut c = config(
+        &b,
+        "errors",
+        json!({"kafkaTransactionsEnabled": transactional, "maxPollRecords": 50}),
+    );
+    c["schemas"] = json!({"in": schema});
+    let cfg = scratch.write("config.json", &c.to_string());
+    let file = scratch.write(
+        "crash.json",
+        &stream_scenario(
+            "crash",
+            json!([
+                kafka_source("source", "in"),
+                {"id": "even or big", "type": "Filter", "expression": e("#input.n >= 0")},
+                raw_sink("sink", "out", "'' + #input.n", "{n: #input.n}")
+            ]),
+        ),
+    );
+    let values: Vec<String> = (0..n).map(|i| format!(r#"{{"n": {i}}}"#)).collect();
+    let records: Vec<(Option<&str>, &str)> = values.iter().map(|v| (None, v.as_str())).collect();
+    produce(&b, "in", &records);
+    let journal_path = scratch.path("journal");
+    let log = scratch.path("worker.log");
+    let mut rng = rand::rng();
+    for _ in 0..kills {
+        let mut w = WorkerProcess::spawn(&file, &cfg, Some(&journal_path), log.clone());
+        std::thread::sleep(Duration::from_millis(rng.random_range(300..1500)));
+        w.kill9();
+    }
+    let mut w = WorkerProcess::spawn(&file, &cfg, Some(&journal_path), log.clone());
+    let started = Instant::now();
+    let mut consumed = 0;
+    while started.elapsed() < Duration::from_secs(120) {
+        consumed = committed_offsets(&b, "crash", "in", 2).iter().sum::<i64>();
+        if consumed == n as i64 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(w.terminate(Duration::from_secs(15)), Some(0));
+    let out = read_topic(
+        &b,
+        "out",
+        false,
+        n,
+        Duration::from_secs(30),
+        Duration::from_secs(1),
+    );
+    let log_text = std::fs::read_to_string(&log).unwrap_or_default();
+    (out, journal(&journal_path), consumed, log_text)
+}
+
+#[test]
+fn exactly_once_kill_9_loses_nothing_and_every_duplicate_comes_from_an_uncommitted_transaction() {
+    let n = 3000;
+    let (out, (committed, doubt), consumed, log) = crash_run(true, n, 4);
+    assert_eq!(
+        consumed, n as i64,
+        "the consumer group committed every input\n{log}"
+    );
+    let mut copies: BTreeMap<i64, Vec<&str>> = BTreeMap::new();
+    for r in &out {
+        let k = r.json()["n"].as_i64().expect("n");
+        copies.entry(k).or_default().push(
+            r.headers
+                .get("scenic.batch")
+                .map(String::as_str)
+                .unwrap_or(""),
+        );
+    }
+    let missing: Vec<usize> = (0..n)
+        .filter(|i| !copies.contains_key(&(*i as i64)))
+        .collect();
+    assert!(missing.is_empty(), "lost outputs: {missing:?}");
+    let mut duplicates = 0;
+    let mut in_doubt = 0;
+    for (k, batches) in &copies {
+        let in_committed = batches.iter().filter(|b| committed.contains(**b)).count();
+        let doubtful = batches.iter().filter(|b| doubt.contains(**b)).count();
+        // Exactly one copy comes from a committed transaction: the offsets and the outputs were
+        // committed together. (A batch whose commit the kill left in doubt may stand in for it.)
+        assert!(
+            in_committed == 1 || (in_committed == 0 && doubtful >= 1),
+            "input {k}: copies from committed transactions: {in_committed}, batches {batches:?}"
+        );
+        in_doubt += usize::from(in_committed == 0);
+        duplicates += batches.len() - 1;
+    }
+    eprintln!(
+        "exactly once: {n} inputs, {} outputs, {duplicates} duplicates (all from aborted or \
+         never-committed transactions), {in_doubt} outputs from batches in doubt, {} commits, \
+         {} batches in doubt",
+        out.len(),
+        committed.len(),
+        doubt.len()
+    );
+    assert!(in_doubt < n / 10, "batches in doubt are rare: {in_doubt}");
+}
+
+#[test]
+fn at_least_once_kill_9_loses_nothing() {
+    let n = 2000;
+    let (out, _, consumed, log) = crash_run(false, n, 3);
+    assert_eq!(consumed, n as i64, "{log}");
+    let seen: BTreeSet<i64> = out.iter().filter_map(|r| r.json()["n"].as_i64()).collect();
+    let missing: Vec<usize> = (0..n).filter(|i| !seen.contains(&(*i as i64))).collect();
+    assert!(missing.is_empty(), "lost outputs: {missing:?}");
+    eprintln!(
+        "at least once: {n} inputs, {} outputs, {} duplicates",
+        out.len(),
+        out.len() - seen.len()
+    );
+}
+
+#[test]
+fn broker_outage_makes_the_worker_not_ready_and_it_recovers_on_its_own() {
+    let mut broker = Broker::start();
+    let b = broker.address();
+    let topics = [("in", 1), ("out", 1), ("errors", 1)];
+    create_topics(&b, &topics);
+    let scratch = Scratch::new("outage");
+    let schema = scratch.write(
+        "in.json",
+        r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}"#,
+    );
+    let mut c = config(&b, "errors", json!({}));
+    c["schemas"] = json!({"in": schema});
+    let cfg = scratch.write("config.json", &c.to_string());
+    let file = scratch.write(
+        "outage.json",
+        &stream_scenario(
+            "outage",
+            json!([
+                kafka_source("source", "in"),
+                raw_sink("sink", "out", "", "#input.n")
+            ]),
+        ),
+    );
+    let mut w = WorkerProcess::spawn(&file, &cfg, None, scratch.path("worker.log"));
+    produce(&b, "in", &[(None, r#"{"n": 1}"#)]);
+    assert_eq!(
+        read_topic(&b, "out", true, 1, Duration::from_secs(30), Duration::ZERO).len(),
+        1
+    );
+    assert!(w.wait_ready(200, Duration::from_secs(5)));
+
+    broker.stop();
+    assert!(
+        w.wait_ready(503, Duration::from_secs(60)),
+        "not ready while the broker is away\n{}",
+        w.log_text()
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        w.alive(),
+        "the process does not exit because the broker is away"
+    );
+    assert_eq!(w.get("/alive").map(|(s, _)| s), Some(200));
+
+    broker.start_again();
+    create_topics(&b, &topics);
+    produce(&b, "in", &[(None, r#"{"n": 2}"#)]);
+    let out = read_topic(&b, "out", true, 1, Duration::from_secs(60), Duration::ZERO);
+    assert_eq!(out.len(), 1, "{}", w.log_text());
+    assert_eq!(out[0].value, "2");
+    assert!(w.wait_ready(200, Duration::from_secs(30)), "ready again");
+    assert!(w.metric("scenic_stream_worker_restarts_total") >= 1.0);
+}
