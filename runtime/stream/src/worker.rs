@@ -667,6 +667,7 @@ fn produce_batch(
     for ((topic, partition), offset) in &offsets {
         tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset))?;
     }
+    tracing::debug!(batch = batch_id, "committing offsets {offsets:?}");
     let commit_started = Instant::now();
     // A crash between these two journal lines leaves the batch in doubt: committed or not.
     journal(shared, "committing", batch_id)?;

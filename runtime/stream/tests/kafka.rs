@@ -36,9 +36,13 @@ fn example_config(scratch: &Scratch, bootstrap: &str, extra: Value) -> PathBuf {
 fn example_round_trip_through_filter_and_variable_on_the_real_broker() {
     let broker = Broker::start();
     let b = broker.address();
+    // One partition whose last record leads to an alert: nisshi 0.7.0 drops the offsets of a
+    // transaction that wrote no record unless it is the producer's first (its txn_end skips
+    // offsets when AddOffsetsToTxn alone opened the transaction; probed here). With an output
+    // at the end, the partition's final offset comes from a transaction that wrote records.
     create_topics(
         &b,
-        &[("transactions", 2), ("alerts", 1), ("alerts-errors", 1)],
+        &[("transactions", 1), ("alerts", 1), ("alerts-errors", 1)],
     );
     let scratch = Scratch::new("example");
     let cfg = example_config(&scratch, &b, json!({}));
@@ -47,15 +51,15 @@ fn example_round_trip_through_filter_and_variable_on_the_real_broker() {
         "transactions",
         &[
             (Some("a"), r#"{"clientId": "a", "amount": 500}"#),
+            (Some("d"), r#"{"clientId": "d", "amount": 999}"#),
             (Some("b"), r#"{"clientId": "b", "amount": 1500}"#),
             (Some("c"), r#"{"clientId": "c", "amount": 20000}"#),
-            (Some("d"), r#"{"clientId": "d", "amount": 999}"#),
         ],
     );
     let mut w = WorkerProcess::spawn(
         &examples().join("transaction-alerts.json"),
         &cfg,
-        None,
+        Some(&scratch.path("journal")),
         scratch.path("worker.log"),
     );
     let alerts = read_topic(
@@ -87,9 +91,9 @@ fn example_round_trip_through_filter_and_variable_on_the_real_broker() {
         "#inputMeta is set: {}",
         got[1].1
     );
-    // Offsets are committed with the outputs: all four inputs, over both partitions.
+    // Offsets are committed with the outputs: all four inputs.
     let started = Instant::now();
-    while committed_offsets(&b, "transaction-alerts", "transactions", 2)
+    while committed_offsets(&b, "transaction-alerts", "transactions", 1)
         .iter()
         .sum::<i64>()
         < 4
@@ -98,10 +102,26 @@ fn example_round_trip_through_filter_and_variable_on_the_real_broker() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(
-        committed_offsets(&b, "transaction-alerts", "transactions", 2)
+        committed_offsets(&b, "transaction-alerts", "transactions", 1)
             .iter()
             .sum::<i64>(),
-        4
+        4,
+        "committed {:?}; inputs {:?}; records {} batches {}\n{}",
+        committed_offsets(&b, "transaction-alerts", "transactions", 1),
+        read_topic(
+            &b,
+            "transactions",
+            false,
+            4,
+            Duration::from_secs(5),
+            Duration::ZERO
+        )
+        .iter()
+        .map(|r| (r.partition, r.offset))
+        .collect::<Vec<_>>(),
+        w.metric("scenic_stream_records_total"),
+        w.metric("scenic_stream_batches_total"),
+        w.log_text()
     );
     assert!(
         w.wait_ready(200, Duration::from_secs(5)),
@@ -245,6 +265,17 @@ fn raw_and_field_editor_sinks_and_poison_records() {
     );
     assert_eq!(raw.len(), 2);
     assert_eq!(raw[1].json()["ratio"], 2);
+    let started = Instant::now();
+    while committed_offsets(&b, "sinks", "in", 1) != vec![5]
+        && started.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        committed_offsets(&b, "sinks", "in", 1),
+        vec![5],
+        "the later batch's offset too"
+    );
 }
 
 /// Reads the journal: committed batch ids, and the ids of batches in doubt (the worker died
@@ -268,14 +299,14 @@ fn journal(path: &std::path::Path) -> (BTreeSet<String>, BTreeSet<String>) {
     (committed, doubt)
 }
 
+/// What a crash run left: the outputs, the journal (committed, in doubt), the inputs the
+/// consumer group committed, and the workers' log.
+struct CrashRun(Vec<Read>, (BTreeSet<String>, BTreeSet<String>), i64, String);
+
 /// Produces `n` numbered records, runs the worker, kills it with SIGKILL `kills` times at random
 /// moments, restarts it each time, and lets the last one finish. Returns what `out` holds (read
 /// uncommitted: every copy the broker kept), the journal and the committed offsets.
-fn crash_run(
-    transactional: bool,
-    n: usize,
-    kills: usize,
-) -> (Vec<Read>, (BTreeSet<String>, BTreeSet<String>), i64, String) {
+fn crash_run(transactional: bool, n: usize, kills: usize) -> CrashRun {
     let broker = Broker::start();
     let b = broker.address();
     create_topics(&b, &[("in", 2), ("out", 1), ("errors", 1)]);
@@ -309,8 +340,17 @@ fn crash_run(
     let log = scratch.path("worker.log");
     let mut rng = rand::rng();
     for _ in 0..kills {
+        // Kill once the worker is committing, at a random moment: mid-batch, mid-commit or
+        // between batches.
+        let before = journal(&journal_path).0.len();
         let mut w = WorkerProcess::spawn(&file, &cfg, Some(&journal_path), log.clone());
-        std::thread::sleep(Duration::from_millis(rng.random_range(300..1500)));
+        let started = Instant::now();
+        while journal(&journal_path).0.len() <= before
+            && started.elapsed() < Duration::from_secs(60)
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(rng.random_range(0..400)));
         w.kill9();
     }
     let mut w = WorkerProcess::spawn(&file, &cfg, Some(&journal_path), log.clone());
@@ -333,13 +373,13 @@ fn crash_run(
         Duration::from_secs(1),
     );
     let log_text = std::fs::read_to_string(&log).unwrap_or_default();
-    (out, journal(&journal_path), consumed, log_text)
+    CrashRun(out, journal(&journal_path), consumed, log_text)
 }
 
 #[test]
 fn exactly_once_kill_9_loses_nothing_and_every_duplicate_comes_from_an_uncommitted_transaction() {
-    let n = 3000;
-    let (out, (committed, doubt), consumed, log) = crash_run(true, n, 4);
+    let n = 10_000;
+    let CrashRun(out, (committed, doubt), consumed, log) = crash_run(true, n, 5);
     assert_eq!(
         consumed, n as i64,
         "the consumer group committed every input\n{log}"
@@ -385,8 +425,8 @@ fn exactly_once_kill_9_loses_nothing_and_every_duplicate_comes_from_an_uncommitt
 
 #[test]
 fn at_least_once_kill_9_loses_nothing() {
-    let n = 2000;
-    let (out, _, consumed, log) = crash_run(false, n, 3);
+    let n = 5_000;
+    let CrashRun(out, _, consumed, log) = crash_run(false, n, 3);
     assert_eq!(consumed, n as i64, "{log}");
     let seen: BTreeSet<i64> = out.iter().filter_map(|r| r.json()["n"].as_i64()).collect();
     let missing: Vec<usize> = (0..n).filter(|i| !seen.contains(&(*i as i64))).collect();

@@ -190,8 +190,9 @@ fn fatal_producer_error_restarts_the_worker_with_a_new_producer() {
 
 /// The mock does not fence a producer when another one initialises the same transactional.id
 /// (its transactional produce and EndTxn ignore the epoch: checked here, a first worker kept
-/// committing beside a second one). So the broker's fencing answer is injected: `PRODUCER_FENCED`
-/// on the commit. `kafka.rs` shows real fencing on nisshi.
+/// committing beside a second one). Nor does nisshi show it: there the fenced worker's EndTxn
+/// hangs until librdkafka times it out, instead of answering PRODUCER_FENCED (tried here). So the
+/// broker's fencing answer is injected: `PRODUCER_FENCED` on the commit.
 #[test]
 fn a_fenced_worker_stops_for_good_and_reports_not_ready() {
     let _ = tracing_subscriber::fmt()

@@ -390,6 +390,9 @@ impl WorkerProcess {
     ) -> WorkerProcess {
         let port = free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_scenic-stream"));
+        // SCENIC_STREAM_LOG sets the worker's log filter when debugging a test.
+        let filter = std::env::var("SCENIC_STREAM_LOG").unwrap_or_else(|_| "info".into());
+        cmd.env("RUST_LOG", filter);
         cmd.arg(scenario).arg("--config").arg(config).args([
             "--host",
             "127.0.0.1",
