@@ -13,6 +13,7 @@ use scenic_scenario::CompiledScenario;
 pub struct StreamMetrics {
     pub registry: Registry,
     pub records: IntCounter,
+    pub committed_records: IntCounter,
     pub rejected: IntCounter,
     pub outputs: IntCounter,
     pub error_records: IntCounter,
@@ -63,6 +64,10 @@ impl StreamMetrics {
                 "scenic_stream_records_total",
                 "Records read from the source topics",
             ),
+            committed_records: counter(
+                "scenic_stream_committed_records_total",
+                "Records whose batch committed (their effects are visible downstream)",
+            ),
             rejected: counter(
                 "scenic_stream_rejected_total",
                 "Records that could not be decoded (malformed JSON, schema violations)",
@@ -109,6 +114,7 @@ impl StreamMetrics {
         // Registration fails only for duplicate names, which these constants are not.
         let r = &m.registry;
         let _ = r.register(Box::new(m.records.clone()));
+        let _ = r.register(Box::new(m.committed_records.clone()));
         let _ = r.register(Box::new(m.rejected.clone()));
         let _ = r.register(Box::new(m.outputs.clone()));
         let _ = r.register(Box::new(m.error_records.clone()));

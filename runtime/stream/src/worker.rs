@@ -472,6 +472,7 @@ fn process_batch(
     match result {
         Ok(()) => {
             shared.metrics.committed.inc();
+            shared.metrics.committed_records.inc_by(batch.len() as u64);
             shared
                 .metrics
                 .batch_seconds

@@ -84,6 +84,14 @@ fn example_round_trip_through_filter_and_variable_on_the_real_broker() {
     assert_eq!(got[0].1["amount"], 1500);
     assert_eq!(got[1].0.as_deref(), Some("c"));
     assert_eq!(got[1].1["risk"], "high");
+    let c = alerts
+        .iter()
+        .find(|r| r.key.as_deref() == Some("c"))
+        .expect("c");
+    assert_eq!(
+        c.value, r#"{"amount":20000,"clientId":"c","risk":"high","source":"transactions/0/3"}"#,
+        "compact JSON, keys sorted as the schema encoder writes them"
+    );
     assert!(
         got[1].1["source"]
             .as_str()
