@@ -58,6 +58,17 @@ pub fn load(
     load_scenario(&text, registry, frags.as_ref()).map_err(|e| e.errors())
 }
 
+/// Whether the file holds a streaming scenario (`LiteStreamMetaData` / `StreamMetaData`): those
+/// run in `scenic-stream`, whose Kafka components this binary does not link.
+pub fn is_streaming(path: &Path) -> bool {
+    use scenic_scenario::model::{parse_scenario, ScenarioType};
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| parse_scenario(&text).ok())
+        .and_then(|file| file.meta.scenario_type().ok())
+        .is_some_and(|t| matches!(t, ScenarioType::LiteStream | ScenarioType::Stream))
+}
+
 /// Prints every error of a file, one per line.
 pub fn print_errors(path: &Path, errors: &[CompileError]) {
     eprintln!("{}: {} error(s)", path.display(), errors.len());

@@ -215,6 +215,13 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             .and_then(|s| s.to_str())
             .unwrap_or("scenario")
             .to_string();
+        if files::is_streaming(path) {
+            println!(
+                "{}: skipped: a streaming scenario (run it with scenic-stream, see docs/streaming.md)",
+                path.display()
+            );
+            continue;
+        }
         match files::load(path, &registry, fragments.as_ref()) {
             Ok(s) if s.scenario_type != ScenarioType::RequestResponse => {
                 println!(

@@ -145,6 +145,26 @@ fn example_round_trip_through_filter_and_variable_on_the_real_broker() {
         ),
         "dead ends by node:\n{metrics}"
     );
+    // Consumer lag per partition, refreshed about once a second: nothing left to read.
+    let started = Instant::now();
+    let lag = loop {
+        let (_, m) = w.get("/metrics").expect("metrics");
+        if let Some(line) = m
+            .lines()
+            .find(|l| l.starts_with("scenic_stream_consumer_lag{"))
+        {
+            break line.to_string();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no lag series:\n{m}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        lag.contains(r#"topic="transactions""#) && lag.ends_with(" 0"),
+        "{lag}"
+    );
     assert_eq!(
         w.terminate(Duration::from_secs(15)),
         Some(0),
@@ -311,10 +331,11 @@ fn journal(path: &std::path::Path) -> (BTreeSet<String>, BTreeSet<String>) {
 /// consumer group committed, and the workers' log.
 struct CrashRun(Vec<Read>, (BTreeSet<String>, BTreeSet<String>), i64, String);
 
-/// Produces `n` numbered records, runs the worker, kills it with SIGKILL `kills` times at random
-/// moments, restarts it each time, and lets the last one finish. Returns what `out` holds (read
-/// uncommitted: every copy the broker kept), the journal and the committed offsets.
-fn crash_run(transactional: bool, n: usize, kills: usize) -> CrashRun {
+/// Produces `n` numbered records over two partitions, runs the worker process with `workers`
+/// workers, kills it with SIGKILL `kills` times at random moments, restarts it each time, and
+/// lets the last one finish. Returns what `out` holds (read uncommitted: every copy the broker
+/// kept), the journal and the committed offsets.
+fn crash_run(transactional: bool, workers: usize, n: usize, kills: usize) -> CrashRun {
     let broker = Broker::start();
     let b = broker.address();
     create_topics(&b, &[("in", 2), ("out", 1), ("errors", 1)]);
@@ -326,7 +347,7 @@ fn crash_run(transactional: bool, n: usize, kills: usize) -> CrashRun {
     let mut c = config(
         &b,
         "errors",
-        json!({"kafkaTransactionsEnabled": transactional, "maxPollRecords": 50}),
+        json!({"kafkaTransactionsEnabled": transactional, "maxPollRecords": 50, "parallelism": workers}),
     );
     c["schemas"] = json!({"in": schema});
     let cfg = scratch.write("config.json", &c.to_string());
@@ -384,10 +405,11 @@ fn crash_run(transactional: bool, n: usize, kills: usize) -> CrashRun {
     CrashRun(out, journal(&journal_path), consumed, log_text)
 }
 
+/// Two workers (two transactional ids) in one process, over two partitions.
 #[test]
 fn exactly_once_kill_9_loses_nothing_and_every_duplicate_comes_from_an_uncommitted_transaction() {
     let n = 10_000;
-    let CrashRun(out, (committed, doubt), consumed, log) = crash_run(true, n, 5);
+    let CrashRun(out, (committed, doubt), consumed, log) = crash_run(true, 2, n, 5);
     assert_eq!(
         consumed, n as i64,
         "the consumer group committed every input\n{log}"
@@ -429,12 +451,18 @@ fn exactly_once_kill_9_loses_nothing_and_every_duplicate_comes_from_an_uncommitt
         doubt.len()
     );
     assert!(in_doubt < n / 10, "batches in doubt are rare: {in_doubt}");
+    for worker in ["crash-0-", "crash-1-"] {
+        assert!(
+            committed.iter().any(|b| b.starts_with(worker)),
+            "both workers committed batches ({worker})"
+        );
+    }
 }
 
 #[test]
 fn at_least_once_kill_9_loses_nothing() {
     let n = 5_000;
-    let CrashRun(out, _, consumed, log) = crash_run(false, n, 3);
+    let CrashRun(out, _, consumed, log) = crash_run(false, 1, n, 3);
     assert_eq!(consumed, n as i64, "{log}");
     let seen: BTreeSet<i64> = out.iter().filter_map(|r| r.json()["n"].as_i64()).collect();
     let missing: Vec<usize> = (0..n).filter(|i| !seen.contains(&(*i as i64))).collect();
