@@ -385,7 +385,7 @@ fn crash_run(transactional: bool, workers: usize, n: usize, kills: usize) -> Cra
     let mut w = WorkerProcess::spawn(&file, &cfg, Some(&journal_path), log.clone());
     let started = Instant::now();
     let mut consumed = 0;
-    while started.elapsed() < Duration::from_secs(120) {
+    while started.elapsed() < Duration::from_secs(180) {
         consumed = committed_offsets(&b, "crash", "in", 2).iter().sum::<i64>();
         if consumed == n as i64 {
             break;
@@ -401,7 +401,14 @@ fn crash_run(transactional: bool, workers: usize, n: usize, kills: usize) -> Cra
         Duration::from_secs(30),
         Duration::from_secs(1),
     );
-    let log_text = std::fs::read_to_string(&log).unwrap_or_default();
+    // For a failure message: the committed offsets and the end of the workers' log.
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let log_text = format!(
+        "committed offsets {:?}\n...\n{}",
+        committed_offsets(&b, "crash", "in", 2),
+        lines[lines.len().saturating_sub(60)..].join("\n")
+    );
     CrashRun(out, journal(&journal_path), consumed, log_text)
 }
 

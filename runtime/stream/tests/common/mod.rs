@@ -358,12 +358,14 @@ pub fn config(bootstrap: &str, errors: &str, extra: Value) -> Value {
             "bootstrap.servers": bootstrap,
             "auto.offset.reset": "earliest",
             "session.timeout.ms": "6000",
-            "max.poll.interval.ms": "60000"
+            // Also the rebalance timeout: how long a rebalance may wait for members of a killed
+            // worker process to rejoin.
+            "max.poll.interval.ms": "15000"
         }},
         "pollDuration": "50 ms",
         "waitAfterFailureDelay": "300 ms",
-        "publishTimeout": "10 s",
-        "interpreterTimeout": "10 s",
+        "publishTimeout": "5 s",
+        "interpreterTimeout": "5 s",
         "exceptionHandlingConfig": {"topic": errors}
     });
     if let (Some(c), Some(extra)) = (c.as_object_mut(), extra.as_object()) {
