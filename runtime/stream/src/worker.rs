@@ -17,6 +17,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders, Timestamp};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use scenic_scenario::schema::Violation;
 use scenic_scenario::CompiledScenario;
 use serde_json::json;
 
@@ -532,23 +533,10 @@ fn produce_batch(
                 )
             })
             .and_then(|json| {
-                scenario.source().decode(json).map_err(|violations| {
-                    violations
-                        .iter()
-                        .map(|v| {
-                            format!(
-                                "{}: {}",
-                                if v.pointer.is_empty() {
-                                    "#"
-                                } else {
-                                    &v.pointer
-                                },
-                                v.message
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
+                scenario
+                    .source()
+                    .decode(json)
+                    .map_err(|violations| Violation::describe_all(&violations))
             });
         let input = match decoded {
             Ok(v) => v,
@@ -628,15 +616,7 @@ fn produce_batch(
 
     let publish_deadline = Instant::now() + publish_timeout;
     for (r, input_ref) in &outputs {
-        let headers = OwnedHeaders::new_with_capacity(2)
-            .insert(Header {
-                key: BATCH_HEADER,
-                value: Some(batch_id),
-            })
-            .insert(Header {
-                key: INPUT_HEADER,
-                value: Some(input_ref.as_str()),
-            });
+        let headers = trace_headers(batch_id, input_ref);
         let mut record = BaseRecord::to(&r.topic)
             .payload(r.value.as_bytes())
             .headers(headers);
@@ -647,15 +627,7 @@ fn produce_batch(
         metrics.outputs.inc();
     }
     for (key, value, input_ref) in &error_records {
-        let headers = OwnedHeaders::new_with_capacity(2)
-            .insert(Header {
-                key: BATCH_HEADER,
-                value: Some(batch_id),
-            })
-            .insert(Header {
-                key: INPUT_HEADER,
-                value: Some(input_ref.as_str()),
-            });
+        let headers = trace_headers(batch_id, input_ref);
         let record = BaseRecord::to(error_topic)
             .key(key.as_bytes())
             .payload(value.as_slice())
@@ -696,6 +668,19 @@ fn produce_batch(
         .commit_seconds
         .observe(commit_started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The headers naming the batch (transaction) and the input record of a written record.
+fn trace_headers(batch_id: &str, input_ref: &str) -> OwnedHeaders {
+    OwnedHeaders::new_with_capacity(2)
+        .insert(Header {
+            key: BATCH_HEADER,
+            value: Some(batch_id),
+        })
+        .insert(Header {
+            key: INPUT_HEADER,
+            value: Some(input_ref),
+        })
 }
 
 /// Appends `<what> <batch id>` to the journal, when there is one.

@@ -12,6 +12,7 @@ use futures::StreamExt;
 use crate::error::{ApiError, ErrorEntry};
 use crate::startup::AppState;
 use crate::state::Deployed;
+use scenic_scenario::schema::Violation;
 
 /// `POST /` of the single-scenario runtime.
 pub async fn single(
@@ -96,15 +97,7 @@ async fn invoke(
             violations
                 .into_iter()
                 .map(|v| ErrorEntry {
-                    message: format!(
-                        "{}: {}",
-                        if v.pointer.is_empty() {
-                            "#"
-                        } else {
-                            &v.pointer
-                        },
-                        v.message
-                    ),
+                    message: v.located(),
                     node_id: source_id.clone(),
                     path: Some(v.pointer),
                 })
@@ -140,21 +133,7 @@ async fn invoke(
     };
     let encoded = match scenario.source().output_schema() {
         Some(schema) => schema.encode_output(&first.value).map_err(|violations| {
-            let message = violations
-                .iter()
-                .map(|v| {
-                    format!(
-                        "{}: {}",
-                        if v.pointer.is_empty() {
-                            "#"
-                        } else {
-                            &v.pointer
-                        },
-                        v.message
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let message = Violation::describe_all(&violations);
             ApiError::ScenarioFailed(vec![ErrorEntry::new(
                 format!("Response does not match the output schema: {message}"),
                 source_id.as_deref(),

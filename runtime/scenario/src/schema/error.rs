@@ -36,6 +36,25 @@ impl Violation {
             message: message.into(),
         }
     }
+
+    /// `/a/0: message`, or `#: message` at the root: the form error bodies and error records use.
+    pub fn located(&self) -> String {
+        let at = if self.pointer.is_empty() {
+            "#"
+        } else {
+            &self.pointer
+        };
+        format!("{at}: {}", self.message)
+    }
+
+    /// Every violation, [`located`](Violation::located), joined by `, `.
+    pub fn describe_all(violations: &[Violation]) -> String {
+        violations
+            .iter()
+            .map(Violation::located)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// `#/a/0: message` (the everit style), `#: message` at the root.

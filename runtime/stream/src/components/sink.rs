@@ -8,7 +8,7 @@ use scenic_scenario::compile::{Param, ParamCompiler};
 use scenic_scenario::components::sink_value::{literal_string, SinkValue};
 use scenic_scenario::components::{Sink, SinkFactory};
 use scenic_scenario::interp::Ctx;
-use scenic_scenario::schema::JsonSchema;
+use scenic_scenario::schema::{JsonSchema, Violation};
 use scenic_spel::{EvalEnv, Type, Value};
 
 use crate::config::TopicSchemas;
@@ -59,24 +59,10 @@ impl Sink for KafkaSink {
         let v = self.value.eval(ctx, env)?;
         let json = match &self.schema {
             Some(schema) => schema.encode_output(&v).map_err(|violations| {
-                let problems: Vec<String> = violations
-                    .iter()
-                    .map(|v| {
-                        format!(
-                            "{}: {}",
-                            if v.pointer.is_empty() {
-                                "#"
-                            } else {
-                                &v.pointer
-                            },
-                            v.message
-                        )
-                    })
-                    .collect();
                 format!(
                     "Value does not match the schema of topic '{}': {}",
                     self.topic.as_str().unwrap_or_default(),
-                    problems.join(", ")
+                    Violation::describe_all(&violations)
                 )
             })?,
             None => scenic_spel::value::to_json(&v),
