@@ -30,6 +30,15 @@ pub fn run(a: ValidateArgs) -> ExitCode {
     let fragments = files::fragments_for(a.fragments.as_ref(), &a.paths);
     let mut failed = false;
     for p in &paths {
+        if files::is_streaming(p) {
+            // Its Kafka components and topic schemas live in the streaming binary.
+            println!(
+                "{}: a streaming scenario: check it with `scenic-stream {} --config FILE --check`",
+                p.display(),
+                p.display()
+            );
+            continue;
+        }
         match files::load(p, &registry, fragments.as_ref()) {
             Ok(_) => println!("{}: ok", p.display()),
             Err(errors) => {

@@ -39,6 +39,12 @@ pub fn load(
     schemas: Arc<TopicSchemas>,
     fragments: &dyn FragmentSource,
 ) -> Result<(Arc<CompiledScenario>, Vec<String>), LoadError> {
+    // The type first: a request-response file would otherwise fail on its `request` source.
+    if let Ok(file) = scenic_scenario::model::parse_scenario(text) {
+        if file.meta.scenario_type() == Ok(ScenarioType::RequestResponse) {
+            return Err(LoadError::NotStreaming(file.meta.id));
+        }
+    }
     let registry = components::registry(schemas);
     let scenario = load_scenario(text, &registry, fragments)?;
     if !matches!(

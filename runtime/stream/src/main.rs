@@ -32,10 +32,21 @@ struct Args {
     /// Health and metrics port (/alive, /ready, /metrics); 0 picks a free one.
     #[arg(long, default_value_t = 8080)]
     port: u16,
+    /// Only compile the scenario and check the configuration (and the topic schemas), print
+    /// every problem, and exit: 0 when it would run, 1 when not.
+    #[arg(long)]
+    check: bool,
     /// Appends `committing <batch>` and `committed <batch>` to this file around each commit
     /// (an audit of the commits; outputs name their batch in the `scenic.batch` header).
     #[arg(long)]
     journal: Option<PathBuf>,
+}
+
+/// Why the worker cannot start: the scenario or the configuration is invalid (exit 1), or the
+/// process could not be set up (exit 2).
+enum Failure {
+    Invalid(String),
+    Setup(String),
 }
 
 fn main() -> ExitCode {
@@ -49,32 +60,57 @@ fn main() -> ExitCode {
     let args = Args::parse();
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(Failure::Invalid(e)) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Setup(e)) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
     }
 }
 
-fn run(args: Args) -> Result<(), String> {
+fn run(args: Args) -> Result<(), Failure> {
+    let invalid = |e: String| Failure::Invalid(e);
     let config = match &args.config {
-        Some(p) => Config::load(p).map_err(|e| e.to_string())?,
+        Some(p) => Config::load(p).map_err(|e| invalid(e.to_string()))?,
         None => Config::default(),
     };
-    let schemas = Arc::new(config.topic_schemas().map_err(|e| e.to_string())?);
+    let schemas = Arc::new(config.topic_schemas().map_err(|e| invalid(e.to_string()))?);
     let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+        .map_err(|e| Failure::Setup(format!("cannot read {}: {e}", args.file.display())))?;
     let fragments_folder = args.fragments.clone().or_else(|| {
         let d = args.file.parent()?.join("fragments");
         d.is_dir().then_some(d)
     });
     let fragments = fragments_dir(fragments_folder);
-    let (scenario, topics) = scenic_stream::load(&text, schemas, fragments.as_ref())
-        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let (scenario, topics) = match scenic_stream::load(&text, schemas, fragments.as_ref()) {
+        Ok(s) => s,
+        Err(scenic_stream::LoadError::Scenario(e)) => {
+            let errors = e.errors();
+            let mut out = format!("{}: {} error(s)", args.file.display(), errors.len());
+            for e in &errors {
+                out.push_str(&format!("\n  {e}"));
+            }
+            if errors.iter().any(|e| e.message.contains("on Unknown")) {
+                out.push_str(
+                    "\n  hint: a topic without a schema in the configuration's `schemas` gives \
+                     `#input` the type Unknown, whose fields cannot be read",
+                );
+            }
+            return Err(invalid(out));
+        }
+        Err(e) => return Err(invalid(format!("{}: {e}", args.file.display()))),
+    };
     if config.bootstrap_servers().is_none() {
-        return Err(
+        return Err(invalid(
             "kafka.kafkaProperties.\"bootstrap.servers\" is not set in the configuration".into(),
-        );
+        ));
+    }
+    if args.check {
+        println!("{}: ok", args.file.display());
+        return Ok(());
     }
     let journal = match &args.journal {
         Some(p) => Some(
@@ -82,7 +118,9 @@ fn run(args: Args) -> Result<(), String> {
                 .create(true)
                 .append(true)
                 .open(p)
-                .map_err(|e| format!("cannot open the journal {}: {e}", p.display()))?,
+                .map_err(|e| {
+                    Failure::Setup(format!("cannot open the journal {}: {e}", p.display()))
+                })?,
         ),
         None => None,
     };
@@ -98,7 +136,7 @@ fn run(args: Args) -> Result<(), String> {
         journal,
     ));
     let threads = scenic_stream::spawn_workers(&shared)
-        .map_err(|e| format!("cannot start a worker thread: {e}"))?;
+        .map_err(|e| Failure::Setup(format!("cannot start a worker thread: {e}")))?;
 
     let shutdown_timeout = config.shutdown_timeout.0;
     let result = actix_web::rt::System::new().block_on(async move {
@@ -133,7 +171,7 @@ fn run(args: Args) -> Result<(), String> {
         });
         server.await
     });
-    result.map_err(|e| e.to_string())
+    result.map_err(|e| Failure::Setup(e.to_string()))
 }
 
 async fn wait_for_signal() {
