@@ -68,3 +68,66 @@ fn a_request_response_scenario_is_refused_by_name() {
         "{out}"
     );
 }
+
+/// The reference's "starts without error without kafka": no broker at start-up is not a reason to
+/// exit; the worker retries and reports not-ready.
+#[test]
+fn starts_without_a_broker_and_reports_not_ready() {
+    fn free() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("port")
+    }
+    let (dead, port) = (free(), free());
+    let dir = std::env::temp_dir().join(format!("scenic-stream-nobroker-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let mut config: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(examples().join("config.json")).expect("read"),
+    )
+    .expect("json");
+    config["kafka"]["kafkaProperties"]["bootstrap.servers"] =
+        serde_json::json!(format!("127.0.0.1:{dead}"));
+    config["waitAfterFailureDelay"] = serde_json::json!("200 ms");
+    config["schemas"] = serde_json::json!({
+        "transactions": examples().join("schemas/transactions.schema.json"),
+        "alerts": examples().join("schemas/alerts.schema.json"),
+    });
+    let cfg = dir.join("config.json");
+    std::fs::write(&cfg, config.to_string()).expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scenic-stream"))
+        .arg(examples().join("transaction-alerts.json"))
+        .arg("--config")
+        .arg(&cfg)
+        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let get = |path: &str| -> Option<u16> {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut text = String::new();
+        s.read_to_string(&mut text).ok()?;
+        text.split(' ').nth(1)?.parse().ok()
+    };
+    let started = std::time::Instant::now();
+    while get("/alive").is_none() && started.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let alive = get("/alive");
+    let ready = get("/ready");
+    let running = matches!(child.try_wait(), Ok(None));
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(running, "the process is still up");
+    assert_eq!(alive, Some(200));
+    assert_eq!(ready, Some(503), "not ready without a broker");
+}
