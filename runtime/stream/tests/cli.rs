@@ -131,3 +131,40 @@ fn starts_without_a_broker_and_reports_not_ready() {
     assert_eq!(alive, Some(200));
     assert_eq!(ready, Some(503), "not ready without a broker");
 }
+
+/// The shared `node-structure/` scenarios are `StreamMetaData` files written for Flink: their
+/// `event-generator` source has no Lite counterpart, so they are refused, naming it. (The one
+/// fragment among them is refused as a fragment.)
+#[test]
+fn flink_only_stream_scenarios_are_refused_naming_the_component() {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/scenarios/node-structure");
+    if !dir.is_dir() {
+        let msg = format!(
+            "{} is absent: the shared scenario test cannot run",
+            dir.display()
+        );
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}");
+        }
+        eprintln!("\n!!!!!!!! WARNING: {msg} !!!!!!!!\n");
+        return;
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in files {
+        let (code, out) = check(&f, None);
+        assert_eq!(code, 1, "{}: {out}", f.display());
+        assert!(
+            out.contains("Unknown source component 'event-generator'")
+                || out.contains("A fragment cannot be deployed on its own"),
+            "{}: {out}",
+            f.display()
+        );
+    }
+}
