@@ -331,22 +331,33 @@ fn ensure_error_topic(shared: &Shared, producer: &BaseProducer<Delivery>) {
         .build();
     let Ok(rt) = rt else { return };
     let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(5)));
-    let new = NewTopic::new(topic, 1, TopicReplication::Fixed(1));
-    let result = rt.block_on(async {
-        tokio::time::timeout(Duration::from_secs(5), admin.create_topics([&new], &opts)).await
-    });
-    match result {
-        Ok(Ok(results)) => {
-            for r in results {
-                if let Err((t, code)) = r {
-                    if code != RDKafkaErrorCode::TopicAlreadyExists {
-                        tracing::warn!("cannot create the error topic '{t}': {code}");
-                    }
+    // The broker's default partitions and replication (-1, KIP-464); brokers that do not take
+    // -1 get one partition and one replica.
+    for (partitions, replication) in [(-1, -1), (1, 1)] {
+        let new = NewTopic::new(topic, partitions, TopicReplication::Fixed(replication));
+        let result = rt.block_on(async {
+            tokio::time::timeout(Duration::from_secs(5), admin.create_topics([&new], &opts)).await
+        });
+        let failure = match result {
+            Ok(Ok(results)) => results.into_iter().find_map(|r| match r {
+                Err((_, code)) if code != RDKafkaErrorCode::TopicAlreadyExists => {
+                    Some(code.to_string())
                 }
+                _ => None,
+            }),
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("timed out".into()),
+        };
+        match failure {
+            None => {
+                tracing::info!("created the error topic '{topic}'");
+                return;
             }
+            Some(why) if partitions == 1 => {
+                tracing::warn!("cannot create the error topic '{topic}': {why}");
+            }
+            Some(_) => {}
         }
-        Ok(Err(e)) => tracing::warn!("cannot create the error topic '{topic}': {e}"),
-        Err(_) => tracing::warn!("creating the error topic '{topic}' timed out"),
     }
 }
 
