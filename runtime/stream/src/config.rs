@@ -133,6 +133,14 @@ pub struct Config {
     /// Topic → JSON Schema file (relative to the configuration file) typing its values.
     #[serde(default)]
     pub schemas: BTreeMap<String, PathBuf>,
+    /// Prefixes the consumer group and the scenario's topics: `<namespace><separator><name>`.
+    pub namespace: Option<String>,
+    #[serde(default = "d_separator")]
+    pub namespace_separator: String,
+}
+
+fn d_separator() -> String {
+    "_".into()
 }
 
 fn d_poll() -> Millis {
@@ -169,6 +177,8 @@ fn unreachable_default() -> Config {
         max_poll_records: d_max_poll_records(),
         worker_id: None,
         schemas: BTreeMap::new(),
+        namespace: None,
+        namespace_separator: d_separator(),
     }
 }
 
@@ -252,6 +262,15 @@ impl Config {
         })
     }
 
+    /// A consumer group's or a topic's name in the configured namespace (the reference's
+    /// `NamingStrategy`); the name itself without one.
+    pub fn namespaced(&self, name: &str) -> String {
+        match self.namespace.as_deref().filter(|n| !n.is_empty()) {
+            Some(ns) => format!("{ns}{}{name}", self.namespace_separator),
+            None => name.to_string(),
+        }
+    }
+
     /// This process's name in `transactional.id`s.
     pub fn worker_id(&self) -> String {
         self.worker_id
@@ -327,6 +346,16 @@ mod tests {
             .expect_err("refused")
             .to_string()
             .contains("must exceed"));
+    }
+
+    #[test]
+    fn namespaces_prefix_names() {
+        let c: Config = serde_json::from_str(r#"{"namespace": "team1"}"#).expect("parses");
+        assert_eq!(c.namespaced("orders"), "team1_orders");
+        let c: Config = serde_json::from_str(r#"{"namespace": "t", "namespaceSeparator": "."}"#)
+            .expect("parses");
+        assert_eq!(c.namespaced("orders"), "t.orders");
+        assert_eq!(Config::default().namespaced("orders"), "orders");
     }
 
     #[test]

@@ -146,7 +146,11 @@ fn run(args: Args) -> Result<(), Failure> {
             scenario.name,
             scenario.version,
             workers,
-            topics.join(", "),
+            topics
+                .iter()
+                .map(|t| config.namespaced(t))
+                .collect::<Vec<_>>()
+                .join(", "),
             if config.transactional() {
                 "exactly once (Kafka transactions)"
             } else {

@@ -80,7 +80,7 @@ pub struct Shared {
     pub metrics: Arc<StreamMetrics>,
     /// Consumer group: the scenario's name.
     pub group: String,
-    /// Topics of the scenario's `kafka` source.
+    /// Topics of the scenario's `kafka` source, namespaced.
     pub topics: Vec<String>,
     pub host: String,
     statuses: Vec<AtomicU8>,
@@ -107,8 +107,9 @@ impl Shared {
                     .map(|h| h.trim().to_string())
             })
             .unwrap_or_else(|| "localhost".into());
+        let topics = topics.iter().map(|t| config.namespaced(t)).collect();
         Shared {
-            group: scenario.name.clone(),
+            group: config.namespaced(&scenario.name),
             scenario,
             config,
             metrics,
@@ -628,7 +629,8 @@ fn produce_batch(
     let publish_deadline = Instant::now() + publish_timeout;
     for (r, input_ref) in &outputs {
         let headers = trace_headers(batch_id, input_ref);
-        let mut record = BaseRecord::to(&r.topic)
+        let topic = config.namespaced(&r.topic);
+        let mut record = BaseRecord::to(&topic)
             .payload(r.value.as_bytes())
             .headers(headers);
         if let Some(k) = &r.key {

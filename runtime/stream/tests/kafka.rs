@@ -593,3 +593,49 @@ fn two_workers_share_the_partitions_exactly_once() {
         n as i64
     );
 }
+
+/// `namespace` prefixes the consumer group and the scenario's topics, as the reference's
+/// naming strategy does; the scenario keeps its plain topic names.
+#[test]
+fn a_namespace_prefixes_the_group_and_the_topics() {
+    let broker = Broker::start();
+    let b = broker.address();
+    create_topics(&b, &[("team1_in", 1), ("team1_out", 1), ("errors", 1)]);
+    let scratch = Scratch::new("ns");
+    let schema = scratch.write(
+        "in.json",
+        r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}"#,
+    );
+    let mut c = config(&b, "errors", json!({"namespace": "team1"}));
+    c["schemas"] = json!({"in": schema});
+    let cfg = scratch.write("config.json", &c.to_string());
+    let file = scratch.write(
+        "ns.json",
+        &stream_scenario(
+            "ns",
+            json!([
+                kafka_source("source", "in"),
+                raw_sink("sink", "out", "", "#input.n * 10")
+            ]),
+        ),
+    );
+    produce(&b, "team1_in", &[(None, r#"{"n": 4}"#)]);
+    let w = WorkerProcess::spawn(&file, &cfg, None, scratch.path("log"));
+    let out = read_topic(
+        &b,
+        "team1_out",
+        true,
+        1,
+        Duration::from_secs(30),
+        Duration::ZERO,
+    );
+    assert_eq!(out.len(), 1, "{}", w.log_text());
+    assert_eq!(out[0].value, "40");
+    let started = Instant::now();
+    while committed_offsets(&b, "team1_ns", "team1_in", 1) != vec![1]
+        && started.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(committed_offsets(&b, "team1_ns", "team1_in", 1), vec![1]);
+}
