@@ -310,7 +310,11 @@ fn classify(e: KafkaError) -> WorkerError {
 
 /// Creates the error topic when the broker does not know it. A broker that cannot create topics
 /// (librdkafka's mock) only gets a warning: the topic may be created on first write.
-fn ensure_error_topic(shared: &Shared, producer: &BaseProducer<Delivery>) {
+fn ensure_error_topic(
+    shared: &Shared,
+    producer: &BaseProducer<Delivery>,
+    rt: &tokio::runtime::Runtime,
+) {
     let topic = &shared.config.exception_handling_config.topic;
     if let Ok(md) = producer
         .client()
@@ -327,10 +331,6 @@ fn ensure_error_topic(shared: &Shared, producer: &BaseProducer<Delivery>) {
     let admin: Result<AdminClient<DefaultClientContext>, _> =
         client_config(shared, Role::Admin).create();
     let Ok(admin) = admin else { return };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build();
-    let Ok(rt) = rt else { return };
     let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(5)));
     // The broker's default partitions and replication (-1, KIP-464); brokers that do not take
     // -1 get one partition and one replica.
@@ -371,7 +371,7 @@ fn run_once(shared: &Shared, idx: usize, rt: &tokio::runtime::Runtime) -> Result
         pc.set("transactional.id", shared.transactional_id(idx));
     }
     let producer: BaseProducer<Delivery> = pc.create_with_context(Delivery::default())?;
-    ensure_error_topic(shared, &producer);
+    ensure_error_topic(shared, &producer, rt);
     if txn {
         producer
             .init_transactions(config.publish_timeout.0.max(Duration::from_secs(5)))
@@ -401,6 +401,19 @@ fn run_once(shared: &Shared, idx: usize, rt: &tokio::runtime::Runtime) -> Result
         shared.topics.join(", ")
     );
 
+    let session = Session {
+        shared,
+        rt,
+        producer: &producer,
+        consumer: &consumer,
+        txn,
+        source_id: shared
+            .scenario
+            .graph
+            .nodes
+            .get(shared.scenario.graph.start)
+            .map(|n| n.id.to_string()),
+    };
     let run_id = uuid::Uuid::new_v4().simple().to_string();
     let mut seq: u64 = 0;
     let mut last_lag = Instant::now();
@@ -409,7 +422,7 @@ fn run_once(shared: &Shared, idx: usize, rt: &tokio::runtime::Runtime) -> Result
         if !batch.is_empty() {
             seq += 1;
             let batch_id = format!("{}-{idx}-{run_id}-{seq}", shared.group);
-            process_batch(shared, rt, &producer, &consumer, &batch, &batch_id, txn)?;
+            session.process_batch(&batch, &batch_id)?;
         }
         if last_lag.elapsed() >= Duration::from_secs(1) {
             last_lag = Instant::now();
@@ -417,6 +430,17 @@ fn run_once(shared: &Shared, idx: usize, rt: &tokio::runtime::Runtime) -> Result
         }
     }
     Ok(())
+}
+
+/// One run of a worker: its clients and what every batch of the run needs.
+struct Session<'a> {
+    shared: &'a Shared,
+    rt: &'a tokio::runtime::Runtime,
+    producer: &'a BaseProducer<Delivery>,
+    consumer: &'a BaseConsumer,
+    txn: bool,
+    /// The source node, named by error records of undecodable input.
+    source_id: Option<String>,
 }
 
 /// One poll batch: waits up to `pollDuration` for the first record, then takes what is already
@@ -467,220 +491,219 @@ fn send(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn process_batch(
-    shared: &Shared,
-    rt: &tokio::runtime::Runtime,
-    producer: &BaseProducer<Delivery>,
-    consumer: &BaseConsumer,
-    batch: &[BorrowedMessage<'_>],
-    batch_id: &str,
-    txn: bool,
-) -> Result<(), WorkerError> {
-    let started = Instant::now();
-    if txn {
-        producer.begin_transaction().map_err(classify)?;
-    }
-    let result = produce_batch(shared, rt, producer, consumer, batch, batch_id, txn);
-    match result {
-        Ok(()) => {
-            shared.metrics.committed.inc();
-            shared.metrics.committed_records.inc_by(batch.len() as u64);
-            shared
-                .metrics
-                .batch_seconds
-                .observe(started.elapsed().as_secs_f64());
-            journal(shared, "committed", batch_id)?;
-            Ok(())
+impl Session<'_> {
+    /// Processes a batch as one unit: committed whole, or aborted.
+    fn process_batch(
+        &self,
+        batch: &[BorrowedMessage<'_>],
+        batch_id: &str,
+    ) -> Result<(), WorkerError> {
+        let (shared, producer) = (self.shared, self.producer);
+        let started = Instant::now();
+        if self.txn {
+            producer.begin_transaction().map_err(classify)?;
         }
-        Err(e) => {
-            shared.metrics.aborted.inc();
-            if txn && !matches!(e, WorkerError::Fenced(_)) {
-                if let Err(abort) = producer.abort_transaction(shared.config.publish_timeout.0) {
-                    tracing::warn!("aborting the batch's transaction failed: {abort}");
+        match self.produce_batch(batch, batch_id) {
+            Ok(()) => {
+                shared.metrics.committed.inc();
+                shared.metrics.committed_records.inc_by(batch.len() as u64);
+                shared
+                    .metrics
+                    .batch_seconds
+                    .observe(started.elapsed().as_secs_f64());
+                journal(shared, "committed", batch_id)?;
+                Ok(())
+            }
+            Err(e) => {
+                shared.metrics.aborted.inc();
+                if self.txn && !matches!(e, WorkerError::Fenced(_)) {
+                    if let Err(abort) = producer.abort_transaction(shared.config.publish_timeout.0)
+                    {
+                        tracing::warn!("aborting the batch's transaction failed: {abort}");
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Interprets the batch, writes its outputs and error records, and commits its offsets.
+    fn produce_batch(
+        &self,
+        batch: &[BorrowedMessage<'_>],
+        batch_id: &str,
+    ) -> Result<(), WorkerError> {
+        let Session {
+            shared,
+            rt,
+            producer,
+            consumer,
+            txn,
+            ..
+        } = *self;
+        let config = &shared.config;
+        let scenario = &shared.scenario;
+        let metrics = &shared.metrics;
+        let interpreter_timeout = config.interpreter_timeout.0;
+        let interpret_deadline = Instant::now() + interpreter_timeout;
+        let publish_timeout = config.publish_timeout.0;
+        let source_id = self.source_id.as_deref();
+        let error_topic = &config.exception_handling_config.topic;
+        let mut offsets: BTreeMap<(&str, i32), i64> = BTreeMap::new();
+        let mut error_records: Vec<(String, Vec<u8>, String)> = Vec::new();
+        let mut outputs: Vec<(KafkaRecord, String)> = Vec::new();
+
+        for m in batch {
+            metrics.records.inc();
+            let input_ref = format!("{}/{}/{}", m.topic(), m.partition(), m.offset());
+            offsets.insert((m.topic(), m.partition()), m.offset() + 1);
+            let payload = m.payload().unwrap_or_default();
+            let decoded = serde_json::from_slice::<serde_json::Value>(payload)
+                .map_err(|e| {
+                    format!(
+                        "Malformed JSON at line {} column {}: {e}",
+                        e.line(),
+                        e.column()
+                    )
+                })
+                .and_then(|json| {
+                    scenario
+                        .source()
+                        .decode(json)
+                        .map_err(|violations| Violation::describe_all(&violations))
+                });
+            let input = match decoded {
+                Ok(v) => v,
+                Err(message) => {
+                    // A poison record goes to the error topic; its offset is committed with the batch.
+                    metrics.rejected.inc();
+                    let event = json!({"input": String::from_utf8_lossy(payload)});
+                    error_records.push(error_bytes(shared, source_id, &message, event, &input_ref));
+                    continue;
+                }
+            };
+            let (ts, ts_type) = match m.timestamp() {
+                Timestamp::NotAvailable => (None, "NoTimestampType"),
+                Timestamp::CreateTime(t) => (Some(t), "CreateTime"),
+                Timestamp::LogAppendTime(t) => (Some(t), "LogAppendTime"),
+            };
+            let headers = m
+                .headers()
+                .map(|h| {
+                    h.iter()
+                        .map(|Header { key, value }| {
+                            (
+                                key.to_string(),
+                                value
+                                    .map(|v| String::from_utf8_lossy(v).into_owned())
+                                    .unwrap_or_default(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let meta = input_meta(
+                m.key(),
+                m.topic(),
+                m.partition(),
+                m.offset(),
+                ts,
+                ts_type,
+                headers,
+                None,
+            );
+            // Kept (cheap `Arc` clones) to describe the record if it fails; turned into JSON only then.
+            let kept = config
+                .exception_handling_config
+                .include_input_event
+                .then(|| (input.clone(), meta.clone()));
+            let remaining = interpret_deadline.saturating_duration_since(Instant::now());
+            let run = rt
+                .block_on(async {
+                    tokio::time::timeout(remaining, scenario.run_with(input, vec![meta])).await
+                })
+                .map_err(|_| WorkerError::InterpreterTimeout(interpreter_timeout))?;
+            for out in &run.outputs {
+                if let Some(r) = KafkaRecord::from_output(&out.value) {
+                    outputs.push((r, input_ref.clone()));
                 }
             }
-            Err(e)
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn produce_batch(
-    shared: &Shared,
-    rt: &tokio::runtime::Runtime,
-    producer: &BaseProducer<Delivery>,
-    consumer: &BaseConsumer,
-    batch: &[BorrowedMessage<'_>],
-    batch_id: &str,
-    txn: bool,
-) -> Result<(), WorkerError> {
-    let config = &shared.config;
-    let scenario = &shared.scenario;
-    let metrics = &shared.metrics;
-    let interpreter_timeout = config.interpreter_timeout.0;
-    let interpret_deadline = Instant::now() + interpreter_timeout;
-    let publish_timeout = config.publish_timeout.0;
-    let source_id = scenario
-        .graph
-        .nodes
-        .get(scenario.graph.start)
-        .map(|n| n.id.to_string());
-    let error_topic = &config.exception_handling_config.topic;
-    let mut offsets: BTreeMap<(&str, i32), i64> = BTreeMap::new();
-    let mut error_records: Vec<(String, Vec<u8>, String)> = Vec::new();
-    let mut outputs: Vec<(KafkaRecord, String)> = Vec::new();
-
-    for m in batch {
-        metrics.records.inc();
-        let input_ref = format!("{}/{}/{}", m.topic(), m.partition(), m.offset());
-        offsets.insert((m.topic(), m.partition()), m.offset() + 1);
-        let payload = m.payload().unwrap_or_default();
-        let decoded = serde_json::from_slice::<serde_json::Value>(payload)
-            .map_err(|e| {
-                format!(
-                    "Malformed JSON at line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                )
-            })
-            .and_then(|json| {
-                scenario
-                    .source()
-                    .decode(json)
-                    .map_err(|violations| Violation::describe_all(&violations))
-            });
-        let input = match decoded {
-            Ok(v) => v,
-            Err(message) => {
-                // A poison record goes to the error topic; its offset is committed with the batch.
-                metrics.rejected.inc();
-                let event = json!({"input": String::from_utf8_lossy(payload)});
-                error_records.push(error_bytes(
-                    shared,
-                    source_id.as_deref(),
-                    &message,
-                    event,
-                    &input_ref,
-                ));
-                continue;
+            if !run.errors.is_empty() {
+                let event = match &kept {
+                    Some((input, meta)) => json!({
+                        "input": scenic_spel::value::to_json(input),
+                        "inputMeta": scenic_spel::value::to_json(meta),
+                    }),
+                    None => serde_json::Value::Null,
+                };
+                for e in &run.errors {
+                    error_records.push(error_bytes(
+                        shared,
+                        Some(&e.node_id),
+                        &e.message,
+                        event.clone(),
+                        &input_ref,
+                    ));
+                }
             }
-        };
-        let (ts, ts_type) = match m.timestamp() {
-            Timestamp::NotAvailable => (None, "NoTimestampType"),
-            Timestamp::CreateTime(t) => (Some(t), "CreateTime"),
-            Timestamp::LogAppendTime(t) => (Some(t), "LogAppendTime"),
-        };
-        let headers = m
-            .headers()
-            .map(|h| {
-                h.iter()
-                    .map(|Header { key, value }| {
-                        (
-                            key.to_string(),
-                            value
-                                .map(|v| String::from_utf8_lossy(v).into_owned())
-                                .unwrap_or_default(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let meta = input_meta(
-            m.key(),
-            m.topic(),
-            m.partition(),
-            m.offset(),
-            ts,
-            ts_type,
-            headers,
-            None,
-        );
-        let event = if config.exception_handling_config.include_input_event {
-            Some(json!({
-                "input": scenic_spel::value::to_json(&input),
-                "inputMeta": scenic_spel::value::to_json(&meta),
-            }))
+        }
+
+        let publish_deadline = Instant::now() + publish_timeout;
+        for (r, input_ref) in &outputs {
+            let headers = trace_headers(batch_id, input_ref);
+            let topic = config.namespaced(&r.topic);
+            let mut record = BaseRecord::to(&topic)
+                .payload(r.value.as_bytes())
+                .headers(headers);
+            if let Some(k) = &r.key {
+                record = record.key(k.as_bytes());
+            }
+            send(producer, record, publish_deadline, publish_timeout)?;
+            metrics.outputs.inc();
+        }
+        for (key, value, input_ref) in &error_records {
+            let headers = trace_headers(batch_id, input_ref);
+            let record = BaseRecord::to(error_topic)
+                .key(key.as_bytes())
+                .payload(value.as_slice())
+                .headers(headers);
+            send(producer, record, publish_deadline, publish_timeout)?;
+            metrics.error_records.inc();
+        }
+
+        let mut tpl = TopicPartitionList::new();
+        for ((topic, partition), offset) in &offsets {
+            tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset))?;
+        }
+        tracing::debug!(batch = batch_id, "committing offsets {offsets:?}");
+        let commit_started = Instant::now();
+        // A crash between these two journal lines leaves the batch in doubt: committed or not.
+        journal(shared, "committing", batch_id)?;
+        if txn {
+            let group = consumer
+                .group_metadata()
+                .ok_or_else(|| WorkerError::Setup("the consumer has no group metadata".into()))?;
+            let left = publish_deadline.saturating_duration_since(Instant::now());
+            producer
+                .send_offsets_to_transaction(&tpl, &group, left)
+                .map_err(classify)?;
+            let left = publish_deadline.saturating_duration_since(Instant::now());
+            producer.commit_transaction(left).map_err(classify)?;
+            check_deliveries(producer)?;
         } else {
-            None
-        };
-        let remaining = interpret_deadline.saturating_duration_since(Instant::now());
-        let run = rt
-            .block_on(async {
-                tokio::time::timeout(remaining, scenario.run_with(input, vec![meta])).await
-            })
-            .map_err(|_| WorkerError::InterpreterTimeout(interpreter_timeout))?;
-        for out in &run.outputs {
-            if let Some(r) = KafkaRecord::from_output(&out.value) {
-                outputs.push((r, input_ref.clone()));
-            }
+            // At least once: outputs acknowledged first, then the offsets.
+            let left = publish_deadline.saturating_duration_since(Instant::now());
+            producer
+                .flush(left)
+                .map_err(|_| WorkerError::PublishTimeout(publish_timeout))?;
+            check_deliveries(producer)?;
+            consumer.commit(&tpl, CommitMode::Sync)?;
         }
-        for e in &run.errors {
-            error_records.push(error_bytes(
-                shared,
-                Some(&e.node_id),
-                &e.message,
-                event.clone().unwrap_or(serde_json::Value::Null),
-                &input_ref,
-            ));
-        }
+        metrics
+            .commit_seconds
+            .observe(commit_started.elapsed().as_secs_f64());
+        Ok(())
     }
-
-    let publish_deadline = Instant::now() + publish_timeout;
-    for (r, input_ref) in &outputs {
-        let headers = trace_headers(batch_id, input_ref);
-        let topic = config.namespaced(&r.topic);
-        let mut record = BaseRecord::to(&topic)
-            .payload(r.value.as_bytes())
-            .headers(headers);
-        if let Some(k) = &r.key {
-            record = record.key(k.as_bytes());
-        }
-        send(producer, record, publish_deadline, publish_timeout)?;
-        metrics.outputs.inc();
-    }
-    for (key, value, input_ref) in &error_records {
-        let headers = trace_headers(batch_id, input_ref);
-        let record = BaseRecord::to(error_topic)
-            .key(key.as_bytes())
-            .payload(value.as_slice())
-            .headers(headers);
-        send(producer, record, publish_deadline, publish_timeout)?;
-        metrics.error_records.inc();
-    }
-
-    let mut tpl = TopicPartitionList::new();
-    for ((topic, partition), offset) in &offsets {
-        tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset))?;
-    }
-    tracing::debug!(batch = batch_id, "committing offsets {offsets:?}");
-    let commit_started = Instant::now();
-    // A crash between these two journal lines leaves the batch in doubt: committed or not.
-    journal(shared, "committing", batch_id)?;
-    if txn {
-        let group = consumer
-            .group_metadata()
-            .ok_or_else(|| WorkerError::Setup("the consumer has no group metadata".into()))?;
-        let left = publish_deadline.saturating_duration_since(Instant::now());
-        producer
-            .send_offsets_to_transaction(&tpl, &group, left)
-            .map_err(classify)?;
-        let left = publish_deadline.saturating_duration_since(Instant::now());
-        producer.commit_transaction(left).map_err(classify)?;
-        check_deliveries(producer)?;
-    } else {
-        // At least once: outputs acknowledged first, then the offsets.
-        let left = publish_deadline.saturating_duration_since(Instant::now());
-        producer
-            .flush(left)
-            .map_err(|_| WorkerError::PublishTimeout(publish_timeout))?;
-        check_deliveries(producer)?;
-        consumer.commit(&tpl, CommitMode::Sync)?;
-    }
-    metrics
-        .commit_seconds
-        .observe(commit_started.elapsed().as_secs_f64());
-    Ok(())
 }
 
 /// The headers naming the batch (transaction) and the input record of a written record.

@@ -187,7 +187,11 @@ fn raw_and_field_editor_sinks_and_poison_records() {
         "out.json",
         r#"{"type": "object", "properties": {"ratio": {"type": "integer"}, "label": {"type": "string", "default": "none"}}, "required": ["ratio"], "additionalProperties": false}"#,
     );
-    let mut c = config(&b, "errors", json!({}));
+    let mut c = config(
+        &b,
+        "errors",
+        json!({"exceptionHandlingConfig": {"topic": "errors", "includeInputEvent": true}}),
+    );
     c["schemas"] = json!({"in": in_schema, "typed-out": out_schema});
     let cfg = scratch.write("config.json", &c.to_string());
     let scenario = stream_scenario(
@@ -276,6 +280,9 @@ fn raw_and_field_editor_sinks_and_poison_records() {
     assert_eq!(errors[2].key.as_deref(), Some("sinks-ratio"));
     assert_eq!(e2["nodeId"], "ratio");
     assert_eq!(e2["exceptionInput"], "100 / #input.n");
+    assert_eq!(e2["inputEvent"]["input"]["n"], 0, "includeInputEvent: {e2}");
+    assert_eq!(e2["inputEvent"]["inputMeta"]["offset"], 2);
+    assert_eq!(e0["inputEvent"]["input"], "not json");
     assert!(e2["timestamp"].as_i64().is_some_and(|t| t > 0));
     // The poison records' offsets were committed with the rest.
     assert_eq!(committed_offsets(&b, "sinks", "in", 1), vec![4]);
