@@ -345,17 +345,10 @@ fn crash_run(transactional: bool, workers: usize, n: usize, kills: usize) -> Cra
     let b = broker.address();
     create_topics(&b, &[("in", 2), ("out", 1), ("errors", 1)]);
     let scratch = Scratch::new("crash");
-    let schema = scratch.write(
-        "in.json",
-        r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}"#,
+    let cfg = scratch.write(
+        "config.json",
+        &numbered_config(&scratch, &b, json!({"kafkaTransactionsEnabled": transactional, "maxPollRecords": 50, "parallelism": workers})).to_string(),
     );
-    let mut c = config(
-        &b,
-        "errors",
-        json!({"kafkaTransactionsEnabled": transactional, "maxPollRecords": 50, "parallelism": workers}),
-    );
-    c["schemas"] = json!({"in": schema});
-    let cfg = scratch.write("config.json", &c.to_string());
     let file = scratch.write(
         "crash.json",
         &stream_scenario(
@@ -367,9 +360,7 @@ fn crash_run(transactional: bool, workers: usize, n: usize, kills: usize) -> Cra
             ]),
         ),
     );
-    let values: Vec<String> = (0..n).map(|i| format!(r#"{{"n": {i}}}"#)).collect();
-    let records: Vec<(Option<&str>, &str)> = values.iter().map(|v| (None, v.as_str())).collect();
-    produce(&b, "in", &records);
+    produce_numbered(&b, "in", 0..n as i64, false);
     let journal_path = scratch.path("journal");
     let log = scratch.path("worker.log");
     let mut rng = rand::rng();
@@ -490,13 +481,10 @@ fn broker_outage_makes_the_worker_not_ready_and_it_recovers_on_its_own() {
     let topics = [("in", 1), ("out", 1), ("errors", 1)];
     create_topics(&b, &topics);
     let scratch = Scratch::new("outage");
-    let schema = scratch.write(
-        "in.json",
-        r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}"#,
+    let cfg = scratch.write(
+        "config.json",
+        &numbered_config(&scratch, &b, json!({})).to_string(),
     );
-    let mut c = config(&b, "errors", json!({}));
-    c["schemas"] = json!({"in": schema});
-    let cfg = scratch.write("config.json", &c.to_string());
     let file = scratch.write(
         "outage.json",
         &stream_scenario(
@@ -544,17 +532,15 @@ fn two_workers_share_the_partitions_exactly_once() {
     let b = broker.address();
     create_topics(&b, &[("in", 2), ("out", 1), ("errors", 1)]);
     let scratch = Scratch::new("two");
-    let schema = scratch.write(
-        "in.json",
-        r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}"#,
+    let cfg = scratch.write(
+        "config.json",
+        &numbered_config(
+            &scratch,
+            &b,
+            json!({"parallelism": 2, "maxPollRecords": 50}),
+        )
+        .to_string(),
     );
-    let mut c = config(
-        &b,
-        "errors",
-        json!({"parallelism": 2, "maxPollRecords": 50}),
-    );
-    c["schemas"] = json!({"in": schema});
-    let cfg = scratch.write("config.json", &c.to_string());
     let file = scratch.write(
         "two.json",
         &stream_scenario(
@@ -566,14 +552,7 @@ fn two_workers_share_the_partitions_exactly_once() {
         ),
     );
     let n = 2000;
-    let keys: Vec<String> = (0..n).map(|i| format!("k{i}")).collect();
-    let values: Vec<String> = (0..n).map(|i| format!(r#"{{"n": {i}}}"#)).collect();
-    let records: Vec<(Option<&str>, &str)> = keys
-        .iter()
-        .zip(&values)
-        .map(|(k, v)| (Some(k.as_str()), v.as_str()))
-        .collect();
-    produce(&b, "in", &records);
+    produce_numbered(&b, "in", 0..n as i64, true);
     let journal_path = scratch.path("journal");
     let mut w = WorkerProcess::spawn(&file, &cfg, Some(&journal_path), scratch.path("log"));
     let out = read_topic(
@@ -609,13 +588,10 @@ fn a_namespace_prefixes_the_group_and_the_topics() {
     let b = broker.address();
     create_topics(&b, &[("team1_in", 1), ("team1_out", 1), ("errors", 1)]);
     let scratch = Scratch::new("ns");
-    let schema = scratch.write(
-        "in.json",
-        r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}"#,
+    let cfg = scratch.write(
+        "config.json",
+        &numbered_config(&scratch, &b, json!({"namespace": "team1"})).to_string(),
     );
-    let mut c = config(&b, "errors", json!({"namespace": "team1"}));
-    c["schemas"] = json!({"in": schema});
-    let cfg = scratch.write("config.json", &c.to_string());
     let file = scratch.write(
         "ns.json",
         &stream_scenario(

@@ -31,17 +31,6 @@ fn cluster() -> MockCluster<'static, rdkafka::producer::DefaultProducerContext> 
     mock
 }
 
-/// Configuration with the input topic's schema.
-fn with_schema(scratch: &Scratch, b: &str, extra: serde_json::Value) -> serde_json::Value {
-    let schema = scratch.write(
-        "in.schema.json",
-        r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}"#,
-    );
-    let mut c = config(b, "errors", extra);
-    c["schemas"] = json!({"in": schema});
-    c
-}
-
 #[test]
 fn round_trip_on_the_mock_cluster() {
     let mock = cluster();
@@ -56,7 +45,7 @@ fn round_trip_on_the_mock_cluster() {
             (None, r#"{"n": 3}"#),
         ],
     );
-    let w = InProcess::start(&scenario(), with_schema(&scratch, &b, json!({})));
+    let w = InProcess::start(&scenario(), numbered_config(&scratch, &b, json!({})));
     let out = read_topic(
         &b,
         "out",
@@ -78,13 +67,6 @@ fn round_trip_on_the_mock_cluster() {
 
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
 
-/// Produces `{"n": i}` for `range`.
-fn feed(b: &str, range: std::ops::Range<i64>) {
-    let values: Vec<String> = range.map(|i| format!(r#"{{"n": {i}}}"#)).collect();
-    let records: Vec<(Option<&str>, &str)> = values.iter().map(|v| (None, v.as_str())).collect();
-    produce(b, "in", &records);
-}
-
 fn counter(w: &InProcess, f: impl Fn(&scenic_stream::metrics::StreamMetrics) -> u64) -> u64 {
     f(&w.shared.metrics)
 }
@@ -94,13 +76,13 @@ fn abortable_commit_error_aborts_the_batch_and_the_restarted_worker_redoes_it() 
     let mock = cluster();
     let b = mock.bootstrap_servers();
     let scratch = Scratch::new("abort");
-    feed(&b, 2..5);
+    produce_numbered(&b, "in", 2..5, false);
     // The first EndTxn (the commit) fails with an error that requires an abort.
     mock.request_errors(
         RDKafkaApiKey::EndTxn,
         &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNKNOWN],
     );
-    let w = InProcess::start(&scenario(), with_schema(&scratch, &b, json!({})));
+    let w = InProcess::start(&scenario(), numbered_config(&scratch, &b, json!({})));
     w.wait_for("a committed batch", Duration::from_secs(30), |w| {
         w.shared.metrics.committed.get() >= 1
     });
@@ -132,7 +114,7 @@ fn retriable_commit_errors_are_retried_without_an_abort() {
     let mock = cluster();
     let b = mock.bootstrap_servers();
     let scratch = Scratch::new("retry");
-    feed(&b, 2..4);
+    produce_numbered(&b, "in", 2..4, false);
     mock.request_errors(
         RDKafkaApiKey::EndTxn,
         &[
@@ -140,7 +122,7 @@ fn retriable_commit_errors_are_retried_without_an_abort() {
             RDKafkaRespErr::RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS,
         ],
     );
-    let w = InProcess::start(&scenario(), with_schema(&scratch, &b, json!({})));
+    let w = InProcess::start(&scenario(), numbered_config(&scratch, &b, json!({})));
     w.wait_for("a committed batch", Duration::from_secs(30), |w| {
         w.shared.metrics.committed.get() >= 1
     });
@@ -163,12 +145,12 @@ fn fatal_producer_error_restarts_the_worker_with_a_new_producer() {
     let mock = cluster();
     let b = mock.bootstrap_servers();
     let scratch = Scratch::new("fatal");
-    feed(&b, 2..3);
+    produce_numbered(&b, "in", 2..3, false);
     mock.request_errors(
         RDKafkaApiKey::InitProducerId,
         &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED],
     );
-    let w = InProcess::start(&scenario(), with_schema(&scratch, &b, json!({})));
+    let w = InProcess::start(&scenario(), numbered_config(&scratch, &b, json!({})));
     w.wait_for("a committed batch", Duration::from_secs(30), |w| {
         w.shared.metrics.committed.get() >= 1
     });
@@ -202,12 +184,12 @@ fn a_fenced_worker_stops_for_good_and_reports_not_ready() {
     let mock = cluster();
     let b = mock.bootstrap_servers();
     let scratch = Scratch::new("fence");
-    feed(&b, 2..4);
+    produce_numbered(&b, "in", 2..4, false);
     mock.request_errors(
         RDKafkaApiKey::EndTxn,
         &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_PRODUCER_FENCED],
     );
-    let w = InProcess::start(&scenario(), with_schema(&scratch, &b, json!({})));
+    let w = InProcess::start(&scenario(), numbered_config(&scratch, &b, json!({})));
     w.wait_for("the worker to be fenced", Duration::from_secs(30), |w| {
         w.shared.status(0) == scenic_stream::worker::Status::Fenced
     });

@@ -376,6 +376,31 @@ pub fn config(bootstrap: &str, errors: &str, extra: Value) -> Value {
     c
 }
 
+/// The schema of the numbered records most tests use: `{"n": integer}`.
+pub const NUMBERED: &str =
+    r#"{"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}"#;
+
+/// A test configuration (see [`config`], error topic `errors`) whose topic `in` is typed by
+/// [`NUMBERED`], the schema file written into `scratch`.
+pub fn numbered_config(scratch: &Scratch, bootstrap: &str, extra: Value) -> Value {
+    let schema = scratch.write("in.schema.json", NUMBERED);
+    let mut c = config(bootstrap, "errors", extra);
+    c["schemas"] = json!({"in": schema});
+    c
+}
+
+/// Produces `{"n": i}` to `topic` for each `i` of `range`, keyed `k<i>` when `keyed`.
+pub fn produce_numbered(bootstrap: &str, topic: &str, range: std::ops::Range<i64>, keyed: bool) {
+    let keys: Vec<String> = range.clone().map(|i| format!("k{i}")).collect();
+    let values: Vec<String> = range.map(|i| format!(r#"{{"n": {i}}}"#)).collect();
+    let records: Vec<(Option<&str>, &str)> = keys
+        .iter()
+        .zip(&values)
+        .map(|(k, v)| (keyed.then_some(k.as_str()), v.as_str()))
+        .collect();
+    produce(bootstrap, topic, &records);
+}
+
 /// The worker as a process: `scenic-stream FILE --config FILE`.
 pub struct WorkerProcess {
     child: Option<Child>,
