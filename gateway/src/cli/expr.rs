@@ -97,6 +97,7 @@ pub fn run(a: ExprArgs) -> ExitCode {
     let opts = CompileOptions {
         expected,
         template: a.template,
+        ..CompileOptions::default()
     };
     let compiled = match compile(&a.expr, &scope, &opts) {
         Ok(c) => c,

@@ -17,6 +17,8 @@ pub struct CompileOptions {
     pub expected: Option<Type>,
     /// Parse as a template (`text #{expr} text`).
     pub template: bool,
+    /// The deployment's limits; compilation enforces the expression depth.
+    pub limits: crate::limits::Limits,
 }
 
 /// An error of one stage.
@@ -89,7 +91,20 @@ pub struct Expression {
     root: Node,
     ty: Type,
     source: Arc<str>,
+    /// Levels of `root`: evaluation recurses once per level.
+    depth: u32,
 }
+
+/// Trees up to this deep are evaluated on the caller's stack as it is; deeper ones make sure
+/// of `depth × STACK_PER_LEVEL` bytes first (a new segment when the thread has less left).
+const SHALLOW: u32 = 12;
+/// Stack one level of evaluation may take: measured at about 25 KiB in debug builds (the
+/// evaluator's frame is large there) and well under 2 KiB in release ones.
+const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
+    40 << 10
+} else {
+    8 << 10
+};
 
 fn line_col(src: &str, offset: u32) -> (usize, usize) {
     let offset = (offset as usize).min(src.len());
@@ -127,13 +142,15 @@ pub fn compile(
     opts: &CompileOptions,
 ) -> Result<Expression, CompileErrors> {
     let typed = if opts.template {
-        let parts = parser::parse_template(src).map_err(|e| diagnostics(src, vec![e.into()]))?;
+        let parts = parser::parse_template_limited(src, opts.limits.max_expression_depth)
+            .map_err(|e| diagnostics(src, vec![e.into()]))?;
         type_template(&parts, scope, src)
     } else if src.trim().is_empty() {
         // A blank expression is the null expression (`SpelExpression.shouldUseNullExpression`).
         Ok((Node::Const(Value::Null), Type::Null))
     } else {
-        let ast = parser::parse(src).map_err(|e| diagnostics(src, vec![e.into()]))?;
+        let ast = parser::parse_limited(src, opts.limits.max_expression_depth)
+            .map_err(|e| diagnostics(src, vec![e.into()]))?;
         type_expression(&ast, scope, src)
     };
     let (mut root, mut ty) = typed
@@ -167,10 +184,12 @@ pub fn compile(
             }
         }
     }
+    let depth = root.depth();
     Ok(Expression {
         root,
         ty,
         source: Arc::from(src),
+        depth,
     })
 }
 
@@ -182,13 +201,23 @@ impl Expression {
             this: None,
             env,
         };
-        match self.root.eval(&cx) {
-            Ok(v) => Ok(v.into_owned()),
-            Err(error) => Err(RuntimeError {
-                expression: self.source.clone(),
-                error,
-            }),
-        }
+        let result = if self.depth <= SHALLOW {
+            self.root.eval(&cx).map(std::borrow::Cow::into_owned)
+        } else {
+            let need = self.depth as usize * STACK_PER_LEVEL + crate::parser::STACK_RED_ZONE;
+            stacker::maybe_grow(need, need, || {
+                self.root.eval(&cx).map(std::borrow::Cow::into_owned)
+            })
+        };
+        result.map_err(|error| RuntimeError {
+            expression: self.source.clone(),
+            error,
+        })
+    }
+
+    /// Levels of the compiled tree.
+    pub fn depth(&self) -> u32 {
+        self.depth
     }
 
     /// The static type the typer computed.

@@ -20,6 +20,7 @@ pub mod conformance;
 pub mod eval;
 pub mod helpers;
 pub mod lexer;
+pub mod limits;
 pub mod methods;
 pub mod parser;
 pub mod typer;

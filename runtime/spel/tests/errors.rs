@@ -104,7 +104,7 @@ fn reference_messages_for_the_catalogue() {
 fn expected_type_mismatch_is_reported() {
     let opts = CompileOptions {
         expected: Some(Type::integer()),
-        template: false,
+        ..CompileOptions::default()
     };
     let errs = compile("'abc'", &scope(), &opts).expect_err("mismatch");
     assert_eq!(
@@ -133,29 +133,93 @@ fn runtime_errors_name_the_expression() {
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
     let (_, _, msg) = first_error(&deep);
-    assert!(msg.contains("nested too deeply"), "{msg}");
+    assert!(msg.contains("too deep"), "{msg}");
     let deep_unary = format!("{}true", "!".repeat(5000));
-    assert!(first_error(&deep_unary).2.contains("nested too deeply"));
+    assert!(first_error(&deep_unary).2.contains("too deep"));
     let deep_list = format!("{}{}", "{".repeat(3000), "}".repeat(3000));
-    assert!(first_error(&deep_list).2.contains("nested too deeply"));
+    assert!(first_error(&deep_list).2.contains("too deep"));
+}
+
+/// Flat runs build deep trees without nesting: the parser loops, and the typer and evaluator
+/// would recurse once per operator or call (issue #9: these aborted the server).
+#[test]
+fn long_operator_runs_and_method_chains_are_compile_errors_with_a_position() {
+    let s = {
+        let mut s = Scope::new();
+        s.declare("input", parse_type("Record{n: Integer}").expect("type"));
+        s
+    };
+    let cases = [
+        format!("'a'{}", ".trim()".repeat(5000)),
+        vec!["#input.n"; 10_000].join(" + "),
+        vec!["1"; 40_000].join("+"),
+        vec!["true"; 10_000].join(" && "),
+        vec!["#input.n > 1"; 10_000].join(" or "),
+        format!("{{1}}{}", ".![#this]".repeat(5000)),
+        format!("{{1}}{}", "[0]".repeat(5000)),
+        vec!["1"; 10_000].join(" * "),
+    ];
+    for src in &cases {
+        let errs = compile(src, &s, &CompileOptions::default()).expect_err("too deep");
+        let d = &errs.0[0];
+        assert!(d.message().contains("too deep"), "{}", d.message());
+        assert_eq!(d.line, 1);
+        // The position is where the limit was crossed: past the first 200 levels, not at 1:1.
+        assert!(d.column > 200, "column {} for {}", d.column, &src[..40]);
+    }
 }
 
 #[test]
-fn nesting_up_to_the_limit_compiles_and_evaluates_on_a_small_stack() {
-    // 99 levels of each construct, compiled and evaluated on a 1 MiB thread (smaller than the
-    // 2 MiB Rust and tokio default), in a debug build.
+fn the_depth_limit_is_configurable() {
+    let opts = CompileOptions {
+        limits: scenic_spel::limits::Limits {
+            max_expression_depth: 10,
+            ..Default::default()
+        },
+        ..CompileOptions::default()
+    };
+    let src = ["1"; 12].join("+");
+    assert!(compile(&src, &Scope::new(), &opts).is_err());
+    let src = ["1"; 9].join("+");
+    assert!(compile(&src, &Scope::new(), &opts).is_ok());
+}
+
+#[test]
+fn depth_up_to_the_limit_compiles_and_evaluates_on_a_small_stack() {
+    // Just under the default limit of each shape, compiled and evaluated on a 1 MiB thread
+    // (half the 2 MiB Rust and tokio default), in a debug build.
     let handle = std::thread::Builder::new()
         .stack_size(1 << 20)
         .spawn(|| {
-            let s = Scope::new();
+            let mut s = Scope::with_helpers();
+            s.declare("input", parse_type("Record{n: Integer}").expect("type"));
+            let limit = scenic_spel::parser::MAX_DEPTH;
+            let n = limit - 2;
             for src in [
-                format!("{}1{}", "(".repeat(98), ")".repeat(98)),
-                format!("{}true", "!".repeat(98)),
-                format!("{}1{}", "{".repeat(98), "}".repeat(98)),
-                format!("{}1{}", "-(".repeat(24), ")".repeat(24)),
+                format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+                format!("{}true", "!".repeat(n)),
+                format!("{}1{}", "{".repeat(n), "}".repeat(n)),
+                format!("{}1{}", "-(".repeat(n / 2), ")".repeat(n / 2)),
+                vec!["#input.n"; n].join(" + "),
+                format!("' a '{}", ".trim()".repeat(n)),
+                format!("{{1}}{}", ".![#this]".repeat(n)),
+                format!("{{1, 2}}{}", ".?[#this > 0]".repeat(n)),
+                vec!["#input.n > 0"; n].join(" && "),
+                format!("{}1{}", "{a: ".repeat(n), "}".repeat(n)),
+                format!(
+                    "{}#input.n{}",
+                    "#COLLECTION.max({".repeat(n / 3),
+                    "})".repeat(n / 3)
+                ),
             ] {
-                let e = compile(&src, &s, &CompileOptions::default()).expect("compiles");
-                e.eval(&[], &EvalEnv::default()).expect("evaluates");
+                let e = compile(&src, &s, &CompileOptions::default())
+                    .unwrap_or_else(|e| panic!("compiles: {e} for {}", &src[..30]));
+                let input = Value::map({
+                    let mut m = Value::new_map();
+                    m.insert(Value::from("n"), Value::Int(1));
+                    m
+                });
+                e.eval(&[input], &EvalEnv::default()).expect("evaluates");
             }
         })
         .expect("thread");

@@ -39,6 +39,7 @@ fn run(src: &str) {
             &CompileOptions {
                 expected: None,
                 template,
+                ..CompileOptions::default()
             },
         ) {
             let _ = e.eval(&vars, &EvalEnv::default());

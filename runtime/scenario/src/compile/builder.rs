@@ -1096,6 +1096,7 @@ fn compile_expression(
     let opts = scenic_spel::CompileOptions {
         expected: expected.cloned(),
         template,
+        ..Default::default()
     };
     scenic_spel::compile(&e.expression, &spel_scope, &opts)
         .map(|expr| Param {

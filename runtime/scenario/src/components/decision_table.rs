@@ -1,7 +1,6 @@
 //! `decision-table`: an enricher returning the rows of a table that match a condition
 //! evaluated per row with `#ROW` (`nussknacker-lite.md` §4.2, §1.3 `tabularDataDefinition`).
 
-use std::str::FromStr;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
@@ -69,7 +68,7 @@ fn cell(text: &str, class: Class) -> Result<Value, String> {
 }
 
 fn bigdecimal_parse(text: &str) -> Option<scenic_spel::value::BigDecimal> {
-    scenic_spel::value::BigDecimal::from_str(text.trim()).ok()
+    scenic_spel::value::number::parse_big_decimal(text.trim())
 }
 
 impl ServiceFactory for Factory {

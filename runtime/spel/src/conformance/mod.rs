@@ -142,6 +142,7 @@ pub fn run_case(c: &JsonMap<String, Json>) -> Result<(), String> {
     let opts = CompileOptions {
         expected,
         template: str_field(c, "flavour") == Some("template"),
+        ..CompileOptions::default()
     };
     let error = str_field(c, "error");
     let error_message = str_field(c, "error_message");

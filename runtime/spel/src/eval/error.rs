@@ -29,6 +29,9 @@ pub enum EvalError {
     NoMethod { name: String, class: &'static str },
     #[error("Variable '#this' is not available here")]
     NoThis,
+    /// A limit of the evaluation's budget (size, memory, deadline) was reached.
+    #[error(transparent)]
+    Limit(#[from] super::budget::LimitError),
     #[error("{0}")]
     Failed(String),
 }

@@ -26,6 +26,65 @@ fn owned<'a>(v: Value) -> R<'a> {
     Ok(Cow::Owned(v))
 }
 
+/// What a method call on these values may cost, in work units: methods are linear in their
+/// inputs (the few that are not count their own loops), so the clock is looked at often
+/// enough even when each call of a loop handles a big string or collection.
+#[inline]
+fn charge_work(target: &Value, args: &[Value], cx: &Cx<'_>) -> EvalResult<()> {
+    fn units(v: &Value) -> usize {
+        match v {
+            Value::Str(s) => s.len() / 64,
+            Value::List(l) => l.len() / 8,
+            Value::Map(m) => m.len() / 8,
+            _ => 0,
+        }
+    }
+    let n = args
+        .iter()
+        .fold(units(target), |n, a| n.saturating_add(units(a)));
+    if n > 0 {
+        cx.env.budget.tick(n.min(u32::MAX as usize) as u32)?;
+    }
+    Ok(())
+}
+
+/// A container built from values already charged: only its own limits are checked.
+#[inline]
+fn checked<'a>(v: Value, cx: &Cx<'_>) -> R<'a> {
+    cx.env.budget.check_value(&v)?;
+    Ok(Cow::Owned(v))
+}
+
+/// A value the evaluation just made: checked against the per-value limits and charged to the
+/// invocation's budget.
+#[inline]
+fn made<'a>(v: Value, cx: &Cx<'_>) -> R<'a> {
+    cx.env.budget.admit(&v)?;
+    Ok(Cow::Owned(v))
+}
+
+/// The result of a method call: a helper's own failure, or a value to admit.
+#[inline]
+fn called<'a>(r: Result<Value, String>, cx: &Cx<'_>) -> R<'a> {
+    match r {
+        Ok(v) => made(v, cx),
+        Err(m) => Err(over_budget(cx).unwrap_or(EvalError::Failed(m))),
+    }
+}
+
+/// When a helper failed because the invocation ran out of time or memory, that is the error.
+fn over_budget(cx: &Cx<'_>) -> Option<EvalError> {
+    use super::budget::{Exhausted, LimitError};
+    let limit = match cx.env.budget.exhausted()? {
+        Exhausted::Deadline => LimitError::Deadline,
+        Exhausted::Preempted => LimitError::Preempted,
+        Exhausted::Memory => LimitError::Memory {
+            limit: cx.env.budget.limits().max_invocation_bytes,
+        },
+    };
+    Some(EvalError::Limit(limit))
+}
+
 fn failed(m: String) -> EvalError {
     EvalError::Failed(m)
 }
@@ -127,7 +186,7 @@ impl Node {
                                 .into_iter()
                                 .find(|m| m.arity_ok(0))
                             {
-                                return (m.call)(v, &[], cx.env).map(Cow::Owned).map_err(failed);
+                                return called((m.call)(v, &[], cx.env), cx);
                             }
                         }
                         if let Value::Map(_) = v {
@@ -168,16 +227,19 @@ impl Node {
                     }
                 }
                 if let (Callee::One(m), Some(values)) = (callee, const_args.as_deref()) {
-                    return (m.call)(&t, values, cx.env).map(Cow::Owned).map_err(failed);
+                    charge_work(&t, values, cx)?;
+                    return called((m.call)(&t, values, cx.env), cx);
                 }
                 if let Some(values) = const_args.as_deref() {
-                    return call(callee, &t, values, cx.env).map(Cow::Owned);
+                    charge_work(&t, values, cx)?;
+                    return made(call(callee, &t, values, cx)?, cx);
                 }
                 let mut vals: SmallVec<[Value; 4]> = SmallVec::with_capacity(args.len());
                 for a in args.iter() {
                     vals.push(a.eval(cx)?.into_owned());
                 }
-                call(callee, &t, &vals, cx.env).map(Cow::Owned)
+                charge_work(&t, &vals, cx)?;
+                made(call(callee, &t, &vals, cx)?, cx)
             }
             Node::Index {
                 target,
@@ -226,6 +288,7 @@ impl Node {
                             class: "String",
                             index_class: idx.class_name(),
                         })?;
+                        cx.env.budget.tick((s.len() / 64) as u32)?;
                         let units: Vec<u16> = s.encode_utf16().collect();
                         match usize::try_from(n).ok().and_then(|n| units.get(n)) {
                             Some(u) => owned(Value::str(String::from_utf16_lossy(&[*u]))),
@@ -248,26 +311,31 @@ impl Node {
                 safe,
             } => {
                 let t = target.eval(cx)?;
-                select(&t, *kind, pred, *safe, cx).map(Cow::Owned)
+                made(select(&t, *kind, pred, *safe, cx)?, cx)
             }
             Node::Project { target, expr, safe } => {
                 let t = target.eval(cx)?;
                 match &*t {
                     Value::Null if *safe => Ok(Cow::Borrowed(&NULL)),
                     Value::List(l) => {
+                        cx.env.budget.reserve_collection(l.len())?;
                         let mut out = Vec::with_capacity(l.len());
                         for el in l.iter() {
+                            cx.env.budget.tick(1)?;
                             let inner = Cx {
                                 this: Some(el),
                                 ..*cx
                             };
                             out.push(expr.eval(&inner)?.into_owned());
                         }
-                        owned(Value::list(out))
+                        // Elements were charged as they were made; check the whole.
+                        checked(Value::list(out), cx)
                     }
                     Value::Map(m) => {
+                        cx.env.budget.reserve_collection(m.len())?;
                         let mut out = Vec::with_capacity(m.len());
                         for (k, v) in m.iter() {
+                            cx.env.budget.tick(1)?;
                             let e = entry(k, v);
                             let inner = Cx {
                                 this: Some(&e),
@@ -275,7 +343,7 @@ impl Node {
                             };
                             out.push(expr.eval(&inner)?.into_owned());
                         }
-                        owned(Value::list(out))
+                        checked(Value::list(out), cx)
                     }
                     other => Err(EvalError::NotIterable {
                         class: other.class_name(),
@@ -287,14 +355,14 @@ impl Node {
                 for i in items.iter() {
                     out.push(i.eval(cx)?.into_owned());
                 }
-                owned(Value::list(out))
+                made(Value::list(out), cx)
             }
             Node::Map(entries) => {
                 let mut m = Value::map_with_capacity(entries.len());
                 for (k, v) in entries.iter() {
                     m.insert(k.clone(), v.eval(cx)?.into_owned());
                 }
-                owned(Value::map(m))
+                made(Value::map(m), cx)
             }
             Node::Neg(a) => {
                 let v = a.eval(cx)?;
@@ -319,17 +387,17 @@ impl Node {
             Node::Arith(op, a, b) => {
                 let x = a.eval(cx)?;
                 let y = b.eval(cx)?;
-                number::arith(*op, &x, &y).map(Cow::Owned).map_err(failed)
+                made(number::arith(*op, &x, &y).map_err(failed)?, cx)
             }
             Node::Add(a, b) => {
                 let x = a.eval(cx)?;
                 let y = b.eval(cx)?;
-                add(&x, &y).map(Cow::Owned)
+                made(add(&x, &y, cx)?, cx)
             }
             Node::Pow(a, b) => {
                 let x = a.eval(cx)?;
                 let y = b.eval(cx)?;
-                number::power(&x, &y).map(Cow::Owned).map_err(failed)
+                made(number::power(&x, &y).map_err(failed)?, cx)
             }
             Node::Cmp(op, a, b) => {
                 let x = a.eval(cx)?;
@@ -390,6 +458,7 @@ impl Node {
                         })
                     }
                 };
+                cx.env.budget.tick((s.len() / 64) as u32)?;
                 let matched = match regex {
                     Ok(re) => re.is_match(&s),
                     Err(node) => {
@@ -437,12 +506,12 @@ impl Node {
                         TplNode::Expr(e) => {
                             let v = e.eval(cx)?;
                             if !v.is_null() {
-                                v.write_java(&mut s);
+                                write_text(&v, &mut s, cx)?;
                             }
                         }
                     }
                 }
-                owned(Value::from(s))
+                made(Value::from(s), cx)
             }
             Node::Convert(a, class) => {
                 let v = a.eval(cx)?;
@@ -450,9 +519,7 @@ impl Node {
                 if v.is_null() || v.class().is_subclass_of(*class) {
                     return Ok(v);
                 }
-                crate::methods::conversions::convert_value(&v, *class)
-                    .map(Cow::Owned)
-                    .map_err(failed)
+                called(crate::methods::conversions::convert_value(&v, *class), cx)
             }
         }
     }
@@ -489,7 +556,8 @@ fn fits(m: &MethodDef, args: &[Value]) -> bool {
             .all(|(i, a)| m.param(i).is_some_and(|p| methods::value_fits(a, p)))
 }
 
-fn call(callee: &Callee, target: &Value, args: &[Value], env: &EvalEnv) -> EvalResult<Value> {
+fn call(callee: &Callee, target: &Value, args: &[Value], cx: &Cx<'_>) -> EvalResult<Value> {
+    let env = cx.env;
     let m: &MethodDef = match callee {
         Callee::One(m) => m,
         Callee::Many(ms) => ms
@@ -530,9 +598,9 @@ fn call(callee: &Callee, target: &Value, args: &[Value], env: &EvalEnv) -> EvalR
                 _ => conv.push(a.clone()),
             }
         }
-        return (m.call)(target, &conv, env).map_err(failed);
+        return (m.call)(target, &conv, env).map_err(|e| over_budget(cx).unwrap_or(failed(e)));
     }
-    (m.call)(target, args, env).map_err(failed)
+    (m.call)(target, args, env).map_err(|e| over_budget(cx).unwrap_or(failed(e)))
 }
 
 fn select(t: &Value, kind: SelectKind, pred: &Node, safe: bool, cx: &Cx<'_>) -> EvalResult<Value> {
@@ -552,6 +620,7 @@ fn select(t: &Value, kind: SelectKind, pred: &Node, safe: bool, cx: &Cx<'_>) -> 
             SelectKind::All => {
                 let mut out = Vec::new();
                 for el in l.iter() {
+                    cx.env.budget.tick(1)?;
                     if test(el)? {
                         out.push(el.clone());
                     }
@@ -560,6 +629,7 @@ fn select(t: &Value, kind: SelectKind, pred: &Node, safe: bool, cx: &Cx<'_>) -> 
             }
             SelectKind::First => {
                 for el in l.iter() {
+                    cx.env.budget.tick(1)?;
                     if test(el)? {
                         return Ok(el.clone());
                     }
@@ -568,6 +638,7 @@ fn select(t: &Value, kind: SelectKind, pred: &Node, safe: bool, cx: &Cx<'_>) -> 
             }
             SelectKind::Last => {
                 for el in l.iter().rev() {
+                    cx.env.budget.tick(1)?;
                     if test(el)? {
                         return Ok(el.clone());
                     }
@@ -582,6 +653,7 @@ fn select(t: &Value, kind: SelectKind, pred: &Node, safe: bool, cx: &Cx<'_>) -> 
                 _ => Box::new(m.iter()),
             };
             for (k, v) in iter {
+                cx.env.budget.tick(1)?;
                 if test(&entry(k, v))? {
                     out.insert(k.clone(), v.clone());
                     if kind != SelectKind::All {
@@ -600,14 +672,29 @@ fn select(t: &Value, kind: SelectKind, pred: &Node, safe: bool, cx: &Cx<'_>) -> 
     }
 }
 
-fn add(x: &Value, y: &Value) -> EvalResult<Value> {
+fn add(x: &Value, y: &Value, cx: &Cx<'_>) -> EvalResult<Value> {
     if x.is_number() && y.is_number() {
         return number::arith(number::ArithOp::Add, x, y).map_err(failed);
     }
+    if let (Value::Str(a), Value::Str(b)) = (x, y) {
+        // The common case: the length is known before anything is allocated.
+        let len = a.len().saturating_add(b.len());
+        if len > cx.env.budget.limits().max_string_bytes {
+            return Err(super::budget::LimitError::StringTooLong {
+                len,
+                limit: cx.env.budget.limits().max_string_bytes,
+            }
+            .into());
+        }
+        let mut s = String::with_capacity(len);
+        s.push_str(a);
+        s.push_str(b);
+        return Ok(Value::from(s));
+    }
     if matches!(x, Value::Str(_)) || matches!(y, Value::Str(_)) {
         let mut s = String::new();
-        x.write_java(&mut s);
-        y.write_java(&mut s);
+        write_text(x, &mut s, cx)?;
+        write_text(y, &mut s, cx)?;
         return Ok(Value::from(s));
     }
     Err(EvalError::Operator {
@@ -615,6 +702,28 @@ fn add(x: &Value, y: &Value) -> EvalResult<Value> {
         left: x.class_name(),
         right: y.class_name(),
     })
+}
+
+/// Appends `v`'s Java `toString` to `out`, refusing text longer than a string may be. The text
+/// of a list or map is about as long as its size, which its limit bounds already.
+fn write_text(v: &Value, out: &mut String, cx: &Cx<'_>) -> EvalResult<()> {
+    let limit = cx.env.budget.limits().max_string_bytes;
+    if let Value::Str(s) = v {
+        // Known before copying.
+        let len = out.len().saturating_add(s.len());
+        if len > limit {
+            return Err(super::budget::LimitError::StringTooLong { len, limit }.into());
+        }
+    }
+    v.write_java(out);
+    if out.len() > limit {
+        return Err(super::budget::LimitError::StringTooLong {
+            len: out.len(),
+            limit,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// Spring's `equalityCheck`: numbers after promotion, strings and booleans by value, then

@@ -4,6 +4,7 @@
 //! sub-expressions to values, so evaluation is one `match` per node and allocates only where a
 //! result needs new storage. Values are borrowed (`Cow`) along field paths.
 
+mod budget;
 mod error;
 #[allow(clippy::module_inception)]
 mod eval;
@@ -11,6 +12,7 @@ mod node;
 
 use chrono::{DateTime, Utc};
 
+pub use budget::{Budget, Exhausted, LimitError, CHECK_EVERY};
 pub use error::EvalError;
 pub(crate) use eval::Cx;
 pub use eval::{java_compare_values as java_compare, spel_equals_values as spel_equals};
@@ -25,12 +27,14 @@ pub enum Clock {
     Fixed(DateTime<Utc>),
 }
 
-/// Process-wide settings of an evaluation: clock, default zone and locale.
+/// What an evaluation runs with: the deployment's settings (clock, default zone, locale) and
+/// the invocation's budget (see [`Budget`]).
 #[derive(Clone, Debug)]
 pub struct EvalEnv {
     pub clock: Clock,
     pub zone: ZoneId,
     pub locale: Str,
+    pub budget: Budget,
 }
 
 impl Default for EvalEnv {
@@ -41,6 +45,7 @@ impl Default for EvalEnv {
                 chrono::FixedOffset::east_opt(0).expect("zero offset is valid")
             })),
             locale: Str::new_static("en_US"),
+            budget: Budget::default(),
         }
     }
 }
@@ -52,6 +57,16 @@ impl EvalEnv {
         EvalEnv {
             clock: Clock::Fixed(at),
             ..EvalEnv::default()
+        }
+    }
+
+    /// The same settings with a fresh budget: what each invocation evaluates with.
+    pub fn with_budget(&self, budget: Budget) -> EvalEnv {
+        EvalEnv {
+            clock: self.clock.clone(),
+            zone: self.zone.clone(),
+            locale: self.locale.clone(),
+            budget,
         }
     }
 

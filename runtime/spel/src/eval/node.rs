@@ -198,6 +198,61 @@ impl Node {
         }
     }
 
+    /// Levels of the tree (a leaf is 1): how deep evaluating it recurses. Compile time only
+    /// (it recurses itself, on a stack that grows on demand).
+    pub(crate) fn depth(&self) -> u32 {
+        stacker::maybe_grow(
+            crate::parser::STACK_RED_ZONE,
+            crate::parser::STACK_GROWTH,
+            || self.max_child_depth().saturating_add(1),
+        )
+    }
+
+    fn max_child_depth(&self) -> u32 {
+        let d = |n: &Node| n.depth();
+        let all = |ns: &[Node]| ns.iter().map(|n| n.depth()).max().unwrap_or(0);
+        match self {
+            Node::Const(_) | Node::Var(_) | Node::This | Node::VarField { .. } => 0,
+            Node::Field { target, .. } | Node::DynProp { target, .. } => d(target),
+            Node::CmpConst(_, a, _) | Node::EqConst { left: a, .. } => d(a),
+            Node::Call { target, args, .. } => d(target).max(all(args)),
+            Node::Index { target, index, .. } => d(target).max(d(index)),
+            Node::Select { target, pred, .. } => d(target).max(d(pred)),
+            Node::Project { target, expr, .. } => d(target).max(d(expr)),
+            Node::List(items) => all(items),
+            Node::Map(entries) => entries.iter().map(|(_, v)| d(v)).max().unwrap_or(0),
+            Node::Neg(a)
+            | Node::Plus(a)
+            | Node::Not(a)
+            | Node::InstanceOf(a, _)
+            | Node::Convert(a, _) => d(a),
+            Node::Arith(_, a, b)
+            | Node::Add(a, b)
+            | Node::Pow(a, b)
+            | Node::Cmp(_, a, b)
+            | Node::And(a, b)
+            | Node::Or(a, b)
+            | Node::Elvis(a, b)
+            | Node::Between(a, b)
+            | Node::Eq {
+                left: a, right: b, ..
+            } => d(a).max(d(b)),
+            Node::Ternary(a, b, c) => d(a).max(d(b)).max(d(c)),
+            Node::Matches { text, regex } => match regex {
+                Ok(_) => d(text),
+                Err(r) => d(text).max(d(r)),
+            },
+            Node::Template(parts) => parts
+                .iter()
+                .map(|p| match p {
+                    TplNode::Text(_) => 0,
+                    TplNode::Expr(e) => d(e),
+                })
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
     pub(crate) fn is_const(&self) -> bool {
         matches!(self, Node::Const(_))
     }

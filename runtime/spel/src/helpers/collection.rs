@@ -563,41 +563,64 @@ fn scala_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// Counts one comparison of a quadratic loop: `diff` and `intersect` of two long lists
+/// must stop at the deadline.
+fn tick(env: &EvalEnv) -> Result<(), String> {
+    env.budget.tick(1).map_err(|e| e.to_string())
+}
+
+/// `a.iter().any(pred)`, counting each comparison.
+fn any_counted(
+    a: &[Value],
+    env: &EvalEnv,
+    mut pred: impl FnMut(&Value) -> bool,
+) -> Result<bool, String> {
+    for v in a {
+        tick(env)?;
+        if pred(v) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Scala `list.toSet`: first occurrences under Scala equality, in the Set's iteration order.
-fn scala_set(list: &[Value]) -> Vec<Value> {
+fn scala_set(list: &[Value], env: &EvalEnv) -> Result<Vec<Value>, String> {
     let mut uniq: Vec<Value> = Vec::new();
     for v in list {
-        if !uniq.iter().any(|u| scala_eq(u, v)) {
+        if !any_counted(&uniq, env, |u| scala_eq(u, v))? {
             uniq.push(v.clone());
         }
     }
     let hashes: Vec<i32> = uniq.iter().map(scala_hash).collect();
-    super::conv::scala_map_order(&hashes)
+    Ok(super::conv::scala_map_order(&hashes)
         .into_iter()
         .filter_map(|i| uniq.get(i).cloned())
-        .collect()
+        .collect())
 }
 
-fn intersect(a: &[Value]) -> R {
+fn intersect(a: &[Value], env: &EvalEnv) -> R {
     let l1 = items(a, 0)?;
     let l2 = items(a, 1)?;
-    Ok(Value::list(
-        scala_set(l1)
-            .into_iter()
-            .filter(|v| l2.iter().any(|w| scala_eq(v, w)))
-            .collect(),
-    ))
+    let mut out = Vec::new();
+    for v in scala_set(l1, env)? {
+        if any_counted(l2, env, |w| scala_eq(&v, w))? {
+            out.push(v);
+        }
+    }
+    Ok(Value::list(out))
 }
 
-fn diff(a: &[Value]) -> R {
+fn diff(a: &[Value], env: &EvalEnv) -> R {
     let l1 = items(a, 0)?;
     let l2 = items(a, 1)?;
-    Ok(Value::list(
-        l1.iter()
-            .filter(|v| !l2.iter().any(|w| scala_eq(v, w)))
-            .cloned()
-            .collect(),
-    ))
+    let mut out = Vec::new();
+    for v in l1 {
+        if !any_counted(l2, env, |w| scala_eq(v, w))? {
+            out.push(v.clone());
+        }
+    }
+    Ok(Value::list(out))
 }
 
 fn distinct(a: &[Value]) -> R {
@@ -609,9 +632,14 @@ fn distinct(a: &[Value]) -> R {
     Ok(Value::list(seen.into_iter().cloned().collect()))
 }
 
-fn product(a: &[Value]) -> R {
+fn product(a: &[Value], env: &EvalEnv) -> R {
     let l1 = items(a, 0)?;
     let l2 = items(a, 1)?;
+    // The result's length is known before anything is built (issue #9: two lists of 100,000
+    // asked for 240 GB).
+    env.budget
+        .reserve_collection(l1.len().saturating_mul(l2.len()))
+        .map_err(|e| e.to_string())?;
     let mut out = Vec::with_capacity(l1.len() * l2.len());
     for m1 in l1 {
         let m1 = as_map(m1)?;
@@ -621,14 +649,30 @@ fn product(a: &[Value]) -> R {
             for (k, v) in m2.iter() {
                 m.insert(k.clone(), v.clone());
             }
-            out.push(Value::map(m));
+            let m = Value::map(m);
+            env.budget.admit(&m).map_err(|e| e.to_string())?;
+            out.push(m);
         }
     }
     Ok(Value::list(out))
 }
 
-fn flatten(a: &[Value]) -> R {
+/// Checks that lists of these lengths may be concatenated, before building the result.
+fn reserve_total<'v>(lists: impl Iterator<Item = &'v Value>, env: &EvalEnv) -> Result<(), String> {
+    let total = lists
+        .map(|l| match l {
+            Value::List(l) => l.len(),
+            _ => 0,
+        })
+        .fold(0usize, usize::saturating_add);
+    env.budget
+        .reserve_collection(total)
+        .map_err(|e| e.to_string())
+}
+
+fn flatten(a: &[Value], env: &EvalEnv) -> R {
     let list = items(a, 0)?;
+    reserve_total(list.iter(), env)?;
     let mut out = Vec::new();
     for inner in list {
         match inner {
@@ -645,7 +689,8 @@ fn flatten(a: &[Value]) -> R {
     Ok(Value::list(out))
 }
 
-fn concat(_: &Value, a: &[Value], _: &EvalEnv) -> R {
+fn concat(_: &Value, a: &[Value], env: &EvalEnv) -> R {
+    reserve_total(a.iter(), env)?;
     let mut out = Vec::new();
     for i in 0..a.len() {
         out.extend(items(a, i)?.iter().cloned());
@@ -698,7 +743,7 @@ fn take(a: &[Value], last: bool) -> R {
     }))
 }
 
-fn join(a: &[Value]) -> R {
+fn join(a: &[Value], env: &EvalEnv) -> R {
     let list = items(a, 0)?;
     let sep =
         match args::get(a, 1)? {
@@ -708,8 +753,7 @@ fn join(a: &[Value]) -> R {
             ),
             _ => args::str(a, 1)?,
         };
-    let parts: Vec<String> = list.iter().map(Value::to_java_string).collect();
-    Ok(Value::str(parts.join(sep)))
+    crate::methods::string::join_checked(list, sep, env)
 }
 
 fn shuffle(a: &[Value]) -> R {
@@ -778,18 +822,17 @@ pub static METHODS: &[MethodDef] = &[
     mf!("takeLast", [P::List, P::Int], t_list, |_, a, _| take(
         a, true
     )),
-    m!("join", [P::List, P::Str], P::Str, |_, a, _| join(a)),
-    mf!("product", [P::Any, P::Any], t_product, |_, a, _| product(a)),
-    mf!("diff", [P::List, P::List], t_list, |_, a, _| diff(a)),
-    mf!(
-        "intersect",
-        [P::List, P::List],
-        t_list,
-        |_, a, _| intersect(a)
-    ),
+    m!("join", [P::List, P::Str], P::Str, |_, a, env| join(a, env)),
+    mf!("product", [P::Any, P::Any], t_product, |_, a, env| product(
+        a, env
+    )),
+    mf!("diff", [P::List, P::List], t_list, |_, a, env| diff(a, env)),
+    mf!("intersect", [P::List, P::List], t_list, |_, a, env| {
+        intersect(a, env)
+    }),
     mf!("distinct", [P::List], t_list, |_, a, _| distinct(a)),
     mf!("shuffle", [P::Collection], t_list, |_, a, _| shuffle(a)),
-    mf!("flatten", [P::Any], t_flatten, |_, a, _| flatten(a)),
+    mf!("flatten", [P::Any], t_flatten, |_, a, env| flatten(a, env)),
 ];
 
 #[cfg(test)]

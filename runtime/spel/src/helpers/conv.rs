@@ -199,7 +199,9 @@ struct Parser<'a> {
     depth: usize,
 }
 
-const MAX_DEPTH: usize = 512;
+/// Nesting accepted by `toJson` and `toJsonString`: no more than a value may have
+/// (`Limits::max_value_depth`'s default), each level on a stack that grows on demand.
+const MAX_DEPTH: usize = 256;
 
 impl<'a> Parser<'a> {
     fn ws(&mut self) {
@@ -237,7 +239,7 @@ impl<'a> Parser<'a> {
                     self.i += 1;
                 } else {
                     loop {
-                        items.push(self.value()?);
+                        items.push(crate::value::with_stack(|| self.value())?);
                         self.ws();
                         match self.peek() {
                             Some(b',') => self.i += 1,
@@ -272,7 +274,7 @@ impl<'a> Parser<'a> {
                             return Err(());
                         }
                         self.i += 1;
-                        let v = self.value()?;
+                        let v = crate::value::with_stack(|| self.value())?;
                         fields.insert(k, v);
                         self.ws();
                         match self.peek() {
@@ -620,7 +622,7 @@ pub fn encode_json(v: &Value, out: &mut String, depth: usize) -> Result<(), Stri
                 if i > 0 {
                     out.push(',');
                 }
-                encode_json(e, out, depth + 1)?;
+                crate::value::with_stack(|| encode_json(e, out, depth + 1))?;
             }
             out.push(']');
         }
@@ -641,7 +643,7 @@ pub fn encode_json(v: &Value, out: &mut String, depth: usize) -> Result<(), Stri
                     );
                 }
                 let mut enc = String::new();
-                encode_json(val, &mut enc, depth + 1)?;
+                crate::value::with_stack(|| encode_json(val, &mut enc, depth + 1))?;
                 fields.insert(k.to_java_string(), enc);
             }
             out.push('{');

@@ -6,8 +6,6 @@
 
 use std::cmp::Ordering;
 
-use bigdecimal::BigDecimal;
-use num_bigint::BigInt;
 use num_traits::Signed;
 
 use crate::eval::EvalEnv;
@@ -434,10 +432,10 @@ pub fn to_number(v: &Value) -> R {
             }
             // Double.parseDouble accepts everything BigDecimal/BigInteger would; what is left is
             // the NumberFormatException of `new BigDecimal(s)`.
-            if let Ok(bd) = s.parse::<BigDecimal>() {
+            if let Some(bd) = crate::value::number::parse_big_decimal(s) {
                 return Ok(Value::big_dec(bd));
             }
-            if let Ok(bi) = s.parse::<BigInt>() {
+            if let Some(bi) = crate::value::number::parse_big_int(s) {
                 return Ok(Value::big_int(bi));
             }
             Err(format!("Character array is missing \"exponent\" mark 'e' or 'E'. Cannot convert [{s}] to a number"))

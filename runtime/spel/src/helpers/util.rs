@@ -15,11 +15,12 @@ pub static METHODS: &[MethodDef] = &[
         uuid::Uuid::new_v4().to_string()
     ))),
     // Java `text.split(regexp, -1)`: trailing empty strings are kept.
-    mf!("split", [P::Str, P::Str], t_list_of_strings, |_, a, _| {
+    mf!("split", [P::Str, P::Str], t_list_of_strings, |_, a, env| {
         Ok(Value::list(java_split(
             args::str(a, 0)?,
             args::str(a, 1)?,
             true,
+            env,
         )?))
     }),
 ];

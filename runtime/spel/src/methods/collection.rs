@@ -21,9 +21,18 @@ pub static METHODS: &[MethodDef] = &[
     m!("contains", [P::Any], P::Bool, |r, a, _| Ok(Value::Bool(
         items(r)?.contains(args::get(a, 0)?)
     ))),
-    m!("containsAll", [P::Collection], P::Bool, |r, a, _| {
+    m!("containsAll", [P::Collection], P::Bool, |r, a, env| {
+        // Quadratic: each element searched for counts its search, so it stops at the deadline.
         let l = items(r)?;
-        Ok(Value::Bool(args::list(a, 0)?.iter().all(|x| l.contains(x))))
+        for x in args::list(a, 0)?.iter() {
+            env.budget
+                .tick((l.len() / 8).min(u32::MAX as usize) as u32)
+                .map_err(|e| e.to_string())?;
+            if !l.contains(x) {
+                return Ok(Value::Bool(false));
+            }
+        }
+        Ok(Value::Bool(true))
     }),
     mf!("get", [P::Int], t_elem, |r, a, _| {
         let l = items(r)?;

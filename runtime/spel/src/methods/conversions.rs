@@ -1,10 +1,6 @@
 //! Conversions: the extension methods `canBe`/`to`/`toOrNull` and their `toX` shortcuts
 //! (spel.md §12), and the runtime conversion used for arguments and expected types.
 
-use std::str::FromStr;
-
-use bigdecimal::BigDecimal;
-
 use super::args;
 use super::{MethodDef, Ret, P};
 use crate::eval::EvalEnv;
@@ -153,8 +149,7 @@ pub fn string_literal_converts_to(s: &str, target: Class) -> bool {
 
 fn string_to_number(s: &str, target: Class) -> Option<Value> {
     if target == Class::BigDecimal {
-        return BigDecimal::from_str(s.trim())
-            .ok()
+        return number::parse_big_decimal(s.trim())
             .filter(|_| !s.trim().is_empty() && s.trim() == s)
             .map(|d| Value::big_dec(number::ensure_scale(d)));
     }

@@ -82,6 +82,12 @@ pub static BIG_DECIMAL_METHODS: &[MethodDef] = &[
     mf!("setScale", [P::Int], t_self, |r, a, _| match r {
         Value::BigDec(d) => {
             let s = args::int(a, 0)? as i64;
+            if s.abs() > number::MAX_SCALE {
+                return Err(format!(
+                    "Scale {s} is beyond the limit of ±{}",
+                    number::MAX_SCALE
+                ));
+            }
             if s < d.fractional_digit_count()
                 && d.with_scale(s).with_scale(d.fractional_digit_count()) != **d
             {

@@ -105,7 +105,13 @@ pub fn compile_regex(pattern: &str) -> Result<Arc<regex::Regex>, String> {
 }
 
 /// Java `String.split(regex, limit)`: limit 0 drops trailing empty strings, -1 keeps them.
-pub fn java_split(s: &str, pattern: &str, keep_trailing: bool) -> Result<Vec<Value>, String> {
+/// More than `max_parts` parts is an error (the budget's collection limit).
+pub fn java_split(
+    s: &str,
+    pattern: &str,
+    keep_trailing: bool,
+    env: &EvalEnv,
+) -> Result<Vec<Value>, String> {
     if s.is_empty() {
         return Ok(vec![Value::str("")]);
     }
@@ -119,6 +125,13 @@ pub fn java_split(s: &str, pattern: &str, keep_trailing: bool) -> Result<Vec<Val
         if m.start() == m.end() && m.start() >= s.len() {
             continue;
         }
+        if parts.len().is_multiple_of(1024) {
+            // Charged in steps of 1024 parts, so a huge split stops early.
+            env.budget
+                .check_collection_len(parts.len() + 1)
+                .and_then(|_| env.budget.charge(1024 * crate::value::SLOT_BYTES))
+                .map_err(|e| e.to_string())?;
+        }
         parts.push(&s[last..m.start()]);
         last = m.end();
     }
@@ -129,6 +142,56 @@ pub fn java_split(s: &str, pattern: &str, keep_trailing: bool) -> Result<Vec<Val
         }
     }
     Ok(parts.into_iter().map(Value::str).collect())
+}
+
+/// `s.replace(target, replacement)`, with the result's length checked before it is built:
+/// an empty target inserts the replacement at every character boundary.
+fn replace_literal(s: &str, target: &str, replacement: &str, env: &EvalEnv) -> R {
+    let count = if target.is_empty() {
+        s.chars().count() + 1
+    } else {
+        s.matches(target).count()
+    };
+    let len = s.len() - count.saturating_mul(target.len()).min(s.len())
+        + count.saturating_mul(replacement.len());
+    env.budget.reserve_string(len).map_err(|e| e.to_string())?;
+    Ok(Value::from(s.replace(target, replacement)))
+}
+
+/// `replaceAll`/`replaceFirst`: each match is expanded only after checking that the result stays
+/// within the string limit (a replacement of `$0$0$0...` multiplies the text).
+fn replace_regex(s: &str, pattern: &str, replacement: &str, all: bool, env: &EvalEnv) -> R {
+    let re = compile_regex(pattern)?;
+    let rep = java_replacement(replacement);
+    let refs = rep.matches('$').count();
+    let limit = env.budget.limits().max_string_bytes;
+    let mut out = String::new();
+    let mut last = 0;
+    for caps in re.captures_iter(s) {
+        let Some(m) = caps.get(0) else { continue };
+        // Every group lies inside the match, so one expansion is at most this long.
+        let worst = out.len() + (m.start() - last) + rep.len() + refs.saturating_mul(m.len());
+        if worst > limit {
+            // The bound is loose; expand and measure before failing.
+            let mut probe = String::new();
+            caps.expand(&rep, &mut probe);
+            let len = out.len() + (m.start() - last) + probe.len();
+            if len > limit {
+                return Err(crate::eval::LimitError::StringTooLong { len, limit }.to_string());
+            }
+        }
+        out.push_str(&s[last..m.start()]);
+        caps.expand(&rep, &mut out);
+        last = m.end();
+        if !all {
+            break;
+        }
+    }
+    out.push_str(&s[last..]);
+    env.budget
+        .reserve_string(out.len())
+        .map_err(|e| e.to_string())?;
+    Ok(Value::from(out))
 }
 
 fn java_replacement(r: &str) -> String {
@@ -188,19 +251,28 @@ pub static METHODS: &[MethodDef] = &[
         |r, a, _| {
             let s = recv(r)?;
             let i = args::int(a, 0)?;
-            let units: Vec<u16> = s.encode_utf16().collect();
-            match usize::try_from(i).ok().and_then(|i| units.get(i)) {
-                Some(u) => Ok(Value::Char(char::from_u32(*u as u32).unwrap_or('\u{fffd}'))),
+            // No copy of the text: ASCII indexes bytes, the rest walks the UTF-16 units once.
+            let unit = match usize::try_from(i) {
+                Ok(i) if s.is_ascii() => s.as_bytes().get(i).map(|b| *b as u16),
+                Ok(i) => s.encode_utf16().nth(i),
+                Err(_) => None,
+            };
+            match unit {
+                Some(u) => Ok(Value::Char(char::from_u32(u as u32).unwrap_or('\u{fffd}'))),
                 None => Err(format!(
                     "Index {i} out of bounds for length {}",
-                    units.len()
+                    utf16_len(s)
                 )),
             }
         }
     ),
-    m!("concat", [P::Str], P::Str, |r, a, _| Ok(Value::from(
-        format!("{}{}", recv(r)?, args::str(a, 0)?)
-    ))),
+    m!("concat", [P::Str], P::Str, |r, a, env| {
+        let (x, y) = (recv(r)?, args::str(a, 0)?);
+        env.budget
+            .reserve_string(x.len() + y.len())
+            .map_err(|e| e.to_string())?;
+        Ok(Value::from(format!("{x}{y}")))
+    }),
     m!("contains", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(
         recv(r)?.contains(args::str(a, 0)?)
     ))),
@@ -302,32 +374,24 @@ pub static METHODS: &[MethodDef] = &[
         P::Str,
         |r, _, _| Ok(Value::from(recv(r)?.to_uppercase()))
     ),
-    m!("replace", [P::Str, P::Str], P::Str, |r, a, _| Ok(
-        Value::from(recv(r)?.replace(args::str(a, 0)?, args::str(a, 1)?))
-    )),
-    m!("replaceAll", [P::Str, P::Str], P::Str, |r, a, _| {
-        let re = compile_regex(args::str(a, 0)?)?;
-        Ok(Value::from(
-            re.replace_all(recv(r)?, java_replacement(args::str(a, 1)?).as_str())
-                .into_owned(),
-        ))
+    m!("replace", [P::Str, P::Str], P::Str, |r, a, env| {
+        replace_literal(recv(r)?, args::str(a, 0)?, args::str(a, 1)?, env)
     }),
-    m!("replaceFirst", [P::Str, P::Str], P::Str, |r, a, _| {
-        let re = compile_regex(args::str(a, 0)?)?;
-        Ok(Value::from(
-            re.replace(recv(r)?, java_replacement(args::str(a, 1)?).as_str())
-                .into_owned(),
-        ))
+    m!("replaceAll", [P::Str, P::Str], P::Str, |r, a, env| {
+        replace_regex(recv(r)?, args::str(a, 0)?, args::str(a, 1)?, true, env)
+    }),
+    m!("replaceFirst", [P::Str, P::Str], P::Str, |r, a, env| {
+        replace_regex(recv(r)?, args::str(a, 0)?, args::str(a, 1)?, false, env)
     }),
     m!("matches", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(
         full_match_regex(args::str(a, 0)?)?.is_match(recv(r)?)
     ))),
-    mf!("split", [P::Str], t_list_string, |r, a, _| Ok(Value::list(
-        java_split(recv(r)?, args::str(a, 0)?, false)?
-    ))),
-    mf!("split", [P::Str, P::Int], t_list_string, |r, a, _| {
+    mf!("split", [P::Str], t_list_string, |r, a, env| Ok(
+        Value::list(java_split(recv(r)?, args::str(a, 0)?, false, env)?)
+    )),
+    mf!("split", [P::Str, P::Int], t_list_string, |r, a, env| {
         let limit = args::int(a, 1)?;
-        let mut parts = java_split(recv(r)?, args::str(a, 0)?, limit != 0)?;
+        let mut parts = java_split(recv(r)?, args::str(a, 0)?, limit != 0, env)?;
         if limit > 0 && parts.len() > limit as usize {
             // Rejoin the tail: re-split lazily is not worth it; limit is rare.
             parts.truncate(limit as usize);
@@ -338,11 +402,33 @@ pub static METHODS: &[MethodDef] = &[
 ];
 
 /// Statics of `T(String)`.
-pub fn join(_: &Value, a: &[Value], _: &EvalEnv) -> R {
+pub fn join(_: &Value, a: &[Value], env: &EvalEnv) -> R {
     let sep = args::str(a, 0)?;
-    let items: Vec<String> = match a.get(1) {
-        Some(Value::List(l)) if a.len() == 2 => l.iter().map(|v| v.to_java_string()).collect(),
-        _ => a[1..].iter().map(|v| v.to_java_string()).collect(),
+    let parts: &[Value] = match a.get(1) {
+        Some(Value::List(l)) if a.len() == 2 => l,
+        _ => a.get(1..).unwrap_or(&[]),
     };
-    Ok(Value::from(items.join(sep)))
+    join_checked(parts, sep, env)
+}
+
+/// The elements' `toString`s joined by `sep`; the length is bounded before anything is built
+/// (a long separator between many elements multiplies).
+pub fn join_checked(parts: &[Value], sep: &str, env: &EvalEnv) -> R {
+    let seps = parts.len().saturating_sub(1).saturating_mul(sep.len());
+    env.budget.reserve_string(seps).map_err(|e| e.to_string())?;
+    let mut out = String::new();
+    for (i, v) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        v.write_java(&mut out);
+        if out.len() > env.budget.limits().max_string_bytes {
+            return Err(crate::eval::LimitError::StringTooLong {
+                len: out.len(),
+                limit: env.budget.limits().max_string_bytes,
+            }
+            .to_string());
+        }
+    }
+    Ok(Value::from(out))
 }

@@ -73,6 +73,48 @@ pub enum SelectKind {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+    /// Levels of the tree below and including this node (a leaf is 1).
+    pub depth: u32,
+}
+
+impl Expr {
+    /// A node over already built children; its depth comes from theirs.
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        let depth = kind.max_child_depth().saturating_add(1);
+        Expr { kind, span, depth }
+    }
+}
+
+fn deepest<'a>(es: impl IntoIterator<Item = &'a Expr>) -> u32 {
+    es.into_iter().map(|e| e.depth).max().unwrap_or(0)
+}
+
+impl ExprKind {
+    /// The depth of the deepest direct child (0 for leaves).
+    pub fn max_child_depth(&self) -> u32 {
+        use ExprKind::*;
+        match self {
+            Lit(_) | Var(_) | Ident(_) | TypeRef(_) | NewArray | BeanRef(_) => 0,
+            FuncCall(_, args) | BareCall(_, args) | New(_, args) | InlineList(args) => {
+                deepest(args)
+            }
+            Prop { target, .. } => target.depth,
+            Method { target, args, .. } => target.depth.max(deepest(args)),
+            Index { target, index, .. } => target.depth.max(index.depth),
+            Select { target, pred, .. } => target.depth.max(pred.depth),
+            Project { target, expr, .. } => target.depth.max(expr.depth),
+            InlineMap(entries) => entries
+                .iter()
+                .map(|(k, v)| k.depth.max(v.depth))
+                .max()
+                .unwrap_or(0),
+            Unary(_, a) | IncDec(a) => a.depth,
+            Binary(_, a, b) | And(a, b) | Or(a, b) | Elvis(a, b) | Assign(a, b) => {
+                a.depth.max(b.depth)
+            }
+            Ternary(a, b, c) => a.depth.max(b.depth).max(c.depth),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

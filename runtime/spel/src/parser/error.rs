@@ -16,7 +16,7 @@ pub enum ParseError {
         "After parsing a valid expression, there is still more data in the expression: '{found}'"
     )]
     TrailingInput { found: String, span: Span },
-    #[error("Expression is nested too deeply (more than {limit} levels)")]
+    #[error("Expression is too deep: more than {limit} levels of nesting, operators or method calls in a row")]
     TooDeep { limit: usize, span: Span },
     #[error("Template expression '#{{' is not closed")]
     UnclosedTemplate { span: Span },

@@ -8,5 +8,5 @@ mod parser;
 
 pub use ast::{BinOp, Expr, ExprKind, Literal, SelectKind, TemplatePart, UnOp};
 pub use error::ParseError;
-pub use parser::{parse, parse_template, MAX_DEPTH};
+pub use parser::{parse, parse_limited, parse_template, parse_template_limited, MAX_DEPTH};
 pub(crate) use parser::{STACK_GROWTH, STACK_RED_ZONE};

@@ -2,8 +2,10 @@ use super::ast::{BinOp, Expr, ExprKind, Literal, SelectKind, TemplatePart, UnOp}
 use super::error::{ParseError, ParseResult};
 use crate::lexer::{tokenize, Span, Token, TokenKind};
 
-/// Nesting limit: keeps recursion in the parser, typer and evaluator far from the stack's end.
-pub const MAX_DEPTH: usize = 100;
+/// Default depth limit (`Limits::max_expression_depth`): of the tree (operator runs and method
+/// chains count, one level each) and of the parser's own nesting (parentheses, prefix
+/// operators). It keeps the recursion of the parser, typer and evaluator far from the stack's end.
+pub const MAX_DEPTH: usize = crate::limits::Limits::DEFAULT.max_expression_depth;
 
 /// Remaining stack below which recursion moves to a new stack segment, and that segment's size.
 pub(crate) const STACK_RED_ZONE: usize = 64 * 1024;
@@ -11,10 +13,15 @@ pub(crate) const STACK_GROWTH: usize = 1024 * 1024;
 
 /// Parses a standard (non-template) expression. Blank text is the caller's business.
 pub fn parse(src: &str) -> ParseResult<Expr> {
-    parse_at(src, 0)
+    parse_at(src, 0, MAX_DEPTH)
 }
 
-fn parse_at(src: &str, offset: usize) -> ParseResult<Expr> {
+/// Parses with a depth limit of `max_depth` levels.
+pub fn parse_limited(src: &str, max_depth: usize) -> ParseResult<Expr> {
+    parse_at(src, 0, max_depth)
+}
+
+fn parse_at(src: &str, offset: usize, max_depth: usize) -> ParseResult<Expr> {
     let mut tokens = tokenize(src)?;
     if offset > 0 {
         for t in &mut tokens {
@@ -27,6 +34,7 @@ fn parse_at(src: &str, offset: usize) -> ParseResult<Expr> {
         tokens,
         pos: 0,
         depth: 0,
+        max_depth,
         end,
     };
     let e = p.expression()?;
@@ -41,6 +49,11 @@ fn parse_at(src: &str, offset: usize) -> ParseResult<Expr> {
 
 /// Splits a template (`text #{expr} text`) into parts and parses each expression.
 pub fn parse_template(src: &str) -> ParseResult<Vec<TemplatePart>> {
+    parse_template_limited(src, MAX_DEPTH)
+}
+
+/// Parses a template with a depth limit of `max_depth` levels per embedded expression.
+pub fn parse_template_limited(src: &str, max_depth: usize) -> ParseResult<Vec<TemplatePart>> {
     let mut parts = Vec::new();
     let b = src.as_bytes();
     let mut i = 0;
@@ -79,7 +92,7 @@ pub fn parse_template(src: &str) -> ParseResult<Vec<TemplatePart>> {
                 });
             }
             let inner = &src[expr_start..j];
-            parts.push(TemplatePart::Expr(parse_at(inner, expr_start)?));
+            parts.push(TemplatePart::Expr(parse_at(inner, expr_start, max_depth)?));
             i = j + 1;
             text_start = i;
         } else {
@@ -95,7 +108,9 @@ pub fn parse_template(src: &str) -> ParseResult<Vec<TemplatePart>> {
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
+    /// Current nesting of the parser's own recursion.
     depth: usize,
+    max_depth: usize,
     end: Span,
 }
 
@@ -163,14 +178,35 @@ impl Parser {
     }
     fn enter(&mut self) -> ParseResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > self.max_depth {
             let span = self.peek().map(|t| t.span).unwrap_or(self.end);
             return Err(ParseError::TooDeep {
-                limit: MAX_DEPTH,
+                limit: self.max_depth,
                 span,
             });
         }
         Ok(())
+    }
+
+    /// Builds a node, refusing a tree deeper than the limit. Flat runs (`a + b + c + ...`,
+    /// `s.trim().trim()...`) are built by loops, not recursion, so this is where their depth
+    /// is caught, before the tree grows too deep to drop or evaluate.
+    fn mk(&self, kind: ExprKind, span: Span) -> ParseResult<Expr> {
+        let e = Expr::new(kind, span);
+        if e.depth as usize > self.max_depth {
+            // Point at the token where the limit was crossed, not at the whole expression.
+            let at = self
+                .pos
+                .checked_sub(1)
+                .and_then(|i| self.tokens.get(i))
+                .map(|t| t.span)
+                .unwrap_or(e.span);
+            return Err(ParseError::TooDeep {
+                limit: self.max_depth,
+                span: at,
+            });
+        }
+        Ok(e)
     }
 
     fn expression(&mut self) -> ParseResult<Expr> {
@@ -188,19 +224,13 @@ impl Parser {
                 self.pos += 1;
                 let v = self.logical_or()?;
                 let span = e.span.to(v.span);
-                Ok(Expr {
-                    kind: ExprKind::Assign(bx(e), bx(v)),
-                    span,
-                })
+                self.mk(ExprKind::Assign(bx(e), bx(v)), span)
             }
             Some(TokenKind::Elvis) => {
                 self.pos += 1;
                 let v = self.expression()?;
                 let span = e.span.to(v.span);
-                Ok(Expr {
-                    kind: ExprKind::Elvis(bx(e), bx(v)),
-                    span,
-                })
+                self.mk(ExprKind::Elvis(bx(e), bx(v)), span)
             }
             Some(TokenKind::QMark) => {
                 self.pos += 1;
@@ -208,10 +238,7 @@ impl Parser {
                 self.expect(TokenKind::Colon, "':' in the ternary operator")?;
                 let f = self.expression()?;
                 let span = e.span.to(f.span);
-                Ok(Expr {
-                    kind: ExprKind::Ternary(bx(e), bx(t), bx(f)),
-                    span,
-                })
+                self.mk(ExprKind::Ternary(bx(e), bx(t), bx(f)), span)
             }
             _ => Ok(e),
         }
@@ -223,10 +250,7 @@ impl Parser {
             self.pos += 1;
             let r = self.logical_and()?;
             let span = e.span.to(r.span);
-            e = Expr {
-                kind: ExprKind::Or(bx(e), bx(r)),
-                span,
-            };
+            e = self.mk(ExprKind::Or(bx(e), bx(r)), span)?;
         }
         Ok(e)
     }
@@ -237,10 +261,7 @@ impl Parser {
             self.pos += 1;
             let r = self.relational()?;
             let span = e.span.to(r.span);
-            e = Expr {
-                kind: ExprKind::And(bx(e), bx(r)),
-                span,
-            };
+            e = self.mk(ExprKind::And(bx(e), bx(r)), span)?;
         }
         Ok(e)
     }
@@ -262,10 +283,7 @@ impl Parser {
         self.pos += 1;
         let r = self.sum()?;
         let span = e.span.to(r.span);
-        Ok(Expr {
-            kind: ExprKind::Binary(op, bx(e), bx(r)),
-            span,
-        })
+        self.mk(ExprKind::Binary(op, bx(e), bx(r)), span)
     }
 
     fn sum(&mut self) -> ParseResult<Expr> {
@@ -279,10 +297,7 @@ impl Parser {
             self.pos += 1;
             let r = self.product()?;
             let span = e.span.to(r.span);
-            e = Expr {
-                kind: ExprKind::Binary(op, bx(e), bx(r)),
-                span,
-            };
+            e = self.mk(ExprKind::Binary(op, bx(e), bx(r)), span)?;
         }
     }
 
@@ -298,10 +313,7 @@ impl Parser {
             self.pos += 1;
             let r = self.power()?;
             let span = e.span.to(r.span);
-            e = Expr {
-                kind: ExprKind::Binary(op, bx(e), bx(r)),
-                span,
-            };
+            e = self.mk(ExprKind::Binary(op, bx(e), bx(r)), span)?;
         }
     }
 
@@ -310,18 +322,12 @@ impl Parser {
         if self.eat(&TokenKind::Power) {
             let r = self.unary()?;
             let span = e.span.to(r.span);
-            e = Expr {
-                kind: ExprKind::Binary(BinOp::Pow, bx(e), bx(r)),
-                span,
-            };
+            e = self.mk(ExprKind::Binary(BinOp::Pow, bx(e), bx(r)), span)?;
         }
         if let Some(TokenKind::Inc | TokenKind::Dec) = self.peek_kind() {
             let t = self.next().map(|t| t.span).unwrap_or(self.end);
             let span = e.span.to(t);
-            e = Expr {
-                kind: ExprKind::IncDec(bx(e)),
-                span,
-            };
+            e = self.mk(ExprKind::IncDec(bx(e)), span)?;
         }
         Ok(e)
     }
@@ -356,10 +362,7 @@ impl Parser {
                 let start = self.next().map(|t| t.span).unwrap_or(self.end);
                 let e = self.unary()?;
                 let span = start.to(e.span);
-                return Ok(Expr {
-                    kind: ExprKind::IncDec(bx(e)),
-                    span,
-                });
+                return self.mk(ExprKind::IncDec(bx(e)), span);
             }
             _ => None,
         };
@@ -367,10 +370,7 @@ impl Parser {
             let start = self.next().map(|t| t.span).unwrap_or(self.end);
             let e = self.unary()?;
             let span = start.to(e.span);
-            return Ok(Expr {
-                kind: ExprKind::Unary(op, bx(e)),
-                span,
-            });
+            return self.mk(ExprKind::Unary(op, bx(e)), span);
         }
         self.primary()
     }
@@ -392,14 +392,14 @@ impl Parser {
                     let idx = self.expression()?;
                     let end = self.expect(TokenKind::RBracket, "']'")?;
                     let span = e.span.to(end);
-                    e = Expr {
-                        kind: ExprKind::Index {
+                    e = self.mk(
+                        ExprKind::Index {
                             target: bx(e),
                             index: bx(idx),
                             safe: false,
                         },
                         span,
-                    };
+                    )?;
                 }
                 _ => return Ok(e),
             }
@@ -421,8 +421,8 @@ impl Parser {
                 if self.is(&TokenKind::LParen) {
                     let (args, end) = self.args()?;
                     let span = target.span.to(end);
-                    Ok(Expr {
-                        kind: ExprKind::Method {
+                    self.mk(
+                        ExprKind::Method {
                             target: bx(target),
                             name,
                             name_span: t.span,
@@ -430,18 +430,18 @@ impl Parser {
                             safe,
                         },
                         span,
-                    })
+                    )
                 } else {
                     let span = target.span.to(t.span);
-                    Ok(Expr {
-                        kind: ExprKind::Prop {
+                    self.mk(
+                        ExprKind::Prop {
                             target: bx(target),
                             name,
                             name_span: t.span,
                             safe,
                         },
                         span,
-                    })
+                    )
                 }
             }
             TokenKind::Select | TokenKind::SelectFirst | TokenKind::SelectLast => {
@@ -453,41 +453,41 @@ impl Parser {
                 let pred = self.expression()?;
                 let end = self.expect(TokenKind::RBracket, "']'")?;
                 let span = target.span.to(end);
-                Ok(Expr {
-                    kind: ExprKind::Select {
+                self.mk(
+                    ExprKind::Select {
                         target: bx(target),
                         kind,
                         pred: bx(pred),
                         safe,
                     },
                     span,
-                })
+                )
             }
             TokenKind::Project => {
                 let expr = self.expression()?;
                 let end = self.expect(TokenKind::RBracket, "']'")?;
                 let span = target.span.to(end);
-                Ok(Expr {
-                    kind: ExprKind::Project {
+                self.mk(
+                    ExprKind::Project {
                         target: bx(target),
                         expr: bx(expr),
                         safe,
                     },
                     span,
-                })
+                )
             }
             TokenKind::LBracket if safe => {
                 let idx = self.expression()?;
                 let end = self.expect(TokenKind::RBracket, "']'")?;
                 let span = target.span.to(end);
-                Ok(Expr {
-                    kind: ExprKind::Index {
+                self.mk(
+                    ExprKind::Index {
                         target: bx(target),
                         index: bx(idx),
                         safe,
                     },
                     span,
-                })
+                )
             }
             other => Err(ParseError::Unexpected {
                 found: other.describe(),
@@ -579,12 +579,7 @@ impl Parser {
             }
         };
         let span = t.span;
-        let lit = |l: Literal| {
-            Ok(Expr {
-                kind: ExprKind::Lit(l),
-                span,
-            })
-        };
+        let lit = |l: Literal| Ok(Expr::new(ExprKind::Lit(l), span));
         match t.kind {
             TokenKind::Int(v) => lit(Literal::Int(v)),
             TokenKind::Long(v) => lit(Literal::Long(v)),
@@ -595,8 +590,8 @@ impl Parser {
                 let e = self.expression()?;
                 let end = self.expect(TokenKind::RParen, "')'")?;
                 Ok(Expr {
-                    kind: e.kind,
                     span: span.to(end),
+                    ..e
                 })
             }
             TokenKind::Hash => match self.next() {
@@ -606,15 +601,9 @@ impl Parser {
                 }) => {
                     if self.is(&TokenKind::LParen) {
                         let (args, end) = self.args()?;
-                        Ok(Expr {
-                            kind: ExprKind::FuncCall(name, args),
-                            span: span.to(end),
-                        })
+                        self.mk(ExprKind::FuncCall(name, args), span.to(end))
                     } else {
-                        Ok(Expr {
-                            kind: ExprKind::Var(name),
-                            span: span.to(s2),
-                        })
+                        self.mk(ExprKind::Var(name), span.to(s2))
                     }
                 }
                 Some(t) => Err(ParseError::Unexpected {
@@ -631,17 +620,11 @@ impl Parser {
                 Some(Token {
                     kind: TokenKind::Ident(name),
                     span: s2,
-                }) => Ok(Expr {
-                    kind: ExprKind::BeanRef(name),
-                    span: span.to(s2),
-                }),
+                }) => self.mk(ExprKind::BeanRef(name), span.to(s2)),
                 Some(Token {
                     kind: TokenKind::Str(name),
                     span: s2,
-                }) => Ok(Expr {
-                    kind: ExprKind::BeanRef(name),
-                    span: span.to(s2),
-                }),
+                }) => self.mk(ExprKind::BeanRef(name), span.to(s2)),
                 Some(t) => Err(ParseError::Unexpected {
                     found: t.kind.describe(),
                     expected: "a bean name",
@@ -673,10 +656,7 @@ impl Parser {
                         qn.push_str("[]");
                     }
                     let end = self.expect(TokenKind::RParen, "')' after the type name")?;
-                    return Ok(Expr {
-                        kind: ExprKind::TypeRef(qn),
-                        span: span.to(end),
-                    });
+                    return self.mk(ExprKind::TypeRef(qn), span.to(end));
                 }
                 if lower == "new" && matches!(self.peek_kind(), Some(TokenKind::Ident(_))) {
                     let (qn, qspan) = self.qualified_name()?;
@@ -693,28 +673,16 @@ impl Parser {
                             let s = self.next().map(|t| t.span).unwrap_or(self.end);
                             end = self.inline(s)?.span;
                         }
-                        return Ok(Expr {
-                            kind: ExprKind::NewArray,
-                            span: span.to(end),
-                        });
+                        return self.mk(ExprKind::NewArray, span.to(end));
                     }
                     let (args, end) = self.args()?;
-                    return Ok(Expr {
-                        kind: ExprKind::New(qn, args),
-                        span: span.to(end),
-                    });
+                    return self.mk(ExprKind::New(qn, args), span.to(end));
                 }
                 if self.is(&TokenKind::LParen) {
                     let (args, end) = self.args()?;
-                    return Ok(Expr {
-                        kind: ExprKind::BareCall(name, args),
-                        span: span.to(end),
-                    });
+                    return self.mk(ExprKind::BareCall(name, args), span.to(end));
                 }
-                Ok(Expr {
-                    kind: ExprKind::Ident(name),
-                    span,
-                })
+                self.mk(ExprKind::Ident(name), span)
             }
             other => Err(ParseError::Unexpected {
                 found: other.describe(),
@@ -733,18 +701,12 @@ impl Parser {
     fn inline_inner(&mut self, start: Span) -> ParseResult<Expr> {
         if let Some(TokenKind::RBrace) = self.peek_kind() {
             let end = self.next().map(|t| t.span).unwrap_or(self.end);
-            return Ok(Expr {
-                kind: ExprKind::InlineList(vec![]),
-                span: start.to(end),
-            });
+            return self.mk(ExprKind::InlineList(vec![]), start.to(end));
         }
         if self.is(&TokenKind::Colon) && self.peek_at(1) == Some(&TokenKind::RBrace) {
             self.pos += 1;
             let end = self.next().map(|t| t.span).unwrap_or(self.end);
-            return Ok(Expr {
-                kind: ExprKind::InlineMap(vec![]),
-                span: start.to(end),
-            });
+            return self.mk(ExprKind::InlineMap(vec![]), start.to(end));
         }
         let first = self.expression()?;
         if self.eat(&TokenKind::Colon) {
@@ -764,12 +726,7 @@ impl Parser {
                     Some(Token {
                         kind: TokenKind::RBrace,
                         span,
-                    }) => {
-                        return Ok(Expr {
-                            kind: ExprKind::InlineMap(entries),
-                            span: start.to(span),
-                        })
-                    }
+                    }) => return self.mk(ExprKind::InlineMap(entries), start.to(span)),
                     Some(t) => {
                         return Err(ParseError::Unexpected {
                             found: t.kind.describe(),
@@ -796,12 +753,7 @@ impl Parser {
                 Some(Token {
                     kind: TokenKind::RBrace,
                     span,
-                }) => {
-                    return Ok(Expr {
-                        kind: ExprKind::InlineList(items),
-                        span: start.to(span),
-                    })
-                }
+                }) => return self.mk(ExprKind::InlineList(items), start.to(span)),
                 Some(t) => {
                     return Err(ParseError::Unexpected {
                         found: t.kind.describe(),

@@ -4,7 +4,6 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use bigdecimal::BigDecimal;
 use num_bigint::BigInt;
 use serde_json::Value as Json;
 
@@ -168,9 +167,16 @@ fn decode_scalar(j: &Json, c: Class) -> Result<Value, String> {
                 Json::String(s) => s.clone(),
                 _ => return Err(format!("expected a decimal, got {j}")),
             };
-            BigDecimal::from_str(&text)
+            super::number::parse_big_decimal(&text)
                 .map(|d| Value::BigDec(Arc::new(d)))
-                .map_err(|e| e.to_string())
+                .ok_or_else(|| {
+                    format!(
+                        "'{}' is not a decimal within {} digits and scale ±{}",
+                        crate::value::truncate_for_message(&text),
+                        super::number::MAX_DIGITS,
+                        super::number::MAX_SCALE
+                    )
+                })
         }
         Class::BigInteger => {
             let text = match j {
@@ -178,9 +184,15 @@ fn decode_scalar(j: &Json, c: Class) -> Result<Value, String> {
                 Json::String(s) => s.clone(),
                 _ => return Err(format!("expected an integer, got {j}")),
             };
-            BigInt::from_str(&text)
+            super::number::parse_big_int(&text)
                 .map(Value::big_int)
-                .map_err(|e| e.to_string())
+                .ok_or_else(|| {
+                    format!(
+                        "'{}' is not an integer within {} digits",
+                        crate::value::truncate_for_message(&text),
+                        super::number::MAX_DIGITS
+                    )
+                })
         }
         Class::Integer
         | Class::Long
@@ -246,8 +258,8 @@ pub fn to_json(v: &Value) -> Json {
         }
         Value::Char(c) => Json::String(c.to_string()),
         Value::Str(s) => Json::String(s.to_string()),
-        Value::List(l) => Json::Array(l.iter().map(to_json).collect()),
-        Value::Map(m) => {
+        Value::List(l) => super::with_stack(|| Json::Array(l.iter().map(to_json).collect())),
+        Value::Map(m) => super::with_stack(|| {
             let mut o = serde_json::Map::with_capacity(m.len());
             for (k, v) in m.iter() {
                 let key = match k {
@@ -257,7 +269,7 @@ pub fn to_json(v: &Value) -> Json {
                 o.insert(key, to_json(v));
             }
             Json::Object(o)
-        }
+        }),
         Value::Obj(o) => Json::String(o.to_iso_string()),
         Value::Helper(_) => Json::String(v.to_java_string()),
     }

@@ -6,6 +6,7 @@
 //! is what map keys, `List.contains` and collection equality need. The SpEL `==` operator, which
 //! promotes numbers, lives in `eval`.
 
+mod container;
 mod json;
 pub mod number;
 mod obj;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 pub use bigdecimal::BigDecimal;
 pub use num_bigint::BigInt;
 
+pub use container::{List, Map, SLOT_BYTES};
 pub use json::{from_json_typed, from_json_untyped, to_json, JsonError};
 pub use obj::{Obj, Period, ZoneId, ZonedDateTime};
 pub use text::{java_bigdecimal_to_string, java_double_to_string, java_float_to_string};
@@ -34,6 +36,27 @@ pub fn new_str(s: &str) -> Str {
         Str::new(s)
     }
 }
+/// Runs `f` with enough stack left for one more level of a recursive walk over a value (a new
+/// stack segment when the thread is short of it): values are bounded in depth, but a walk may
+/// start deep inside an evaluation.
+#[inline]
+pub fn with_stack<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(
+        crate::parser::STACK_RED_ZONE,
+        crate::parser::STACK_GROWTH,
+        f,
+    )
+}
+
+/// At most 200 characters of `s`, for echoing input in an error message.
+pub fn truncate_for_message(s: &str) -> String {
+    const MAX: usize = 200;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 /// Insertion-ordered map with a randomised hasher (input keys come from the network).
 pub type ValueMap = indexmap::IndexMap<Value, Value, ahash::RandomState>;
 
@@ -54,8 +77,8 @@ pub enum Value {
     BigDec(Arc<BigDecimal>),
     Char(char),
     Str(Str),
-    List(Arc<Vec<Value>>),
-    Map(Arc<ValueMap>),
+    List(Arc<List>),
+    Map(Arc<Map>),
     /// java.time values, locales, UUIDs and other whitelisted objects.
     Obj(Arc<Obj>),
     /// A global helper object such as `#DATE`.
@@ -67,10 +90,10 @@ impl Value {
         Value::Str(new_str(s.as_ref()))
     }
     pub fn list(v: Vec<Value>) -> Value {
-        Value::List(Arc::new(v))
+        Value::List(Arc::new(List::new(v)))
     }
     pub fn map(m: ValueMap) -> Value {
-        Value::Map(Arc::new(m))
+        Value::Map(Arc::new(Map::new(m)))
     }
     pub fn obj(o: Obj) -> Value {
         Value::Obj(Arc::new(o))
@@ -188,7 +211,7 @@ impl Value {
             Value::BigDec(v) => out.push_str(&java_bigdecimal_to_string(v)),
             Value::Char(c) => out.push(*c),
             Value::Str(s) => out.push_str(s),
-            Value::List(l) => {
+            Value::List(l) => with_stack(|| {
                 out.push('[');
                 for (i, v) in l.iter().enumerate() {
                     if i > 0 {
@@ -197,8 +220,8 @@ impl Value {
                     v.write_java(out);
                 }
                 out.push(']');
-            }
-            Value::Map(m) => {
+            }),
+            Value::Map(m) => with_stack(|| {
                 out.push('{');
                 for (i, (k, v)) in m.iter().enumerate() {
                     if i > 0 {
@@ -209,7 +232,7 @@ impl Value {
                     v.write_java(out);
                 }
                 out.push('}');
-            }
+            }),
             Value::Obj(o) => out.push_str(&o.to_java_string()),
             Value::Helper(h) => out.push_str(h.class_name()),
         }
@@ -265,10 +288,11 @@ impl PartialEq for Value {
             (BigDec(a), BigDec(b)) => a.as_bigint_and_exponent() == b.as_bigint_and_exponent(),
             (Char(a), Char(b)) => a == b,
             (Str(a), Str(b)) => a == b,
-            (List(a), List(b)) => Arc::ptr_eq(a, b) || a == b,
+            (List(a), List(b)) => Arc::ptr_eq(a, b) || with_stack(|| a == b),
             (Map(a), Map(b)) => {
                 Arc::ptr_eq(a, b)
-                    || (a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v)))
+                    || (a.len() == b.len()
+                        && with_stack(|| a.iter().all(|(k, v)| b.get(k) == Some(v))))
             }
             (Obj(a), Obj(b)) => a == b,
             (Helper(a), Helper(b)) => a == b,
@@ -295,13 +319,13 @@ impl Hash for Value {
             BigDec(v) => v.as_bigint_and_exponent().hash(state),
             Char(c) => c.hash(state),
             Str(s) => s.as_str().hash(state),
-            List(l) => {
+            List(l) => with_stack(|| {
                 l.len().hash(state);
                 for v in l.iter() {
                     v.hash(state);
                 }
-            }
-            Map(m) => {
+            }),
+            Map(m) => with_stack(|| {
                 // Order-independent: sum of per-entry hashes with a fixed hasher.
                 let mut sum: u64 = 0;
                 for (k, v) in m.iter() {
@@ -312,7 +336,7 @@ impl Hash for Value {
                 }
                 m.len().hash(state);
                 sum.hash(state);
-            }
+            }),
             Obj(o) => o.to_java_string().hash(state),
             Helper(h) => h.hash(state),
         }

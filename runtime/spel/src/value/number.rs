@@ -15,6 +15,61 @@ use crate::types::Class;
 /// Minimum scale of a BigDecimal made from an integer or a string (`BigDecimalScaleEnsurer`).
 pub const MIN_BIG_DECIMAL_SCALE: i64 = 18;
 
+/// Most digits a BigDecimal or BigInteger may have, and the largest scale (either sign) of a
+/// BigDecimal. Java's are bounded by memory only; ours keep every operation's cost bounded:
+/// aligning scales multiplies by `10^Δscale`, so `1e-999999999 + 1` would need a billion
+/// digits. Far beyond any decimal a decision needs (DECIMAL128 has 34 digits).
+pub const MAX_DIGITS: u64 = 10_000;
+pub const MAX_SCALE: i64 = 10_000;
+/// Longest text parsed as a number (digits, sign, point and exponent).
+const MAX_NUMBER_TEXT: usize = MAX_DIGITS as usize + 32;
+
+/// Checks a big number against [`MAX_DIGITS`] and [`MAX_SCALE`].
+pub fn check_big(v: &Value) -> Result<(), String> {
+    match v {
+        Value::BigDec(d) => check_decimal(d),
+        Value::BigInt(i) if i.bits() > MAX_DIGITS * 10 / 3 => Err(format!(
+            "A BigInteger of {} bits is larger than the limit of {MAX_DIGITS} digits",
+            i.bits()
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_decimal(d: &BigDecimal) -> Result<(), String> {
+    let (_, scale) = d.as_bigint_and_exponent();
+    if scale.abs() > MAX_SCALE {
+        return Err(format!(
+            "A BigDecimal with scale {scale} is beyond the limit of ±{MAX_SCALE}"
+        ));
+    }
+    if d.digits() > MAX_DIGITS {
+        return Err(format!(
+            "A BigDecimal of {} digits is larger than the limit of {MAX_DIGITS} digits",
+            d.digits()
+        ));
+    }
+    Ok(())
+}
+
+/// `new BigDecimal(text)`, within [`MAX_DIGITS`] and [`MAX_SCALE`].
+pub fn parse_big_decimal(text: &str) -> Option<BigDecimal> {
+    if text.len() > MAX_NUMBER_TEXT {
+        return None;
+    }
+    BigDecimal::from_str(text)
+        .ok()
+        .filter(|d| check_decimal(d).is_ok())
+}
+
+/// `new BigInteger(text)`, within [`MAX_DIGITS`].
+pub fn parse_big_int(text: &str) -> Option<BigInt> {
+    if text.len() > MAX_NUMBER_TEXT {
+        return None;
+    }
+    BigInt::from_str(text).ok()
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Int,
@@ -131,7 +186,7 @@ pub fn to_bigdec(v: &Value) -> Option<BigDecimal> {
             } else {
                 java_double_to_string(d)
             };
-            let bd = BigDecimal::from_str(&s).ok()?;
+            let bd = parse_big_decimal(&s)?;
             ensure_scale(bd)
         }
         other => BigDecimal::new(BigInt::from(to_i64(other)?), 0).with_scale(MIN_BIG_DECIMAL_SCALE),
@@ -504,9 +559,9 @@ pub fn parse_number(s: &str, prefer_double: bool) -> Option<Value> {
             return Some(Value::Double(d));
         }
     }
-    if let Ok(bd) = BigDecimal::from_str(t) {
+    if let Some(bd) = parse_big_decimal(t) {
         if !t.contains(['.', 'e', 'E']) {
-            if let Ok(bi) = BigInt::from_str(t) {
+            if let Some(bi) = parse_big_int(t) {
                 return Some(Value::big_int(bi));
             }
         }

@@ -1,0 +1,61 @@
+//! Bounds on compiling and evaluating expressions (`decisions.md` §10).
+//!
+//! Every limit is decided at deploy time and enforced either there (expression depth) or at run
+//! time by the evaluation's [`Budget`](crate::eval::Budget) (sizes, the invocation's total, the
+//! deadline). Going over a limit is an error of the expression, never a crash.
+
+use serde::{Deserialize, Serialize};
+
+/// The limits of one deployment. `Default` gives the documented defaults (`docs/limits.md`),
+/// which no scenario in `examples/` or the reference's exports comes near.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Limits {
+    /// Deepest expression tree accepted at compile time: every level of nesting, operator runs
+    /// (`a + b + c` is two levels) and method chains (`s.trim().trim()`) counts. The parser,
+    /// typer and evaluator recurse once per level, so this bounds their stack use.
+    pub max_expression_depth: usize,
+    /// Longest string an evaluation may create, in bytes (UTF-8).
+    pub max_string_bytes: usize,
+    /// Most elements of a list, or entries of a map, an evaluation may create.
+    pub max_collection_len: usize,
+    /// Largest value an evaluation may create, in bytes as [`Value::size`] counts them: the
+    /// whole tree, a part shared several times counted each time (what JSON or `toString`
+    /// would spell out).
+    ///
+    /// [`Value::size`]: crate::Value::size
+    pub max_value_bytes: u64,
+    /// Deepest nesting of lists and maps in a created value.
+    pub max_value_depth: u32,
+    /// Bytes one invocation may allocate in all its evaluations together (strings, lists,
+    /// maps, contexts). Freed memory is not given back: this is a cost bound as well.
+    pub max_invocation_bytes: u64,
+}
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits {
+        max_expression_depth: 200,
+        max_string_bytes: 8 << 20,
+        max_collection_len: 1_000_000,
+        max_value_bytes: 32 << 20,
+        max_value_depth: 256,
+        max_invocation_bytes: 128 << 20,
+    };
+
+    /// No size limits at all: for tools that evaluate trusted text (tests, the conformance
+    /// runner). Depth stays bounded: it protects the stack, not the budget.
+    pub const UNBOUNDED: Limits = Limits {
+        max_expression_depth: Limits::DEFAULT.max_expression_depth,
+        max_string_bytes: usize::MAX,
+        max_collection_len: usize::MAX,
+        max_value_bytes: u64::MAX,
+        max_value_depth: u32::MAX,
+        max_invocation_bytes: u64::MAX,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}

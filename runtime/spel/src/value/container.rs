@@ -1,0 +1,263 @@
+//! Lists and maps, with what bounds their cost: each remembers its size (the whole tree in
+//! bytes, a part shared several times counted each time) and its depth, computed once when it
+//! is built from its direct children. So a value's size is known in O(1), however it was made
+//! (`{#x, #x}` doubles the size of `#x` while allocating two slots), and encoding it as JSON or
+//! text, hashing or comparing it costs at most what [`Limits::max_value_bytes`] allows.
+//!
+//! Dropping a deep value does not recurse (see the `Drop` impls): a value nested more deeply
+//! than the stack could follow is still freed.
+//!
+//! [`Limits::max_value_bytes`]: crate::limits::Limits::max_value_bytes
+
+use std::ops::Deref;
+
+use super::{Value, ValueMap};
+
+/// What one slot of a value costs (`size_of::<Value>()`), the unit sizes are counted in.
+pub const SLOT_BYTES: u64 = std::mem::size_of::<Value>() as u64;
+/// A vector's or a map's own bookkeeping.
+const CONTAINER_BYTES: u64 = 32;
+/// Per map entry besides key and value: the index's hash and slot.
+const ENTRY_BYTES: u64 = 16;
+/// Values nested less deeply than this are dropped by plain recursion.
+const RECURSIVE_DROP_DEPTH: u32 = 64;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Meta {
+    size: u64,
+    depth: u32,
+}
+
+/// A list value (also Java arrays and sets).
+#[derive(Clone, Default)]
+pub struct List {
+    items: Vec<Value>,
+    meta: Meta,
+}
+
+/// A map value (also records).
+#[derive(Clone)]
+pub struct Map {
+    entries: ValueMap,
+    meta: Meta,
+}
+
+impl List {
+    pub fn new(items: Vec<Value>) -> List {
+        let mut size = SLOT_BYTES + CONTAINER_BYTES;
+        let mut depth = 0;
+        for v in &items {
+            size = size.saturating_add(v.size());
+            depth = depth.max(v.depth());
+        }
+        List {
+            items,
+            meta: Meta {
+                size,
+                depth: depth.saturating_add(1),
+            },
+        }
+    }
+
+    pub fn items(&self) -> &Vec<Value> {
+        &self.items
+    }
+
+    /// The elements, taken out (the list is left empty).
+    pub fn into_items(mut self) -> Vec<Value> {
+        std::mem::take(&mut self.items)
+    }
+
+    pub fn size(&self) -> u64 {
+        self.meta.size
+    }
+
+    pub fn depth(&self) -> u32 {
+        self.meta.depth
+    }
+
+    /// What this list itself allocated (its slots), not counting its elements' contents.
+    pub fn shallow_size(&self) -> u64 {
+        CONTAINER_BYTES + SLOT_BYTES.saturating_mul(self.items.len() as u64)
+    }
+}
+
+impl Map {
+    pub fn new(entries: ValueMap) -> Map {
+        let mut size = SLOT_BYTES + CONTAINER_BYTES;
+        let mut depth = 0;
+        for (k, v) in &entries {
+            size = size
+                .saturating_add(ENTRY_BYTES)
+                .saturating_add(k.size())
+                .saturating_add(v.size());
+            depth = depth.max(k.depth()).max(v.depth());
+        }
+        Map {
+            entries,
+            meta: Meta {
+                size,
+                depth: depth.saturating_add(1),
+            },
+        }
+    }
+
+    pub fn entries(&self) -> &ValueMap {
+        &self.entries
+    }
+
+    /// The entries, taken out (the map is left empty).
+    pub fn into_entries(mut self) -> ValueMap {
+        std::mem::take(&mut self.entries)
+    }
+
+    pub fn size(&self) -> u64 {
+        self.meta.size
+    }
+
+    pub fn depth(&self) -> u32 {
+        self.meta.depth
+    }
+
+    pub fn shallow_size(&self) -> u64 {
+        CONTAINER_BYTES + (2 * SLOT_BYTES + ENTRY_BYTES).saturating_mul(self.entries.len() as u64)
+    }
+}
+
+impl Deref for List {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.items
+    }
+}
+
+impl Deref for Map {
+    type Target = ValueMap;
+    fn deref(&self) -> &ValueMap {
+        &self.entries
+    }
+}
+
+impl PartialEq for List {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
+    }
+}
+
+impl std::fmt::Debug for List {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.items.fmt(f)
+    }
+}
+
+impl std::fmt::Debug for Map {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.entries.fmt(f)
+    }
+}
+
+/// Frees the children of a deep value with a work list instead of recursion.
+fn drop_iteratively(mut pending: Vec<Value>) {
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::List(l) => {
+                if let Some(mut l) = std::sync::Arc::into_inner(l) {
+                    pending.append(&mut l.items);
+                }
+            }
+            Value::Map(m) => {
+                if let Some(mut m) = std::sync::Arc::into_inner(m) {
+                    for (k, v) in m.entries.drain(..) {
+                        pending.push(k);
+                        pending.push(v);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        if self.meta.depth >= RECURSIVE_DROP_DEPTH {
+            drop_iteratively(std::mem::take(&mut self.items));
+        }
+    }
+}
+
+impl Drop for Map {
+    fn drop(&mut self) {
+        if self.meta.depth >= RECURSIVE_DROP_DEPTH {
+            let mut pending = Vec::with_capacity(self.entries.len() * 2);
+            for (k, v) in self.entries.drain(..) {
+                pending.push(k);
+                pending.push(v);
+            }
+            drop_iteratively(pending);
+        }
+    }
+}
+
+impl Value {
+    /// The value's size in bytes as [`Limits::max_value_bytes`] counts it: the whole tree, a
+    /// part shared several times counted each time. O(1).
+    ///
+    /// [`Limits::max_value_bytes`]: crate::limits::Limits::max_value_bytes
+    #[inline]
+    pub fn size(&self) -> u64 {
+        match self {
+            Value::Str(s) => SLOT_BYTES + s.len() as u64,
+            Value::List(l) => l.meta.size,
+            Value::Map(m) => m.meta.size,
+            Value::BigInt(b) => SLOT_BYTES + 16 + b.bits() / 8,
+            Value::BigDec(d) => SLOT_BYTES + 24 + d.digits() / 2,
+            Value::Obj(_) => SLOT_BYTES + 64,
+            _ => SLOT_BYTES,
+        }
+    }
+
+    /// Nesting depth of lists and maps: 0 for scalars. O(1).
+    #[inline]
+    pub fn depth(&self) -> u32 {
+        match self {
+            Value::List(l) => l.meta.depth,
+            Value::Map(m) => m.meta.depth,
+            _ => 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_count_shared_parts_each_time() {
+        let leaf = Value::str("x".repeat(100));
+        let mut v = Value::list(vec![leaf]);
+        let one = v.size();
+        for _ in 0..30 {
+            v = Value::list(vec![v.clone(), v]);
+        }
+        // 2^30 copies of the leaf, as JSON would write them, in 31 allocations.
+        assert!(v.size() > one * (1 << 29));
+        assert_eq!(v.depth(), 31);
+    }
+
+    #[test]
+    fn a_very_deep_value_drops_without_overflowing_the_stack() {
+        let mut v = Value::Null;
+        for i in 0..1_000_000 {
+            v = if i % 2 == 0 {
+                Value::list(vec![v])
+            } else {
+                let mut m = Value::new_map();
+                m.insert(Value::from("k"), v);
+                Value::map(m)
+            };
+        }
+        assert_eq!(v.depth(), 1_000_000);
+        drop(v);
+    }
+}
