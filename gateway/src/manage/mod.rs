@@ -295,7 +295,7 @@ impl Manager {
                 names: &scenario.graph.slot_names,
                 nodes: Vec::new(),
             };
-            let run = scenario.run_traced(value, &mut trace).await;
+            let run = scenario.run_traced(value, &mut trace, None).await;
             results.push(serde_json::json!({
                 "nodes": trace.nodes,
                 "outputs": run.outputs.iter().map(|o| serde_json::json!({"nodeId": &*o.node_id, "value": scenic_spel::value::to_json(&o.value)})).collect::<Vec<_>>(),

@@ -13,7 +13,9 @@ pub mod model;
 mod scenario;
 pub mod schema;
 
-pub use compile::{compile_scenario, CompileError, CompileOptions, FragmentSource, NoFragments};
+pub use compile::{
+    compile_scenario, CompileError, CompileOptions, FragmentSource, NoFragments, ScenarioLimits,
+};
 pub use components::Registry;
 pub use interp::{NodeError, RunResult, SinkOutput};
-pub use scenario::{load_scenario, CompiledScenario, LoadError};
+pub use scenario::{load_scenario, load_scenario_with, CompiledScenario, LoadError};

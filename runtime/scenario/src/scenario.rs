@@ -6,9 +6,11 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use scenic_spel::{EvalEnv, Value};
 
-use crate::compile::{compile_scenario, CompileError, CompileOptions, FragmentSource};
+use crate::compile::{
+    compile_scenario, CompileError, CompileOptions, FragmentSource, ScenarioLimits,
+};
 use crate::components::{Registry, Source};
-use crate::interp::{Graph, RunResult, Tracer};
+use crate::interp::{Graph, RunOptions, RunResult, Tracer};
 use crate::model::{parse_scenario, ScenarioFile, ScenarioType};
 
 #[derive(Debug)]
@@ -41,17 +43,28 @@ impl LoadError {
     }
 }
 
-/// Parses and compiles a scenario file's text.
+/// Parses and compiles a scenario file's text, with the default limits.
 pub fn load_scenario(
     text: &str,
     registry: &Registry,
     fragments: &dyn FragmentSource,
+) -> Result<CompiledScenario, LoadError> {
+    load_scenario_with(text, registry, fragments, &ScenarioLimits::default())
+}
+
+/// Parses and compiles a scenario file's text under `limits`.
+pub fn load_scenario_with(
+    text: &str,
+    registry: &Registry,
+    fragments: &dyn FragmentSource,
+    limits: &ScenarioLimits,
 ) -> Result<CompiledScenario, LoadError> {
     let file = parse_scenario(text).map_err(LoadError::Parse)?;
     let opts = CompileOptions {
         registry,
         fragments,
         env: EvalEnv::default(),
+        limits: *limits,
     };
     compile_scenario(&file, &opts).map_err(LoadError::Compile)
 }
@@ -100,6 +113,22 @@ impl CompiledScenario {
         }
     }
 
+    /// Takes over the node counters of the version this one replaces, node by node id, so that
+    /// a redeploy keeps counting (counters are monotonic across redeploys, `decisions.md` §7).
+    pub fn adopt_counters(&mut self, previous: &CompiledScenario) {
+        let old: std::collections::HashMap<&str, &Arc<crate::interp::NodeCounters>> = previous
+            .graph
+            .nodes
+            .iter()
+            .map(|n| (&*n.id, &n.counters))
+            .collect();
+        for node in &mut self.graph.nodes {
+            if let Some(c) = old.get(&*node.id) {
+                node.counters = Arc::clone(c);
+            }
+        }
+    }
+
     pub fn source(&self) -> &Arc<dyn Source> {
         &self.graph.source
     }
@@ -110,10 +139,10 @@ impl CompiledScenario {
     }
 
     /// Runs the scenario for one decoded input and the values of the source's other variables
-    /// (`Source::variables`).
-    pub async fn run_with(&self, input: Value, vars: Vec<Value>) -> RunResult {
+    /// (`Source::variables`), under `opts` (its deadline).
+    pub async fn run_with(&self, input: Value, vars: Vec<Value>, opts: &RunOptions) -> RunResult {
         self.graph
-            .run_ctx(self.graph.context_with(input, vars), false, None)
+            .run_ctx(self.graph.context_with(input, vars), opts, None)
             .await
     }
 
@@ -124,7 +153,19 @@ impl CompiledScenario {
     }
 
     /// Runs for a test: effects outside the process are skipped, each node is traced.
-    pub async fn run_traced(&self, input: Value, tracer: &mut dyn Tracer) -> RunResult {
-        self.graph.run(input, true, Some(tracer)).await
+    pub async fn run_traced(
+        &self,
+        input: Value,
+        tracer: &mut dyn Tracer,
+        deadline: Option<std::time::Instant>,
+    ) -> RunResult {
+        let opts = RunOptions {
+            deadline,
+            skip_side_effects: true,
+            ..RunOptions::default()
+        };
+        self.graph
+            .run_ctx(self.graph.context(input), &opts, Some(tracer))
+            .await
     }
 }

@@ -77,9 +77,13 @@ impl std::fmt::Display for CompileErrors {
 
 impl std::error::Error for CompileErrors {}
 
-/// A runtime failure, naming the expression as the reference does.
+/// A runtime failure, naming the expression as the reference does (a long expression by its
+/// first 200 characters: error bodies stay small).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("Expression [{expression}] evaluation failed, message: {error}")]
+#[error(
+    "Expression [{}] evaluation failed, message: {error}",
+    crate::value::truncate_for_message(expression)
+)]
 pub struct RuntimeError {
     pub expression: Arc<str>,
     pub error: EvalError,

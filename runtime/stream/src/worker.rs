@@ -17,8 +17,10 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders, Timestamp};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use scenic_scenario::interp::RunOptions;
 use scenic_scenario::schema::Violation;
 use scenic_scenario::CompiledScenario;
+use scenic_spel::eval::Exhausted;
 use serde_json::json;
 
 use crate::components::{input_meta, KafkaRecord};
@@ -617,12 +619,14 @@ impl Session<'_> {
                 .exception_handling_config
                 .include_input_event
                 .then(|| (input.clone(), meta.clone()));
-            let remaining = interpret_deadline.saturating_duration_since(Instant::now());
-            let run = rt
-                .block_on(async {
-                    tokio::time::timeout(remaining, scenario.run_with(input, vec![meta])).await
-                })
-                .map_err(|_| WorkerError::InterpreterTimeout(interpreter_timeout))?;
+            let opts = RunOptions {
+                deadline: Some(interpret_deadline),
+                ..RunOptions::default()
+            };
+            let run = rt.block_on(scenario.run_with(input, vec![meta], &opts));
+            if run.exhausted == Some(Exhausted::Deadline) {
+                return Err(WorkerError::InterpreterTimeout(interpreter_timeout));
+            }
             for out in &run.outputs {
                 if let Some(r) = KafkaRecord::from_output(&out.value) {
                     outputs.push((r, input_ref.clone()));

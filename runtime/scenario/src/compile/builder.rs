@@ -17,35 +17,67 @@ pub struct CompileOptions<'a> {
     pub registry: &'a Registry,
     pub fragments: &'a dyn FragmentSource,
     pub env: EvalEnv,
+    pub limits: ScenarioLimits,
 }
 
-/// The variables visible at a point of the graph: name, slot, type.
+/// The limits of a deployment (`decisions.md` §10, `docs/limits.md`): of its expressions'
+/// evaluations, and of the scenario itself, checked while it compiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScenarioLimits {
+    pub eval: scenic_spel::limits::Limits,
+    /// Most nodes a scenario may have once its fragments are inlined (a fragment used twice
+    /// counts twice; nested uses multiply).
+    pub max_nodes: usize,
+    /// Deepest nesting of fragments inside fragments.
+    pub max_fragment_depth: usize,
+    /// Longest expression text, in bytes.
+    pub max_expression_bytes: usize,
+    /// Longest a compilation may take; past it, the deploy is refused.
+    pub compile_timeout: std::time::Duration,
+}
+
+impl ScenarioLimits {
+    pub const DEFAULT: ScenarioLimits = ScenarioLimits {
+        eval: scenic_spel::limits::Limits::DEFAULT,
+        max_nodes: 10_000,
+        max_fragment_depth: 16,
+        max_expression_bytes: 64 << 10,
+        compile_timeout: std::time::Duration::from_secs(10),
+    };
+}
+
+impl Default for ScenarioLimits {
+    fn default() -> Self {
+        ScenarioLimits::DEFAULT
+    }
+}
+
+/// The variables visible at a point of the graph: name, slot, type. A persistent map, so the
+/// copy every node and branch takes is O(1) and compiling stays linear in the scenario's size
+/// (issue #9: 20,000 variables took 28 s).
 #[derive(Clone, Debug, Default)]
 struct VarScope {
-    vars: Vec<(String, usize, Type)>,
+    vars: Scope,
 }
 
 impl VarScope {
     fn declare(&mut self, name: &str, slot: usize, ty: Type) {
-        self.vars.retain(|(n, _, _)| n != name);
-        self.vars.push((name.to_string(), slot, ty));
+        self.vars.declare_at(name, ty, slot);
     }
     fn spel(&self, total_slots: usize, meta: &Value) -> Scope {
-        let mut s = Scope::with_helpers();
+        let mut s = self.vars.clone();
+        s.set_helpers(true);
         s.declare_const("meta", meta.clone());
-        for (n, slot, t) in &self.vars {
-            s.declare_at(n, t.clone(), *slot);
-        }
-        // Reserve every slot so expressions index a full context.
-        if total_slots > 0 && s.len() < total_slots {
-            s.declare_at("\u{0}slots", Type::Unknown, total_slots - 1);
-        }
+        // Every slot is reserved so expressions index a full context.
+        s.reserve_slots(total_slots);
         s
     }
 }
 
 /// A fragment being inlined: where its outputs continue in the parent.
 struct Frame<'f> {
+    /// The fragment being inlined (its id in the fragments folder).
+    fragment: String,
     prefix: String,
     parent_scope: VarScope,
     outputs: &'f indexmap::IndexMap<String, Vec<Node>>,
@@ -71,6 +103,10 @@ struct Builder<'a> {
     joins: HashMap<String, JoinState>,
     ids: HashSet<String>,
     meta: Value,
+    /// When compiling must be over (`ScenarioLimits::compile_timeout`).
+    deadline: std::time::Instant,
+    /// Set once a scenario-wide limit is reached: compiling stops there, with that error.
+    aborted: bool,
 }
 
 fn placeholder() -> Step {
@@ -105,6 +141,8 @@ pub fn compile_scenario(
         joins: HashMap::new(),
         ids: HashSet::new(),
         meta: Value::Null,
+        deadline: std::time::Instant::now() + opts.limits.compile_timeout,
+        aborted: false,
     };
     b.meta = meta_value(&file.meta.id, &b.properties);
     let input_slot = b.slot("input");
@@ -142,12 +180,16 @@ pub fn compile_scenario(
     for list in &roots {
         match list.first() {
             Some(Node::Source { .. }) => {
-                if b.source.is_some() && scenario_type == ScenarioType::RequestResponse {
-                    // `nussknacker-lite.md` §2.3: exactly one source.
-                    b.errors.push(CompileError::node(
-                        list[0].id(),
-                        "More than one source for request-response",
-                    ));
+                if b.source.is_some() {
+                    // `nussknacker-lite.md` §2.3: exactly one source for request-response;
+                    // streaming scenarios with several sources are not supported yet (they
+                    // were silently cut to the first one).
+                    let why = if scenario_type == ScenarioType::RequestResponse {
+                        "More than one source for request-response"
+                    } else {
+                        "More than one source: Scenic runs streaming scenarios with one source only"
+                    };
+                    b.errors.push(CompileError::node(list[0].id(), why));
                     continue;
                 }
                 let first = b.chain(list, base.clone(), None, input_slot);
@@ -243,6 +285,7 @@ pub fn compile_scenario(
         slot_names,
         source: source.0,
         env: opts.env.clone(),
+        limits: opts.limits.eval,
     };
     Ok(CompiledScenario::new(
         file,
@@ -313,11 +356,36 @@ impl Builder<'_> {
         *self.slots.entry(qualified.to_string()).or_insert(n)
     }
 
+    /// Stops compiling at a scenario-wide limit: too many nodes (fragments inlined), or past
+    /// the compile deadline. One error, then every `chain` returns at once.
+    fn over_limits(&mut self, id: &str) -> bool {
+        if self.aborted {
+            return true;
+        }
+        let limits = &self.opts.limits;
+        let why = if self.nodes.len() >= limits.max_nodes {
+            format!(
+                "The scenario has more than {} nodes once its fragments are inlined",
+                limits.max_nodes
+            )
+        } else if std::time::Instant::now() > self.deadline {
+            format!(
+                "Compiling the scenario took longer than {} s",
+                limits.compile_timeout.as_secs_f64()
+            )
+        } else {
+            return false;
+        };
+        self.errors.push(CompileError::node(id, why));
+        self.aborted = true;
+        true
+    }
+
     fn push(&mut self, id: &str, step: Step) -> usize {
         self.nodes.push(GraphNode {
             id: Arc::from(id),
             step,
-            counters: NodeCounters::default(),
+            counters: Arc::new(NodeCounters::default()),
         });
         self.nodes.len() - 1
     }
@@ -361,6 +429,9 @@ impl Builder<'_> {
         for (i, node) in list.iter().enumerate() {
             let last = i + 1 == list.len();
             let id = Self::node_id(frame, node.id());
+            if self.over_limits(&id) {
+                return first;
+            }
             if node.is_disabled() {
                 // Disabled nodes are removed before compiling (`nussknacker-lite.md` §1.6).
                 match node {
@@ -855,6 +926,31 @@ impl Builder<'_> {
         frame: Option<&Frame<'_>>,
         input_slot: usize,
     ) {
+        // A fragment that uses itself, directly or through others, would be inlined forever.
+        let mut chain = vec![fragment.id.clone()];
+        let mut f = frame;
+        while let Some(fr) = f {
+            chain.push(fr.fragment.clone());
+            if fr.fragment == fragment.id {
+                chain.reverse();
+                self.errors.push(CompileError::node(
+                    id,
+                    format!("Fragment cycle: {}", chain.join(" -> ")),
+                ));
+                return;
+            }
+            f = fr.parent_frame;
+        }
+        if chain.len() > self.opts.limits.max_fragment_depth {
+            self.errors.push(CompileError::node(
+                id,
+                format!(
+                    "Fragments are nested more than {} deep",
+                    self.opts.limits.max_fragment_depth
+                ),
+            ));
+            return;
+        }
         let def = match self.opts.fragments.fragment(&fragment.id) {
             Ok(d) => d,
             Err(e) => {
@@ -874,6 +970,7 @@ impl Builder<'_> {
         };
         let prefix = format!("{id}-");
         let inner = Frame {
+            fragment: fragment.id.clone(),
             prefix: prefix.clone(),
             parent_scope: scope.clone(),
             outputs,
@@ -967,6 +1064,7 @@ impl Builder<'_> {
                 .unwrap_or_default();
             compiled_branches.push(BranchParams {
                 meta: self.meta.clone(),
+                limits: self.opts.limits,
                 node: id.clone(),
                 branch: Some(bid.clone()),
                 params,
@@ -977,6 +1075,7 @@ impl Builder<'_> {
         }
         let mut join_pc = BranchParams {
             meta: self.meta.clone(),
+            limits: self.opts.limits,
             node: id.clone(),
             branch: None,
             params: parameters.clone(),
@@ -1049,7 +1148,16 @@ impl Builder<'_> {
         expected: Option<&Type>,
     ) -> Option<Param> {
         let total = self.slots.len();
-        match compile_expression(node, param, e, scope, expected, total, &self.meta) {
+        match compile_expression(
+            node,
+            param,
+            e,
+            scope,
+            expected,
+            total,
+            &self.meta,
+            &self.opts.limits,
+        ) {
             Ok(p) => Some(p),
             Err(errs) => {
                 self.errors.extend(errs);
@@ -1070,6 +1178,7 @@ fn def_outputs(nodes: &[Node]) -> Vec<String> {
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn compile_expression(
     node: &str,
     param: &str,
@@ -1078,7 +1187,21 @@ fn compile_expression(
     expected: Option<&Type>,
     total: usize,
     meta: &Value,
+    limits: &ScenarioLimits,
 ) -> Result<Param, Vec<CompileError>> {
+    if e.expression.len() > limits.max_expression_bytes {
+        return Err(vec![CompileError {
+            node_id: Some(node.to_string()),
+            parameter: Some(param.to_string()),
+            line: None,
+            column: None,
+            message: format!(
+                "The expression is {} bytes long, over the limit of {} bytes",
+                e.expression.len(),
+                limits.max_expression_bytes
+            ),
+        }]);
+    }
     let template = match e.language.as_str() {
         "spel" => false,
         "spelTemplate" => true,
@@ -1096,13 +1219,10 @@ fn compile_expression(
     let opts = scenic_spel::CompileOptions {
         expected: expected.cloned(),
         template,
-        ..Default::default()
+        limits: limits.eval,
     };
+    let limit = limits.eval.max_value_depth as usize;
     scenic_spel::compile(&e.expression, &spel_scope, &opts)
-        .map(|expr| Param {
-            name: Arc::from(param),
-            expr,
-        })
         .map_err(|errs| {
             errs.0
                 .into_iter()
@@ -1113,7 +1233,28 @@ fn compile_expression(
                     column: Some(d.column),
                     message: d.message(),
                 })
-                .collect()
+                .collect::<Vec<_>>()
+        })
+        .and_then(|expr| {
+            // Types nest one level per node that wraps a variable in a record: bounded here,
+            // so that nothing typing them later recurses without end.
+            let depth = expr.static_type().depth();
+            if depth > limit {
+                return Err(vec![CompileError {
+                    node_id: Some(node.to_string()),
+                    parameter: Some(param.to_string()),
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "The expression's type is nested {depth} levels deep, over the limit of {limit}"
+                    ),
+                }]);
+            }
+            Ok(expr)
+        })
+        .map(|expr| Param {
+            name: Arc::from(param),
+            expr,
         })
 }
 
@@ -1213,6 +1354,7 @@ impl ParamCompiler for NodeParams<'_, '_> {
 /// the builder (joins need several of these at once).
 struct BranchParams {
     meta: Value,
+    limits: ScenarioLimits,
     node: String,
     branch: Option<String>,
     params: Vec<Parameter>,
@@ -1255,6 +1397,7 @@ impl ParamCompiler for BranchParams {
             expected,
             self.total,
             &self.meta,
+            &self.limits,
         ) {
             Ok(p) => Some(p),
             Err(errs) => {

@@ -12,7 +12,7 @@ use scenic_spel::{Type, Value};
 use crate::interp::Ctx;
 use crate::model::Expression;
 
-pub use builder::{compile_scenario, CompileOptions};
+pub use builder::{compile_scenario, CompileOptions, ScenarioLimits};
 pub use fragments::{
     resolve_fragments as fragments_dir, DirFragments, FragmentSource, NoFragments,
 };

@@ -38,13 +38,13 @@ impl Transformer for Collect {
     fn barrier(&self) -> bool {
         true
     }
-    fn apply(&self, input: Vec<Ctx>, env: &EvalEnv) -> Vec<Result<Ctx, String>> {
+    fn apply(&self, input: &[Ctx], env: &EvalEnv) -> Vec<Result<Ctx, String>> {
         let Some(len) = input.first().map(Vec::len) else {
             return Vec::new();
         };
         let mut items = Vec::with_capacity(input.len());
         let mut errors = Vec::new();
-        for ctx in &input {
+        for ctx in input {
             match self.input.eval(ctx, env) {
                 Ok(v) => items.push(v),
                 Err(e) => errors.push(Err(e)),
@@ -53,9 +53,13 @@ impl Transformer for Collect {
         if !errors.is_empty() {
             return errors;
         }
+        let collected = Value::list(items);
+        if let Err(e) = env.budget.admit(&collected) {
+            return vec![Err(e.to_string())];
+        }
         let mut ctx = vec![Value::Null; len];
         if let Some(s) = ctx.get_mut(self.slot) {
-            *s = Value::list(items);
+            *s = collected;
         }
         vec![Ok(ctx)]
     }

@@ -47,11 +47,17 @@ impl CustomFactory for Factory {
 }
 
 impl Transformer for ForEach {
-    fn apply(&self, input: Vec<Ctx>, env: &EvalEnv) -> Vec<Result<Ctx, String>> {
+    fn apply(&self, input: &[Ctx], env: &EvalEnv) -> Vec<Result<Ctx, String>> {
         let mut out = Vec::new();
         for ctx in input {
-            match self.elements.eval(&ctx, env) {
+            match self.elements.eval(ctx, env) {
                 Ok(Value::List(items)) => {
+                    // One copy of the context per element, charged before they are made.
+                    let bytes = (ctx.len() as u64 + 3) * scenic_spel::value::SLOT_BYTES;
+                    if let Err(e) = env.budget.charge(bytes.saturating_mul(items.len() as u64)) {
+                        out.push(Err(e.to_string()));
+                        continue;
+                    }
                     for item in items.iter() {
                         let mut c = ctx.clone();
                         if let Some(s) = c.get_mut(self.slot) {

@@ -77,8 +77,9 @@ pub trait Transformer: Send + Sync + std::fmt::Debug {
     fn barrier(&self) -> bool {
         false
     }
-    /// Returns the contexts to continue with, or an error for the input context(s).
-    fn apply(&self, input: Vec<Ctx>, env: &EvalEnv) -> Vec<Result<Ctx, String>>;
+    /// Returns the contexts to continue with, or an error for the input context(s). The input
+    /// is borrowed: when the invocation is preempted part way, the node is redone with it.
+    fn apply(&self, input: &[Ctx], env: &EvalEnv) -> Vec<Result<Ctx, String>>;
 }
 
 pub trait CustomFactory: Send + Sync {
@@ -94,7 +95,7 @@ pub trait CustomFactory: Send + Sync {
 /// A join (branch-merging node): one compiled step per incoming branch.
 pub trait Join: Send + Sync + std::fmt::Debug {
     /// Continues a context that arrived from branch `branch`.
-    fn arrive(&self, branch: usize, ctx: Ctx, env: &EvalEnv) -> Result<Ctx, String>;
+    fn arrive(&self, branch: usize, ctx: &Ctx, env: &EvalEnv) -> Result<Ctx, String>;
 }
 
 pub trait JoinFactory: Send + Sync {

@@ -78,9 +78,9 @@ impl JoinFactory for Factory {
 }
 
 impl Join for Union {
-    fn arrive(&self, branch: usize, ctx: Ctx, env: &EvalEnv) -> Result<Ctx, String> {
+    fn arrive(&self, branch: usize, ctx: &Ctx, env: &EvalEnv) -> Result<Ctx, String> {
         let value = match self.branches.get(branch) {
-            Some(Some(p)) => p.eval(&ctx, env)?,
+            Some(Some(p)) => p.eval(ctx, env)?,
             _ => Value::Null,
         };
         let mut out = vec![Value::Null; ctx.len()];

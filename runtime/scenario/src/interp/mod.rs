@@ -1,11 +1,24 @@
 //! The interpreter: runs a compiled scenario for one input (a batch of one context), following
 //! the reference's semantics (`nussknacker-lite.md` §4.1, §8.1): a failing context is recorded
 //! with its node id and dropped, other contexts (split branches, for-each elements) go on.
+//!
+//! Every invocation runs under a budget (`decisions.md` §10): its evaluations' memory, the
+//! values' sizes and a deadline. Running out of time or memory stops the whole invocation with
+//! one error at the node where it happened; the result says which budget ran out.
+//!
+//! An invocation is a [`Run`]: plain data (the pending contexts), so it can stop and continue
+//! elsewhere. With a *slice*, [`Graph::drive`] gives the run back as [`Flow::Preempted`] once
+//! it has evaluated for that long, at a node boundary, with the interrupted node to be redone:
+//! the request-response runtime starts every invocation on its I/O thread and moves the few
+//! long ones to its compute pool this way.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use scenic_spel::eval::{Budget, Exhausted};
+use scenic_spel::limits::Limits;
 use scenic_spel::{EvalEnv, Value};
 
 use crate::compile::Param;
@@ -13,6 +26,10 @@ use crate::components::{Join, Service, Sink, Source, Transformer};
 
 /// Node visits between two yields to the executor.
 const YIELD_EVERY: u32 = 256;
+
+/// Errors kept per invocation; more are counted (`RunResult::omitted_errors`), not kept: a
+/// for-each over 100,000 elements that all fail must not answer with 100,000 messages.
+pub const MAX_ERRORS: usize = 100;
 
 /// Returns `Pending` once (after waking itself), then `Ready`: a runtime-agnostic yield.
 struct YieldNow(bool);
@@ -41,7 +58,8 @@ pub type Ctx = Vec<Value>;
 /// Index of the next node; `None` is a dead end.
 pub type Next = Option<usize>;
 
-/// Per-node counters, read by the metrics exporters.
+/// Per-node counters, read by the metrics exporters. Shared (`Arc`) so that a redeploy of the
+/// same scenario keeps counting where the previous version stopped.
 #[derive(Debug, Default)]
 pub struct NodeCounters {
     /// Contexts that entered the node.
@@ -131,7 +149,7 @@ pub enum Step {
 pub struct GraphNode {
     pub id: Arc<str>,
     pub step: Step,
-    pub counters: NodeCounters,
+    pub counters: Arc<NodeCounters>,
 }
 
 /// A sink's output for one context.
@@ -152,12 +170,73 @@ pub struct NodeError {
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct RunResult {
     pub outputs: Vec<SinkOutput>,
+    /// The first [`MAX_ERRORS`] errors.
     pub errors: Vec<NodeError>,
+    /// Errors beyond [`MAX_ERRORS`], counted only.
+    pub omitted_errors: usize,
+    /// Set when the invocation stopped because it ran out of time or memory; `errors` names
+    /// the node where it happened.
+    pub exhausted: Option<Exhausted>,
 }
 
 /// Observes a run node by node (the test-with-data trace). Costs nothing when absent.
 pub trait Tracer: Send {
     fn node(&mut self, node_id: &str, ctx: &Ctx);
+}
+
+/// How one invocation runs.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// When the invocation must have finished; past it, it stops with `Exhausted::Deadline`.
+    pub deadline: Option<Instant>,
+    /// Hand the run back (`Flow::Preempted`) after evaluating this long.
+    pub slice: Option<Duration>,
+    /// Test runs: effects outside the process (the `log` processor, real enrichers) are skipped.
+    pub skip_side_effects: bool,
+}
+
+/// One invocation in progress: its budget and its pending contexts. Plain data: a preempted
+/// run can move to another thread and continue there ([`Graph::drive`] again).
+#[derive(Debug)]
+pub struct Run {
+    env: EvalEnv,
+    stack: Stack,
+    barriers: BTreeMap<usize, Vec<Ctx>>,
+    out: RunResult,
+    steps: u32,
+    skip_side_effects: bool,
+}
+
+/// Where [`Graph::drive`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Done,
+    /// The slice is over; the run continues with its next `drive` (after [`Run::end_slice`]).
+    Preempted,
+}
+
+impl Run {
+    /// Lets the run go on past its slice (it keeps its deadline).
+    pub fn end_slice(&mut self) {
+        self.env.budget.end_slice();
+    }
+
+    pub fn budget(&self) -> &Budget {
+        &self.env.budget
+    }
+
+    /// What the run produced.
+    pub fn finish(self) -> RunResult {
+        let mut out = self.out;
+        if out.exhausted.is_none() {
+            out.exhausted = self
+                .env
+                .budget
+                .exhausted()
+                .filter(|e| *e != Exhausted::Preempted);
+        }
+        out
+    }
 }
 
 /// The compiled graph the interpreter walks.
@@ -173,7 +252,18 @@ pub struct Graph {
     pub slot_names: Vec<String>,
     pub source: Arc<dyn Source>,
     pub env: EvalEnv,
+    /// The evaluation limits every invocation's budget gets.
+    pub limits: Limits,
 }
+
+/// What a context costs the budget when it is copied (split branches, for-each elements).
+fn ctx_bytes(ctx: &Ctx) -> u64 {
+    (ctx.len() as u64 + 3) * scenic_spel::value::SLOT_BYTES
+}
+
+/// A node did not pass its context on: the message. The context stays with the caller, to
+/// redo the node if the run was preempted.
+type StepResult = Result<(), String>;
 
 impl Graph {
     /// A fresh context holding `#input`.
@@ -193,79 +283,191 @@ impl Graph {
         ctx
     }
 
-    /// Runs the scenario for one input value.
+    /// Starts an invocation from a context made by [`Graph::context`] or
+    /// [`Graph::context_with`].
+    pub fn begin(&self, start: Ctx, opts: &RunOptions) -> Run {
+        let mut budget = Budget::new(self.limits).with_deadline(opts.deadline);
+        if let Some(slice) = opts.slice {
+            budget = budget.with_slice(Instant::now() + slice);
+        }
+        let mut stack = Stack::new();
+        stack.push((self.start, start));
+        Run {
+            env: self.env.with_budget(budget),
+            stack,
+            barriers: BTreeMap::new(),
+            out: RunResult::default(),
+            steps: 0,
+            skip_side_effects: opts.skip_side_effects,
+        }
+    }
+
+    /// Runs the scenario for one input value, without a deadline.
     pub async fn run(
         &self,
         input: Value,
         skip_side_effects: bool,
         tracer: Option<&mut dyn Tracer>,
     ) -> RunResult {
-        self.run_ctx(self.context(input), skip_side_effects, tracer)
-            .await
+        let opts = RunOptions {
+            skip_side_effects,
+            ..RunOptions::default()
+        };
+        self.run_ctx(self.context(input), &opts, tracer).await
     }
 
-    /// Runs the scenario from a context made by [`Graph::context`] or [`Graph::context_with`].
+    /// Runs the scenario from a context made by [`Graph::context`] or [`Graph::context_with`]
+    /// to its end (a slice in `opts` is ignored).
     pub async fn run_ctx(
         &self,
         start: Ctx,
-        skip_side_effects: bool,
+        opts: &RunOptions,
         mut tracer: Option<&mut dyn Tracer>,
     ) -> RunResult {
-        let mut out = RunResult::default();
-        let mut stack: Stack = Stack::new();
-        stack.push((self.start, start));
-        let mut barriers: BTreeMap<usize, Vec<Ctx>> = BTreeMap::new();
-        let mut steps: u32 = 0;
+        let opts = RunOptions {
+            slice: None,
+            ..opts.clone()
+        };
+        let mut run = self.begin(start, &opts);
+        while self
+            .drive(
+                &mut run,
+                tracer.as_deref_mut().map(|t| t as &mut dyn Tracer),
+            )
+            .await
+            == Flow::Preempted
+        {
+            run.end_slice();
+        }
+        run.finish()
+    }
+
+    /// Runs `run` until it ends, or until its slice is over.
+    pub async fn drive(&self, run: &mut Run, mut tracer: Option<&mut dyn Tracer>) -> Flow {
+        let mut others: Vec<(usize, String)> = Vec::new();
         loop {
-            while let Some((at, ctx)) = stack.pop() {
-                let mut pending = None;
-                self.step(
-                    at,
-                    ctx,
-                    &mut stack,
-                    &mut barriers,
-                    &mut out,
-                    skip_side_effects,
-                    &mut tracer,
-                    &mut pending,
-                );
-                if let Some((at, ctx)) = pending {
-                    self.call(at, ctx, &mut stack, &mut out).await;
+            while let Some((at, mut ctx)) = run.stack.pop() {
+                if run.out.exhausted.is_some() {
+                    return Flow::Done;
                 }
-                steps = steps.wrapping_add(1);
-                if steps.is_multiple_of(YIELD_EVERY) {
+                // Each node visit is work: a fan-out of a million contexts stops at the
+                // deadline, or at the end of the slice before the node starts.
+                if let Err(limit) = run.env.budget.tick(1) {
+                    if run.env.budget.exhausted() == Some(Exhausted::Preempted) {
+                        run.stack.push((at, ctx));
+                        return Flow::Preempted;
+                    }
+                    if let Some(node) = self.nodes.get(at) {
+                        self.record_failure(node, limit.to_string(), run);
+                    }
+                    return Flow::Done;
+                }
+                let mut pending = false;
+                let r = self.step(
+                    at,
+                    &mut ctx,
+                    run,
+                    // A reborrow per node (the cast shortens the trait object's lifetime).
+                    tracer.as_deref_mut().map(|t| t as &mut dyn Tracer),
+                    &mut pending,
+                    &mut others,
+                );
+                let r = match r {
+                    Ok(()) if pending => self.call(at, &mut ctx, run).await,
+                    other => other,
+                };
+                for (node, message) in others.drain(..) {
+                    if let Some(node) = self.nodes.get(node) {
+                        if self.record_failure(node, message, run) {
+                            return Flow::Done;
+                        }
+                    }
+                }
+                if let Err(message) = r {
+                    if self.stopped(at, ctx, message, run) {
+                        return run_flow(run);
+                    }
+                }
+                run.steps = run.steps.wrapping_add(1);
+                if run.steps.is_multiple_of(YIELD_EVERY) {
                     // Long runs (big for-each fan-outs) give the executor a chance to run other
                     // requests and to fire the request timeout.
                     YieldNow(false).await;
                 }
             }
-            let Some((at, ctxs)) = barriers.pop_first() else {
-                break;
+            let Some((at, ctxs)) = run.barriers.pop_first() else {
+                return Flow::Done;
             };
             let Some(node) = self.nodes.get(at) else {
-                break;
+                return Flow::Done;
             };
             if let Step::Custom { transformer, next } = &node.step {
-                let results = transformer.apply(ctxs, &self.env);
+                let results = transformer.apply(&ctxs, &run.env);
+                if run.env.budget.exhausted() == Some(Exhausted::Preempted) {
+                    // Redo the barrier with the same contexts once the run continues.
+                    run.barriers.insert(at, ctxs);
+                    return Flow::Preempted;
+                }
                 let mut cont = Vec::new();
                 for r in results {
                     match r {
                         Ok(c) => cont.push(c),
-                        Err(message) => self.fail(node, message, &mut out),
+                        Err(message) => {
+                            if self.record_failure(node, message, run) {
+                                return Flow::Done;
+                            }
+                        }
                     }
                 }
                 for c in cont.into_iter().rev() {
-                    self.go(node, *next, c, &mut stack);
+                    go(node, *next, c, &mut run.stack);
                 }
             }
         }
-        out
+    }
+
+    /// A node did not pass `ctx` on. Preempted: the context goes back to redo the node, and
+    /// the run stops for now. Otherwise the failure is recorded; when the invocation is out of
+    /// time or memory it stops for good. True when the run stops.
+    fn stopped(&self, at: usize, ctx: Ctx, message: String, run: &mut Run) -> bool {
+        let Some(node) = self.nodes.get(at) else {
+            return false;
+        };
+        if run.env.budget.exhausted() == Some(Exhausted::Preempted) {
+            node.counters.entered.fetch_sub(1, Ordering::Relaxed);
+            run.stack.push((at, ctx));
+            return true;
+        }
+        self.record_failure(node, message, run)
+    }
+
+    /// Records a failure of `node`; true when it exhausted the invocation's budget (then the
+    /// run is over).
+    fn record_failure(&self, node: &GraphNode, message: String, run: &mut Run) -> bool {
+        bump(&node.counters.errors);
+        if run.out.errors.len() < MAX_ERRORS {
+            run.out.errors.push(NodeError {
+                node_id: node.id.clone(),
+                message,
+            });
+        } else {
+            run.out.omitted_errors += 1;
+        }
+        match run.env.budget.exhausted() {
+            Some(e @ (Exhausted::Deadline | Exhausted::Memory)) => {
+                run.out.exhausted = Some(e);
+                run.stack.clear();
+                run.barriers.clear();
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Invokes the service of node `at` (an enricher or processor) and continues.
-    async fn call(&self, at: usize, mut ctx: Ctx, stack: &mut Stack, out: &mut RunResult) {
+    async fn call(&self, at: usize, ctx: &mut Ctx, run: &mut Run) -> StepResult {
         let Some(node) = self.nodes.get(at) else {
-            return;
+            return Ok(());
         };
         let Step::Service {
             service,
@@ -273,76 +475,59 @@ impl Graph {
             next,
         } = &node.step
         else {
-            return;
+            return Ok(());
         };
-        match service.invoke(&ctx, &self.env).await {
-            Ok(v) => {
-                if let Some(s) = slot {
-                    set(&mut ctx, *s, v);
-                }
-                self.end_or_go(node, *next, slot.is_none(), ctx, stack)
-            }
-            Err(e) => self.fail(node, e, out),
+        let v = service.invoke(ctx, &run.env).await?;
+        if let Some(s) = slot {
+            set(ctx, *s, v);
         }
+        end_or_go(node, *next, std::mem::take(ctx), &mut run.stack);
+        Ok(())
     }
 
-    fn fail(&self, node: &GraphNode, message: String, out: &mut RunResult) {
-        bump(&node.counters.errors);
-        out.errors.push(NodeError {
-            node_id: node.id.clone(),
-            message,
-        });
-    }
-
-    /// Continues to `next`, or records a dead end at `node`.
-    fn go(&self, node: &GraphNode, next: Next, ctx: Ctx, stack: &mut Stack) {
-        match next {
-            Some(n) => stack.push((n, ctx)),
-            None => bump(&node.counters.dead_ended),
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
     /// Runs one node synchronously. A service call is the only thing that awaits: it is
-    /// handed back to `run` (no future is built for the other nodes).
-    #[allow(clippy::too_many_arguments)]
+    /// handed back to `drive` (`pending`; no future is built for the other nodes). On success
+    /// the context has moved on; on failure it is still in `ctx`.
+    /// Failures of other nodes (a join's branch expression) go to `others`.
     fn step(
         &self,
         at: usize,
-        mut ctx: Ctx,
-        stack: &mut Stack,
-        barriers: &mut BTreeMap<usize, Vec<Ctx>>,
-        out: &mut RunResult,
-        skip_side_effects: bool,
-        tracer: &mut Option<&mut dyn Tracer>,
-        pending: &mut Option<(usize, Ctx)>,
-    ) {
+        ctx: &mut Ctx,
+        run: &mut Run,
+        tracer: Option<&mut dyn Tracer>,
+        pending: &mut bool,
+        others: &mut Vec<(usize, String)>,
+    ) -> StepResult {
         let Some(node) = self.nodes.get(at) else {
-            return;
+            return Ok(());
         };
         bump(&node.counters.entered);
-        if let Some(t) = tracer.as_deref_mut() {
-            t.node(&node.id, &ctx);
+        if let Some(t) = tracer {
+            t.node(&node.id, ctx);
         }
-        let env = &self.env;
+        let Run {
+            env,
+            stack,
+            barriers,
+            out,
+            skip_side_effects,
+            ..
+        } = run;
         match &node.step {
-            Step::Source { next } => self.go(node, *next, ctx, stack),
+            Step::Source { next } => go(node, *next, std::mem::take(ctx), stack),
             Step::Filter {
                 cond,
                 on_true,
                 on_false,
-            } => match cond.eval(&ctx, env) {
-                Ok(Value::Bool(true)) => self.go(node, *on_true, ctx, stack),
-                Ok(Value::Bool(false)) => self.go(node, *on_false, ctx, stack),
-                Ok(other) => self.fail(
-                    node,
-                    format!(
+            } => match cond.eval(ctx, env)? {
+                Value::Bool(true) => go(node, *on_true, std::mem::take(ctx), stack),
+                Value::Bool(false) => go(node, *on_false, std::mem::take(ctx), stack),
+                other => {
+                    return Err(format!(
                         "Filter expression returned {} instead of a boolean",
                         other.class_name()
-                    ),
-                    out,
-                ),
-                Err(e) => self.fail(node, e, out),
+                    ))
+                }
             },
             Step::Switch {
                 cases,
@@ -350,157 +535,185 @@ impl Graph {
                 expr_val,
             } => {
                 if let Some((slot, p)) = expr_val {
-                    match p.eval(&ctx, env) {
-                        Ok(v) => set(&mut ctx, *slot, v),
-                        Err(e) => return self.fail(node, e, out),
-                    }
+                    let v = p.eval(ctx, env)?;
+                    set(ctx, *slot, v);
                 }
                 for (cond, next) in cases {
-                    match cond.eval(&ctx, env) {
-                        Ok(Value::Bool(true)) => return self.go(node, *next, ctx, stack),
-                        Ok(Value::Bool(false)) => {}
-                        Ok(other) => {
-                            return self.fail(
-                                node,
-                                format!(
-                                    "Choice condition returned {} instead of a boolean",
-                                    other.class_name()
-                                ),
-                                out,
-                            )
+                    match cond.eval(ctx, env)? {
+                        Value::Bool(true) => {
+                            go(node, *next, std::mem::take(ctx), stack);
+                            return Ok(());
                         }
-                        Err(e) => return self.fail(node, e, out),
+                        Value::Bool(false) => {}
+                        other => {
+                            return Err(format!(
+                                "Choice condition returned {} instead of a boolean",
+                                other.class_name()
+                            ))
+                        }
                     }
                 }
-                self.go(node, *default, ctx, stack)
+                go(node, *default, std::mem::take(ctx), stack)
             }
             Step::Split { branches } => {
+                let copies = branches.len().saturating_sub(1) as u64;
+                env.budget
+                    .charge(copies * ctx_bytes(ctx))
+                    .map_err(|e| e.to_string())?;
                 // Pushed in reverse so the first branch runs first; the last push (branch 0)
                 // takes the context instead of cloning it.
                 for (i, next) in branches.iter().enumerate().rev() {
                     let c = if i == 0 {
-                        std::mem::take(&mut ctx)
+                        std::mem::take(ctx)
                     } else {
                         ctx.clone()
                     };
-                    self.go(node, *next, c, stack);
+                    go(node, *next, c, stack);
                 }
             }
-            Step::Variable { slot, value, next } => match value.eval(&ctx, env) {
-                Ok(v) => {
-                    set(&mut ctx, *slot, v);
-                    self.go(node, *next, ctx, stack)
-                }
-                Err(e) => self.fail(node, e, out),
-            },
+            Step::Variable { slot, value, next } => {
+                let v = value.eval(ctx, env)?;
+                set(ctx, *slot, v);
+                go(node, *next, std::mem::take(ctx), stack)
+            }
             Step::Record { slot, fields, next } => {
+                // Later fields read earlier ones through the variable; a failure (or a
+                // preemption, which redoes the node) puts the old value back.
+                let old = ctx.get(*slot).cloned().unwrap_or_default();
                 let mut m = Value::map_with_capacity(fields.len());
                 for (k, p) in fields {
-                    match p.eval(&ctx, env) {
+                    match p.eval(ctx, env) {
                         Ok(v) => {
                             m.insert(k.clone(), v);
-                            // Later fields may read earlier ones through the variable.
-                            set(&mut ctx, *slot, Value::map(m.clone()));
+                            set(ctx, *slot, Value::map(m.clone()));
                         }
-                        Err(e) => return self.fail(node, e, out),
+                        Err(e) => {
+                            set(ctx, *slot, old);
+                            return Err(e);
+                        }
                     }
                 }
-                set(&mut ctx, *slot, Value::map(m));
-                self.go(node, *next, ctx, stack)
+                let record = Value::map(m);
+                if let Err(e) = env.budget.admit(&record) {
+                    set(ctx, *slot, old);
+                    return Err(e.to_string());
+                }
+                set(ctx, *slot, record);
+                go(node, *next, std::mem::take(ctx), stack)
             }
             Step::Service {
                 service,
                 slot,
                 next,
             } => {
-                if skip_side_effects && service.has_side_effects() {
+                if *skip_side_effects && service.has_side_effects() {
                     if let Some(s) = slot {
-                        set(&mut ctx, *s, Value::Null);
+                        set(ctx, *s, Value::Null);
                     }
-                    return self.end_or_go(node, *next, slot.is_none(), ctx, stack);
+                    end_or_go(node, *next, std::mem::take(ctx), stack);
+                    return Ok(());
                 }
-                *pending = Some((at, ctx));
+                *pending = true;
             }
             Step::Custom { transformer, next } => {
                 if transformer.barrier() {
-                    barriers.entry(at).or_default().push(ctx);
-                    return;
+                    barriers.entry(at).or_default().push(std::mem::take(ctx));
+                    return Ok(());
                 }
-                let results = transformer.apply(vec![ctx], env);
+                let results = transformer.apply(std::slice::from_ref(ctx), env);
+                if env.budget.exhausted().is_some() {
+                    // Preempted or out of budget part way: the contexts made are dropped.
+                    let message = results
+                        .into_iter()
+                        .find_map(Result::err)
+                        .unwrap_or_else(|| "The invocation ran out of its budget".into());
+                    return Err(message);
+                }
                 let mut cont = Vec::with_capacity(results.len());
                 for r in results {
                     match r {
                         Ok(c) => cont.push(c),
-                        Err(e) => self.fail(node, e, out),
+                        Err(e) => others.push((at, e)),
                     }
                 }
                 for c in cont.into_iter().rev() {
-                    self.end_or_go(node, *next, false, c, stack);
+                    end_or_go(node, *next, c, stack);
                 }
             }
             Step::BranchEnd { join, branch } => {
                 let Some(j) = self.nodes.get(*join) else {
-                    return;
+                    return Ok(());
                 };
                 if let Step::Join { join: jn, .. } = &j.step {
                     match jn.arrive(*branch, ctx, env) {
                         Ok(c) => stack.push((*join, c)),
                         // The branch's expression belongs to the join node.
-                        Err(e) => self.fail(j, e, out),
+                        Err(e) => {
+                            if env.budget.exhausted() == Some(Exhausted::Preempted) {
+                                return Err(e);
+                            }
+                            others.push((*join, e));
+                        }
                     }
                 }
             }
-            Step::Join { next, .. } => self.go(node, *next, ctx, stack),
+            Step::Join { next, .. } => go(node, *next, std::mem::take(ctx), stack),
             Step::FragmentStart { assigns, next } => {
                 for (slot, p) in assigns {
-                    match p.eval(&ctx, env) {
-                        Ok(v) => set(&mut ctx, *slot, v),
-                        Err(e) => return self.fail(node, e, out),
-                    }
+                    let v = p.eval(ctx, env)?;
+                    set(ctx, *slot, v);
                 }
-                self.go(node, *next, ctx, stack)
+                go(node, *next, std::mem::take(ctx), stack)
             }
             Step::FragmentEnd { output, next } => {
                 if let Some((slot, fields)) = output {
                     let mut m = Value::map_with_capacity(fields.len());
                     for (k, p) in fields {
-                        match p.eval(&ctx, env) {
-                            Ok(v) => {
-                                m.insert(k.clone(), v);
-                            }
-                            Err(e) => return self.fail(node, e, out),
-                        }
+                        m.insert(k.clone(), p.eval(ctx, env)?);
                     }
-                    set(&mut ctx, *slot, Value::map(m));
+                    let record = Value::map(m);
+                    env.budget.admit(&record).map_err(|e| e.to_string())?;
+                    set(ctx, *slot, record);
                 }
-                self.go(node, *next, ctx, stack)
+                go(node, *next, std::mem::take(ctx), stack)
             }
             Step::Sink { sink } => {
-                if skip_side_effects {
-                    // Test runs still evaluate sinks: their values are the point of the test.
+                // Test runs evaluate sinks too: their values are the point of the test.
+                if let Some(value) = sink.emit(ctx, env)? {
+                    out.outputs.push(SinkOutput {
+                        node_id: node.id.clone(),
+                        value,
+                    });
                 }
-                match sink.emit(&ctx, env) {
-                    Ok(Some(value)) => {
-                        bump(&node.counters.ended);
-                        out.outputs.push(SinkOutput {
-                            node_id: node.id.clone(),
-                            value,
-                        });
-                    }
-                    Ok(None) => bump(&node.counters.ended),
-                    Err(e) => self.fail(node, e, out),
-                }
+                bump(&node.counters.ended);
             }
         }
+        Ok(())
     }
+}
 
-    /// After a processor or custom node: a missing next ends the branch there (an "ending"
-    /// node), which counts as an end rather than a dead end.
-    fn end_or_go(&self, node: &GraphNode, next: Next, ending: bool, ctx: Ctx, stack: &mut Stack) {
-        match next {
-            Some(n) => stack.push((n, ctx)),
-            None if ending => bump(&node.counters.ended),
-            None => bump(&node.counters.ended),
-        }
+/// Whether a stopped run is over or only paused.
+fn run_flow(run: &Run) -> Flow {
+    if run.out.exhausted.is_none() && run.env.budget.exhausted() == Some(Exhausted::Preempted) {
+        Flow::Preempted
+    } else {
+        Flow::Done
+    }
+}
+
+/// Continues to `next`, or records a dead end at `node`.
+fn go(node: &GraphNode, next: Next, ctx: Ctx, stack: &mut Stack) {
+    match next {
+        Some(n) => stack.push((n, ctx)),
+        None => bump(&node.counters.dead_ended),
+    }
+}
+
+/// After a processor or custom node: a missing next ends the branch there (an "ending" node),
+/// which counts as an end rather than a dead end.
+fn end_or_go(node: &GraphNode, next: Next, ctx: Ctx, stack: &mut Stack) {
+    match next {
+        Some(n) => stack.push((n, ctx)),
+        None => bump(&node.counters.ended),
     }
 }

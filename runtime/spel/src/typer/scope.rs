@@ -1,17 +1,18 @@
-use std::collections::HashMap;
-
 use crate::types::Type;
 use crate::value::{Str, Value};
 
 /// The variables an expression may read, each with its static type and its slot in the value
 /// array passed to `Expression::eval`.
+///
+/// Persistent maps: cloning a scope is O(1) and declaring is O(log n), so a compiler that keeps
+/// one scope per point of a scenario (each node sees the variables declared before it) stays
+/// linear in the scenario's size.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
-    vars: HashMap<Str, (usize, Type)>,
-    order: Vec<Str>,
+    vars: imbl::HashMap<Str, (usize, Type)>,
     slots: usize,
     helpers: bool,
-    consts: HashMap<Str, Value>,
+    consts: imbl::HashMap<Str, Value>,
 }
 
 impl Scope {
@@ -49,10 +50,13 @@ impl Scope {
 
     /// Declares a variable in a given slot (scenarios lay out their variables themselves).
     pub fn declare_at(&mut self, name: &str, ty: Type, slot: usize) {
-        if self.vars.insert(Str::new(name), (slot, ty)).is_none() {
-            self.order.push(Str::new(name));
-        }
+        self.vars.insert(Str::new(name), (slot, ty));
         self.slots = self.slots.max(slot + 1);
+    }
+
+    /// Removes a variable (a scenario node that clears the variables before it).
+    pub fn remove(&mut self, name: &str) {
+        self.vars.remove(name);
     }
 
     /// Declares a variable whose value is known at compile time (`#meta`): expressions read it
@@ -78,12 +82,17 @@ impl Scope {
         self.slots
     }
 
+    /// Makes sure the value array is sized for `n` slots.
+    pub fn reserve_slots(&mut self, n: usize) {
+        self.slots = self.slots.max(n);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.vars.is_empty()
     }
 
-    /// Declared names, in declaration order.
-    pub fn names(&self) -> &[Str] {
-        &self.order
+    /// Declared names, in no particular order.
+    pub fn names(&self) -> Vec<Str> {
+        self.vars.keys().cloned().collect()
     }
 }

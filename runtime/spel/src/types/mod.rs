@@ -39,6 +39,19 @@ pub enum Type {
 }
 
 impl Type {
+    /// Levels of nesting (a plain class is 1): records and type parameters add one each.
+    /// Recursive, on a stack that grows on demand.
+    pub fn depth(&self) -> usize {
+        crate::value::with_stack(|| match self {
+            Type::Unknown | Type::Null => 1,
+            Type::Class(_, params) | Type::Union(params) => {
+                1 + params.iter().map(Type::depth).max().unwrap_or(0)
+            }
+            Type::Record(fields) => 1 + fields.values().map(Type::depth).max().unwrap_or(0),
+            Type::Const(c) => c.0.depth(),
+        })
+    }
+
     pub fn class(c: Class) -> Type {
         Type::Class(c, Arc::from([]))
     }
