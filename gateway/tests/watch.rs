@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{scenario, start};
+use common::{mkfifo, scenario, start, start_with};
 
 /// Polls until the scenario answers `want` (status and body), or fails after 10 s.
 async fn eventually(c: &reqwest::Client, url: &str, want: (u16, Option<&str>)) {
@@ -59,4 +59,35 @@ async fn add_change_break_and_remove_a_file() {
 
     std::fs::remove_file(&file).expect("remove");
     eventually(&c, &url, (404, None)).await;
+}
+
+/// A FIFO named `*.json` (at start-up and created while running) and an oversized file are
+/// skipped with a warning naming them; the watcher goes on deploying other files.
+#[tokio::test]
+async fn a_fifo_or_an_oversized_file_blocks_nothing() {
+    let s = start_with(None, |dir| mkfifo(&dir.join("x.json"))).await;
+    let c = reqwest::Client::new();
+    s.log_contains("x.json: skipped: not a regular file").await;
+
+    mkfifo(&s.dir.join("y.json"));
+    s.log_contains("y.json: skipped: not a regular file").await;
+    let big = std::fs::File::create(s.dir.join("big.json")).expect("create");
+    big.set_len(17 * 1024 * 1024).expect("grow");
+    drop(big);
+    s.log_contains("big.json: skipped: larger than the limit of 16777216 bytes")
+        .await;
+
+    let r = c
+        .get(format!("{}/alive", s.base))
+        .send()
+        .await
+        .expect("alive");
+    assert_eq!(r.status(), 200);
+    std::fs::write(s.dir.join("later.json"), scenario("later", "later", "'ok'")).expect("write");
+    eventually(
+        &c,
+        &format!("{}/scenario/later", s.base),
+        (200, Some("\"ok\"")),
+    )
+    .await;
 }

@@ -11,16 +11,10 @@ use std::time::Duration;
 use notify::{RecursiveMode, Watcher};
 
 use super::{DeployError, Manager};
+use crate::scenario_file::{self, is_scenario_name, ReadError, MAX_SCENARIO_BYTES};
 
 /// Events closer than this are handled together (editors write files in several steps).
 const SETTLE: Duration = Duration::from_millis(100);
-
-fn is_scenario(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e == "json")
-        && !p
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-}
 
 fn name_of(p: &Path) -> Option<String> {
     p.file_stem().and_then(|s| s.to_str()).map(str::to_string)
@@ -29,7 +23,7 @@ fn name_of(p: &Path) -> Option<String> {
 /// Applies the current state of one file.
 pub fn apply(manager: &Manager, path: &Path) {
     let Some(name) = name_of(path) else { return };
-    match std::fs::read_to_string(path) {
+    match scenario_file::read(path, MAX_SCENARIO_BYTES) {
         Ok(text) => match manager.deploy_text(&name, &text) {
             Ok(s) => {
                 tracing::info!(scenario = %name, version = ?s.version, "deployed from {}", path.display())
@@ -46,12 +40,12 @@ pub fn apply(manager: &Manager, path: &Path) {
             ),
             Err(DeployError::Conflict(c)) => tracing::warn!(scenario = %name, "not deployed: {c}"),
         },
-        Err(_) if !path.exists() => {
+        Err(ReadError::Missing) => {
             if manager.cancel_name(&name) {
                 tracing::info!(scenario = %name, "cancelled: {} was removed", path.display());
             }
         }
-        Err(e) => tracing::warn!("cannot read {}: {e}", path.display()),
+        Err(e) => tracing::warn!("{}: skipped: {e}", path.display()),
     }
 }
 
@@ -76,7 +70,7 @@ pub fn watch(dir: PathBuf, manager: Arc<Manager>) -> notify::Result<notify::Reco
                 while let Ok(p) = rx.recv_timeout(SETTLE) {
                     batch.insert(p);
                 }
-                for p in batch.iter().filter(|p| is_scenario(p)) {
+                for p in batch.iter().filter(|p| is_scenario_name(p)) {
                     apply(&manager, p);
                 }
             }
