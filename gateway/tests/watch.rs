@@ -91,3 +91,79 @@ async fn a_fifo_or_an_oversized_file_blocks_nothing() {
     )
     .await;
 }
+
+/// Reads `file` (`std::fs::read` and `cp` to elsewhere) for `during`.
+async fn read_repeatedly(file: &std::path::Path, during: Duration) {
+    // Not `*.json`: a copy named so would be a scenario of its own.
+    let copy = file.with_extension("copy");
+    let started = Instant::now();
+    while started.elapsed() < during {
+        std::fs::read(file).expect("read");
+        let cp = std::process::Command::new("cp")
+            .arg(file)
+            .arg(&copy)
+            .status()
+            .expect("cp runs");
+        assert!(cp.success());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = std::fs::remove_file(&copy);
+}
+
+/// Reading a served file redeploys nothing, and does not revert a deploy made through the API;
+/// a real change of the file does (the latest real change wins).
+#[tokio::test]
+async fn reading_a_served_file_changes_nothing() {
+    let s = start_with(Some("t"), |dir| {
+        std::fs::write(dir.join("read.json"), scenario("read", "read", "'file'")).expect("write")
+    })
+    .await;
+    let c = reqwest::Client::new();
+    let url = format!("{}/scenario/read", s.base);
+    let status = || async {
+        c.get(format!("{}/api/scenarios/read", s.base))
+            .send()
+            .await
+            .expect("send")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json")
+    };
+    let file = s.dir.join("read.json");
+    let before = status().await;
+    assert_eq!(before["status"], "RUNNING");
+    read_repeatedly(&file, Duration::from_millis(1500)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = status().await;
+    assert_eq!(after["deployedAt"], before["deployedAt"], "not redeployed");
+    assert_eq!(after["version"], before["version"]);
+
+    let r = c
+        .put(format!("{}/api/scenarios/read", s.base))
+        .bearer_auth("t")
+        .body(scenario("read", "read", "'api'"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    let put: serde_json::Value = r.json().await.expect("json");
+    assert_ne!(put["version"], before["version"]);
+    read_repeatedly(&file, Duration::from_secs(2)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let r = c.post(&url).body("{}").send().await.expect("send");
+    assert_eq!(
+        r.headers()["scenic-scenario-version"],
+        put["version"].as_str().expect("version")
+    );
+    assert_eq!(
+        r.text().await.expect("text"),
+        "\"api\"",
+        "the API's deploy still serves"
+    );
+    let now = status().await;
+    assert_eq!(now["deployedAt"], put["deployedAt"]);
+    assert_eq!(now["version"], put["version"]);
+
+    std::fs::write(&file, scenario("read", "read", "'changed'")).expect("write");
+    eventually(&c, &url, (200, Some("\"changed\""))).await;
+}

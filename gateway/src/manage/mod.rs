@@ -5,7 +5,8 @@
 pub mod watch;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -19,6 +20,8 @@ use scenic_scenario::model::ScenarioType;
 use scenic_scenario::{load_scenario, CompileError, Registry};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
+
+use crate::scenario_file::{self, ReadError};
 
 /// What the API reports of one scenario.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -77,13 +80,53 @@ pub enum DeployError {
     Conflict(String),
 }
 
+/// What became of one scenario file.
+#[derive(Debug)]
+pub enum FileOutcome {
+    /// The content is what was last deployed (or tried) from this file: nothing to do.
+    Unchanged,
+    Deployed(Status),
+    Failed(DeployError),
+    /// Not read: not a regular file, too large, unreadable.
+    Skipped(ReadError),
+    /// The file is gone; `true` when the deployment it made was cancelled.
+    Removed(bool),
+}
+
 pub struct Manager {
     pub scenarios: Arc<Scenarios>,
     pub metrics: Arc<Metrics>,
     pub registry: Registry,
     pub fragments: Option<PathBuf>,
+    /// The largest scenario accepted, over HTTP and from a file.
+    pub max_scenario: usize,
     token: Option<String>,
     entries: Mutex<HashMap<String, Status>>,
+    /// A hash of the content last deployed (or tried) from each file, so that only a real change
+    /// of the file redeploys it.
+    files: Mutex<HashMap<PathBuf, u64>>,
+}
+
+fn content_hash(text: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The management name of a scenario file: its name without `.json`.
+pub fn name_of(path: &Path) -> Option<String> {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .map(str::to_string)
+}
+
+/// Whether the text is a streaming scenario (`LiteStreamMetaData` / `StreamMetaData`): those
+/// run in `scenic-stream`, whose Kafka components this binary does not link.
+fn is_streaming(text: &str) -> bool {
+    scenic_scenario::model::parse_scenario(text)
+        .ok()
+        .and_then(|file| file.meta.scenario_type().ok())
+        .is_some_and(|t| matches!(t, ScenarioType::LiteStream | ScenarioType::Stream))
 }
 
 fn rfc3339(t: SystemTime) -> String {
@@ -91,8 +134,13 @@ fn rfc3339(t: SystemTime) -> String {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|d| d.to_rfc3339())
+    let nanos = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    // Milliseconds: two deployments within a second get different times.
+    chrono::DateTime::from_timestamp(secs, nanos)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default()
 }
 
@@ -113,6 +161,7 @@ impl Manager {
         registry: Registry,
         fragments: Option<PathBuf>,
         token: Option<String>,
+        max_scenario: usize,
     ) -> Manager {
         let token = token.filter(|t| !t.is_empty());
         Manager {
@@ -120,9 +169,45 @@ impl Manager {
             metrics,
             registry,
             fragments,
+            max_scenario,
             token,
             entries: Mutex::new(HashMap::new()),
+            files: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Deploys a scenario file under its name (start-up and folder watch), unless its content is
+    /// what was last deployed from it; a file that is gone cancels what it deployed.
+    pub fn deploy_file(&self, path: &Path) -> FileOutcome {
+        let Some(name) = name_of(path) else {
+            return FileOutcome::Skipped(ReadError::NotUtf8);
+        };
+        let text = match scenario_file::read(path, self.max_scenario) {
+            Ok(t) => t,
+            Err(ReadError::Missing) => {
+                let known = self.files.lock().ok().and_then(|mut f| f.remove(path));
+                return FileOutcome::Removed(known.is_some() && self.cancel_name(&name));
+            }
+            Err(e) => return FileOutcome::Skipped(e),
+        };
+        let hash = content_hash(&text);
+        if let Ok(mut files) = self.files.lock() {
+            if files.insert(path.to_path_buf(), hash) == Some(hash) {
+                return FileOutcome::Unchanged;
+            }
+        }
+        match self.deploy_text(&name, &text) {
+            Ok(s) => FileOutcome::Deployed(s),
+            Err(e) => FileOutcome::Failed(e),
+        }
+    }
+
+    /// The files deployed (or tried) so far.
+    pub fn files(&self) -> Vec<PathBuf> {
+        self.files
+            .lock()
+            .map(|f| f.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Records a scenario deployed at start-up (folder or files), so the API lists it.
@@ -193,6 +278,9 @@ impl Manager {
     /// Compiles and publishes a scenario under `name`. A failure leaves the previous version
     /// serving and is recorded in the status.
     pub fn deploy_text(&self, name: &str, text: &str) -> Result<Status, DeployError> {
+        if is_streaming(text) {
+            return Err(DeployError::NotRequestResponse);
+        }
         let frags = fragments_dir(self.fragments.clone());
         let compiled = match load_scenario(text, &self.registry, frags.as_ref()) {
             Ok(s) => s,
