@@ -353,3 +353,183 @@ async fn fifty_redeploys_while_requests_flow_lose_nothing() {
         .expect("send");
     assert_eq!(last.text().await.expect("text"), "\"v50\"");
 }
+
+/// The example scenario `examples/loan-request.json` (metaData.id `LoanRequest`, slug `loan`).
+fn loan_request() -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/loan-request.json"),
+    )
+    .expect("example")
+}
+
+#[tokio::test]
+async fn a_slug_and_a_scenario_id_belong_to_one_name() {
+    let s = start(Some("t")).await;
+    let c = reqwest::Client::new();
+    let put = |name: &str, body: String| {
+        c.put(format!("{}/api/scenarios/{name}", s.base))
+            .bearer_auth("t")
+            .body(body)
+            .send()
+    };
+    let delete = |name: &str| {
+        c.delete(format!("{}/api/scenarios/{name}", s.base))
+            .bearer_auth("t")
+            .send()
+    };
+    let loan = format!("{}/scenario/loan", s.base);
+    let request = r#"{"customerId":"c-001","location":{"city":"Warszawa","street":"Marszałkowska 1"},"requestType":"loan","requestedAmount":1500}"#;
+
+    assert_eq!(
+        put("loan-request", loan_request())
+            .await
+            .expect("send")
+            .status(),
+        200
+    );
+    // The same scenario under a second name is refused, naming the owner.
+    let r = put("other", loan_request()).await.expect("send");
+    assert_eq!(r.status(), 409);
+    let body = r.text().await.expect("text");
+    assert!(body.contains("'loan-request'"), "names the owner: {body}");
+    // Deleting the second name removes nothing of the first.
+    let r = delete("other").await.expect("send");
+    assert_eq!(
+        r.status(),
+        204,
+        "only the refused attempt's status is removed"
+    );
+    let r = c.post(&loan).body(request).send().await.expect("send");
+    assert_eq!(r.status(), 200, "loan still served");
+    let st: Value = c
+        .get(format!("{}/api/scenarios/loan-request", s.base))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(st["status"], "RUNNING");
+
+    // The same metaData.id at another slug is refused too (metrics label series by id).
+    let moved = loan_request().replace("\"slug\": \"loan\"", "\"slug\": \"loan2\"");
+    assert!(moved.contains("loan2"));
+    let r = put("third", moved.clone()).await.expect("send");
+    assert_eq!(r.status(), 409);
+    let body = r.text().await.expect("text");
+    assert!(
+        body.contains("LoanRequest") && body.contains("'loan-request'"),
+        "{body}"
+    );
+    assert_eq!(
+        c.post(format!("{}/scenario/loan2", s.base))
+            .body(request)
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        404
+    );
+    // The owner itself may move to another slug: the old one is freed.
+    assert_eq!(
+        put("loan-request", moved).await.expect("send").status(),
+        200
+    );
+    assert_eq!(
+        c.post(&loan)
+            .body(request)
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        404
+    );
+    assert_eq!(
+        c.post(format!("{}/scenario/loan2", s.base))
+            .body(request)
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        200
+    );
+    // Once the owner is gone, the scenario may deploy under another name.
+    assert_eq!(delete("loan-request").await.expect("send").status(), 204);
+    assert_eq!(
+        put("other", loan_request()).await.expect("send").status(),
+        200
+    );
+    assert_eq!(
+        c.post(&loan)
+            .body(request)
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        200
+    );
+}
+
+/// Files follow the same rule: the second file with a clashing id or slug is not served, and
+/// its status names the file that owns them.
+#[tokio::test]
+async fn files_with_a_clashing_id_or_slug_are_refused_naming_the_owner() {
+    let s = common::start_with(None, |dir| {
+        std::fs::write(dir.join("a.json"), scenario("same", "first", "'a'")).expect("write");
+        std::fs::write(dir.join("b.json"), scenario("same", "second", "'b'")).expect("write");
+    })
+    .await;
+    let c = reqwest::Client::new();
+    let status = |name: &str| {
+        let url = format!("{}/api/scenarios/{name}", s.base);
+        let c = c.clone();
+        async move {
+            c.get(url)
+                .send()
+                .await
+                .expect("send")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let invoke = |slug: &str| {
+        c.post(format!("{}/scenario/{slug}", s.base))
+            .body("{}")
+            .send()
+    };
+    assert_eq!(invoke("first").await.expect("send").status(), 200);
+    assert_eq!(invoke("second").await.expect("send").status(), 404);
+    let b = status("b").await;
+    assert_eq!(b["status"], "FAILED");
+    let message = b["errors"][0]["message"].as_str().expect("message");
+    assert!(
+        message.contains("'a' (deployed from file a.json)"),
+        "{message}"
+    );
+    assert!(
+        !message.contains(s.dir.to_str().expect("dir")),
+        "no server path: {message}"
+    );
+    s.log_contains(
+        "b.json: not deployed: Scenario 'same' (metaData.id) is already deployed as 'a'",
+    )
+    .await;
+
+    // Added while running: a slug clash.
+    std::fs::write(s.dir.join("c.json"), scenario("other", "first", "'c'")).expect("write");
+    s.log_contains("c.json: not deployed: Slug 'first' belongs to 'a'")
+        .await;
+    let c_status = status("c").await;
+    assert_eq!(c_status["status"], "FAILED");
+    assert!(c_status["errors"][0]["message"]
+        .as_str()
+        .expect("message")
+        .contains("a.json"));
+    let r = invoke("first").await.expect("send");
+    assert_eq!(
+        r.text().await.expect("text"),
+        "\"a\"",
+        "the owner keeps serving"
+    );
+}

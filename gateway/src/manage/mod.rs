@@ -17,7 +17,7 @@ use scenic_rr::startup::ExtraRoutes;
 use scenic_rr::{Deployed, Scenarios};
 use scenic_scenario::compile::fragments_dir;
 use scenic_scenario::model::ScenarioType;
-use scenic_scenario::{load_scenario, CompileError, Registry};
+use scenic_scenario::{load_scenario, CompileError, CompiledScenario, Registry};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 
@@ -93,6 +93,46 @@ pub enum FileOutcome {
     Removed(bool),
 }
 
+/// Where a deployment came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    Api,
+    File(PathBuf),
+}
+
+/// What one management name holds: its status, and the slug and scenario name
+/// (`metaData.id`) it owns while a version of it is deployed.
+struct Entry {
+    status: Status,
+    owned: Option<Owned>,
+}
+
+#[derive(Clone)]
+struct Owned {
+    slug: String,
+    scenario: String,
+    origin: Origin,
+}
+
+impl Owned {
+    /// Names the owner `name` in a refusal: the management name, and the file it came from
+    /// (its name only: a refusal must not reveal server paths).
+    fn describe(&self, name: &str) -> String {
+        match &self.origin {
+            Origin::Api => format!("'{name}'"),
+            Origin::File(p) => match p.file_name() {
+                Some(f) => format!("'{name}' (deployed from file {})", f.to_string_lossy()),
+                None => format!("'{name}'"),
+            },
+        }
+    }
+}
+
+/// Locks, recovering from a poisoned lock (a panic elsewhere must not stop the API).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 pub struct Manager {
     pub scenarios: Arc<Scenarios>,
     pub metrics: Arc<Metrics>,
@@ -101,7 +141,9 @@ pub struct Manager {
     /// The largest scenario accepted, over HTTP and from a file.
     pub max_scenario: usize,
     token: Option<String>,
-    entries: Mutex<HashMap<String, Status>>,
+    /// By management name. A slug and a scenario name belong to one management name at most;
+    /// every change of the deployments happens under this lock.
+    entries: Mutex<HashMap<String, Entry>>,
     /// A hash of the content last deployed (or tried) from each file, so that only a real change
     /// of the file redeploys it.
     files: Mutex<HashMap<PathBuf, u64>>,
@@ -185,18 +227,17 @@ impl Manager {
         let text = match scenario_file::read(path, self.max_scenario) {
             Ok(t) => t,
             Err(ReadError::Missing) => {
-                let known = self.files.lock().ok().and_then(|mut f| f.remove(path));
+                // The file deployed under its name: its removal is the latest change.
+                let known = lock(&self.files).remove(path);
                 return FileOutcome::Removed(known.is_some() && self.cancel_name(&name));
             }
             Err(e) => return FileOutcome::Skipped(e),
         };
         let hash = content_hash(&text);
-        if let Ok(mut files) = self.files.lock() {
-            if files.insert(path.to_path_buf(), hash) == Some(hash) {
-                return FileOutcome::Unchanged;
-            }
+        if lock(&self.files).insert(path.to_path_buf(), hash) == Some(hash) {
+            return FileOutcome::Unchanged;
         }
-        match self.deploy_text(&name, &text) {
+        match self.deploy_text(&name, &text, Origin::File(path.to_path_buf())) {
             Ok(s) => FileOutcome::Deployed(s),
             Err(e) => FileOutcome::Failed(e),
         }
@@ -204,48 +245,32 @@ impl Manager {
 
     /// The files deployed (or tried) so far.
     pub fn files(&self) -> Vec<PathBuf> {
-        self.files
-            .lock()
-            .map(|f| f.keys().cloned().collect())
-            .unwrap_or_default()
+        lock(&self.files).keys().cloned().collect()
     }
 
-    /// Records a scenario deployed at start-up (folder or files), so the API lists it.
-    pub fn record(&self, name: &str, result: Result<&Deployed, Vec<CompileError>>) {
-        let status = match result {
-            Ok(d) => Status {
-                name: name.to_string(),
-                slug: Some(d.scenario.slug.clone()),
-                mode: Some("request-response"),
-                version: Some(d.scenario.version.clone()),
-                status: "RUNNING",
-                deployed_at: Some(rfc3339(SystemTime::now())),
-                errors: Vec::new(),
-            },
-            Err(errors) => {
-                // A failed redeploy leaves the previous version serving: keep what it reports.
-                let previous = self
-                    .entries
-                    .lock()
-                    .ok()
-                    .and_then(|e| e.get(name).cloned())
-                    .filter(|s| s.slug.is_some());
-                match previous {
-                    Some(prev) => Status { errors, ..prev },
-                    None => Status {
-                        name: name.to_string(),
-                        slug: None,
-                        mode: None,
-                        version: None,
-                        status: "FAILED",
-                        deployed_at: None,
-                        errors,
+    /// Records a failed attempt: the previous version, if any, keeps serving and reports the
+    /// attempt's errors.
+    fn record_failure(entries: &mut HashMap<String, Entry>, name: &str, errors: Vec<CompileError>) {
+        match entries.get_mut(name) {
+            Some(e) if e.owned.is_some() => e.status.errors = errors,
+            _ => {
+                let status = Status {
+                    name: name.to_string(),
+                    slug: None,
+                    mode: None,
+                    version: None,
+                    status: "FAILED",
+                    deployed_at: None,
+                    errors,
+                };
+                entries.insert(
+                    name.to_string(),
+                    Entry {
+                        status,
+                        owned: None,
                     },
-                }
+                );
             }
-        };
-        if let Ok(mut e) = self.entries.lock() {
-            e.insert(name.to_string(), status);
         }
     }
 
@@ -276,58 +301,117 @@ impl Manager {
     }
 
     /// Compiles and publishes a scenario under `name`. A failure leaves the previous version
-    /// serving and is recorded in the status.
-    pub fn deploy_text(&self, name: &str, text: &str) -> Result<Status, DeployError> {
+    /// serving and is recorded in the status. A scenario whose slug or name (`metaData.id`)
+    /// another management name owns is refused, naming the owner.
+    pub fn deploy_text(
+        &self,
+        name: &str,
+        text: &str,
+        origin: Origin,
+    ) -> Result<Status, DeployError> {
         if is_streaming(text) {
             return Err(DeployError::NotRequestResponse);
         }
+        // Compiling takes long: outside the lock.
         let frags = fragments_dir(self.fragments.clone());
         let compiled = match load_scenario(text, &self.registry, frags.as_ref()) {
             Ok(s) => s,
             Err(e) => {
                 let errors = e.errors();
-                self.record(name, Err(errors.clone()));
+                Self::record_failure(&mut lock(&self.entries), name, errors.clone());
                 return Err(DeployError::Invalid(errors));
             }
         };
         if compiled.scenario_type != ScenarioType::RequestResponse {
             return Err(DeployError::NotRequestResponse);
         }
-        // A redeploy under a new slug frees the old one.
-        let previous = self
-            .entries
-            .lock()
-            .ok()
-            .and_then(|e| e.get(name).and_then(|s| s.slug.clone()));
-        let d = Deployed::new(Arc::new(compiled), &self.metrics);
-        let d = self.scenarios.deploy(d).map_err(DeployError::Conflict)?;
-        if let Some(old) = previous.filter(|old| *old != d.scenario.slug) {
-            self.scenarios.remove(&old);
+        let mut entries = lock(&self.entries);
+        if let Some(refusal) = Self::owner_conflict(&entries, name, &compiled) {
+            Self::record_failure(
+                &mut entries,
+                name,
+                vec![CompileError::scenario(refusal.clone())],
+            );
+            return Err(DeployError::Conflict(refusal));
         }
-        self.record(name, Ok(&d));
-        self.status(name)
-            .ok_or(DeployError::Conflict("status table unavailable".into()))
+        let previous = entries.get(name).and_then(|e| e.owned.clone());
+        let d = Deployed::new(Arc::new(compiled), &self.metrics);
+        let d = self
+            .scenarios
+            .replace(previous.as_ref().map(|p| p.slug.as_str()), d)
+            .map_err(DeployError::Conflict)?;
+        let status = Status {
+            name: name.to_string(),
+            slug: Some(d.scenario.slug.clone()),
+            mode: Some("request-response"),
+            version: Some(d.scenario.version.clone()),
+            status: "RUNNING",
+            deployed_at: Some(rfc3339(SystemTime::now())),
+            errors: Vec::new(),
+        };
+        let owned = Owned {
+            slug: d.scenario.slug.clone(),
+            scenario: d.scenario.name.clone(),
+            origin,
+        };
+        entries.insert(
+            name.to_string(),
+            Entry {
+                status: status.clone(),
+                owned: Some(owned),
+            },
+        );
+        Ok(status)
     }
 
-    /// Cancels the scenario deployed under `name`; false when there is none.
-    pub fn cancel_name(&self, name: &str) -> bool {
-        let removed = self.entries.lock().ok().and_then(|mut e| e.remove(name));
-        match removed {
-            Some(s) => {
-                if let Some(slug) = s.slug {
-                    self.scenarios.remove(&slug);
-                }
-                true
-            }
-            None => false,
+    /// Why `compiled` cannot be deployed under `name`: its slug or its scenario name belongs
+    /// to another management name.
+    fn owner_conflict(
+        entries: &HashMap<String, Entry>,
+        name: &str,
+        compiled: &CompiledScenario,
+    ) -> Option<String> {
+        let others = || {
+            entries
+                .iter()
+                .filter(|(n, _)| n.as_str() != name)
+                .filter_map(|(n, e)| Some((n, e.owned.as_ref()?)))
+        };
+        if let Some((n, o)) = others().find(|(_, o)| o.slug == compiled.slug) {
+            return Some(format!(
+                "Slug '{}' belongs to {}",
+                compiled.slug,
+                o.describe(n)
+            ));
         }
+        if let Some((n, o)) = others().find(|(_, o)| o.scenario == compiled.name) {
+            return Some(format!(
+                "Scenario '{}' (metaData.id) is already deployed as {}",
+                compiled.name,
+                o.describe(n)
+            ));
+        }
+        None
+    }
+
+    /// Cancels the scenario deployed under `name`, and only what `name` owns; false when there
+    /// is no such name.
+    pub fn cancel_name(&self, name: &str) -> bool {
+        let mut entries = lock(&self.entries);
+        let Some(entry) = entries.remove(name) else {
+            return false;
+        };
+        if let Some(o) = entry.owned {
+            self.scenarios.remove_if(&o.slug, &o.scenario);
+        }
+        true
     }
 
     fn deploy(&self, name: &str, body: &[u8]) -> HttpResponse {
         let Ok(text) = std::str::from_utf8(body) else {
             return message(StatusCode::BAD_REQUEST, "The scenario is not UTF-8");
         };
-        match self.deploy_text(name, text) {
+        match self.deploy_text(name, text, Origin::Api) {
             Ok(status) => json(StatusCode::OK, &status),
             Err(DeployError::Invalid(errors)) => json(
                 StatusCode::BAD_REQUEST,
@@ -342,7 +426,7 @@ impl Manager {
     }
 
     fn status(&self, name: &str) -> Option<Status> {
-        self.entries.lock().ok().and_then(|e| e.get(name).cloned())
+        lock(&self.entries).get(name).map(|e| e.status.clone())
     }
 
     fn cancel(&self, name: &str) -> HttpResponse {
@@ -394,11 +478,10 @@ impl Manager {
     }
 
     fn list(&self) -> Vec<Status> {
-        let mut v: Vec<Status> = self
-            .entries
-            .lock()
-            .map(|e| e.values().cloned().collect())
-            .unwrap_or_default();
+        let mut v: Vec<Status> = lock(&self.entries)
+            .values()
+            .map(|e| e.status.clone())
+            .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         v
     }
