@@ -533,3 +533,58 @@ async fn files_with_a_clashing_id_or_slug_are_refused_naming_the_owner() {
         "the owner keeps serving"
     );
 }
+
+/// Compile errors over HTTP name a missing fragment and its file relative to the fragments
+/// folder, never a server path: in a PUT's answer and in the open GETs, for a PUT and for a file
+/// loaded at start-up.
+#[tokio::test]
+async fn errors_over_http_reveal_no_server_path() {
+    let onboarding = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/customer-onboarding.json"),
+    )
+    .expect("example");
+    let file_copy = onboarding.clone();
+    // A fragments folder without the fragment the scenario uses.
+    let s = common::start_with(Some("t"), move |dir| {
+        std::fs::create_dir(dir.join("fragments")).expect("fragments");
+        std::fs::write(dir.join("onboarding-file.json"), file_copy).expect("write");
+    })
+    .await;
+    let c = reqwest::Client::new();
+    let dir = s.dir.to_str().expect("dir").to_string();
+    let r = c
+        .put(format!("{}/api/scenarios/onboarding", s.base))
+        .bearer_auth("t")
+        .body(onboarding)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.expect("text");
+    assert!(
+        body.contains("Fragment 'customer-segmentation' not found")
+            && body.contains("customer-segmentation.json in the fragments folder"),
+        "{body}"
+    );
+    assert!(!body.contains(&dir), "a server path in {body}");
+    for path in [
+        "/api/scenarios",
+        "/api/scenarios/onboarding",
+        "/api/scenarios/onboarding-file",
+    ] {
+        let body = c
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .expect("send")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            body.contains("customer-segmentation.json"),
+            "{path}: {body}"
+        );
+        assert!(!body.contains(&dir), "{path}: a server path in {body}");
+    }
+}

@@ -234,8 +234,13 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             ),
             FileOutcome::Failed(DeployError::Invalid(errors)) => {
                 files::print_errors(path, &errors);
+                // The file's name only: what the runtime keeps may be served, server paths
+                // must not be.
                 scenarios.add_broken(Broken {
-                    source: path.display().to_string(),
+                    source: path
+                        .file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
                     errors,
                 });
             }

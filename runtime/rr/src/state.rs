@@ -70,6 +70,7 @@ impl Deployed {
 /// A scenario that failed to compile, kept to report its errors.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Broken {
+    /// Where it came from, as clients may see it: a file's name, never a server path.
     pub source: String,
     pub errors: Vec<scenic_scenario::CompileError>,
 }
