@@ -61,7 +61,7 @@ async fn without_a_configured_token_writes_are_403_with_an_explanation() {
         .expect("send");
     assert_eq!(r.status(), 403);
     let body: Value = r.json().await.expect("json");
-    assert!(body["message"]
+    assert!(body[0]["message"]
         .as_str()
         .expect("message")
         .contains("SCENIC_ADMIN_TOKEN"));
@@ -114,8 +114,8 @@ async fn deploy_redeploy_conflict_broken_and_cancel() {
         .expect("send");
     assert_eq!(r.status(), 400);
     let body: Value = r.json().await.expect("json");
-    assert_eq!(body["errors"][0]["nodeId"], "out");
-    assert!(body["errors"][0]["message"]
+    assert_eq!(body[0]["nodeId"], "out");
+    assert!(body[0]["message"]
         .as_str()
         .expect("message")
         .contains("Unresolved reference 'nope'"));
@@ -587,4 +587,112 @@ async fn errors_over_http_reveal_no_server_path() {
         );
         assert!(!body.contains(&dir), "{path}: a server path in {body}");
     }
+}
+
+/// Asserts the error shape: a JSON array of `{"message", "nodeId", ...}`, JSON content type.
+async fn assert_error_shape(r: reqwest::Response, status: u16) -> Vec<Value> {
+    assert_eq!(r.status(), status);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let body: Value = r.json().await.expect("json");
+    let entries = body.as_array().expect("an array").clone();
+    assert!(!entries.is_empty(), "{status}: no entry");
+    for e in &entries {
+        assert!(e["message"].is_string(), "{status}: {e}");
+        let node = e.get("nodeId").expect("nodeId present");
+        assert!(node.is_null() || node.is_string(), "{status}: {e}");
+    }
+    entries
+}
+
+/// 400, 401, 403, 404, 405, 409 and 413 of the management API share one shape.
+#[tokio::test]
+async fn every_error_is_an_array_of_entries() {
+    let s = start(Some("t")).await;
+    let c = reqwest::Client::new();
+    let url = |p: &str| format!("{}{p}", s.base);
+    let put = |name: &str, body: Vec<u8>| {
+        c.put(url(&format!("/api/scenarios/{name}")))
+            .bearer_auth("t")
+            .body(body)
+            .send()
+    };
+
+    let r = c.put(url("/api/scenarios/x")).send().await.expect("send");
+    assert_error_shape(r, 401).await;
+    let e = assert_error_shape(
+        put("x", scenario("x", "x", "#nope").into_bytes())
+            .await
+            .expect("send"),
+        400,
+    )
+    .await;
+    assert_eq!(e[0]["nodeId"], "out");
+    assert_eq!(e[0]["parameter"], "Value");
+    assert_eq!(e[0]["line"], 1);
+    assert!(e[0]["column"].is_number());
+    assert_error_shape(put("x", vec![0xff, 0xfe]).await.expect("send"), 400).await;
+    assert_error_shape(put("x", b"{".to_vec()).await.expect("send"), 400).await;
+    assert_eq!(
+        put("x", scenario("x", "x", "1").into_bytes())
+            .await
+            .expect("send")
+            .status(),
+        200
+    );
+    let e = assert_error_shape(
+        put("y", scenario("y", "x", "1").into_bytes())
+            .await
+            .expect("send"),
+        409,
+    )
+    .await;
+    assert!(e[0]["nodeId"].is_null());
+    let r = c
+        .get(url("/api/scenarios/nope"))
+        .send()
+        .await
+        .expect("send");
+    assert_error_shape(r, 404).await;
+    let r = c
+        .delete(url("/api/scenarios/nope"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .expect("send");
+    assert_error_shape(r, 404).await;
+    let r = c
+        .post(url("/api/scenarios/nope/test"))
+        .bearer_auth("t")
+        .body("[]")
+        .send()
+        .await
+        .expect("send");
+    assert_error_shape(r, 404).await;
+    let r = c
+        .post(url("/api/scenarios/x/test"))
+        .bearer_auth("t")
+        .body("{}")
+        .send()
+        .await
+        .expect("send");
+    assert_error_shape(r, 400).await;
+    let r = c
+        .post(url("/api/scenarios/x"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.headers()["allow"], "GET, PUT, DELETE");
+    assert_error_shape(r, 405).await;
+    let big = vec![b' '; 16 * 1024 * 1024 + 1];
+    assert_error_shape(put("x", big).await.expect("send"), 413).await;
+
+    let open = start(None).await;
+    let r = c
+        .delete(format!("{}/api/scenarios/x", open.base))
+        .bearer_auth("t")
+        .send()
+        .await
+        .expect("send");
+    assert_error_shape(r, 403).await;
 }

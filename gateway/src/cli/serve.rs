@@ -261,7 +261,7 @@ pub fn serve(a: ServeArgs) -> ExitCode {
         }
     }
     let mut settings = a.http.settings(None);
-    settings.extra_routes = Some(crate::manage::routes(manager, a.http.max_body));
+    settings.extra_routes = Some(crate::manage::routes(manager));
     let state = Arc::new(AppState::new(
         scenarios.clone(),
         metrics,

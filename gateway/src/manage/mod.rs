@@ -34,24 +34,66 @@ pub struct Status {
     pub status: &'static str,
     #[serde(rename = "deployedAt")]
     pub deployed_at: Option<String>,
-    /// Compile errors of the last deployment attempt: `nodeId`, `parameter`, `line`, `column`,
-    /// `message`.
-    #[schema(value_type = Vec<Object>)]
+    /// Errors of the last deployment attempt (compile errors, a refusal): `message`, `nodeId`,
+    /// `parameter`, `line`, `column`.
+    #[schema(value_type = Vec<ErrorEntry>)]
     pub errors: Vec<CompileError>,
 }
 
-/// An error or refusal.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Message {
+/// One entry of an error body. Every error and refusal of the management API is a JSON array
+/// of these: the invocation API's shape (`[{"message", "nodeId"}]`), with a compile error's
+/// parameter and line:column, or an input violation's JSON pointer, where they apply.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorEntry {
     pub message: String,
+    /// The node the problem is in; null when it is in none.
+    #[serde(rename = "nodeId")]
+    #[schema(required)]
+    pub node_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    /// 1-based line and column inside the expression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// A JSON pointer into the input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl ErrorEntry {
+    pub fn new(message: impl Into<String>) -> ErrorEntry {
+        ErrorEntry {
+            message: message.into(),
+            node_id: None,
+            parameter: None,
+            line: None,
+            column: None,
+            path: None,
+        }
+    }
+}
+
+impl From<&CompileError> for ErrorEntry {
+    fn from(e: &CompileError) -> ErrorEntry {
+        ErrorEntry {
+            message: e.message.clone(),
+            node_id: e.node_id.clone(),
+            parameter: e.parameter.clone(),
+            line: e.line,
+            column: e.column,
+            path: None,
+        }
+    }
 }
 
 /// The management API's own OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    info(title = "Scenic management API", description = "Deploy, redeploy, cancel, inspect and test scenarios. Write calls need `Authorization: Bearer <token>`."),
+    info(title = "Scenic management API", description = "Deploy, redeploy, cancel, inspect and test scenarios. Write calls need `Authorization: Bearer <token>`. Every error is a JSON array of `ErrorEntry`."),
     paths(put, delete, list, get, test),
-    components(schemas(Status, Message)),
+    components(schemas(Status, ErrorEntry)),
     modifiers(&BearerAuth)
 )]
 pub struct ManagementApi;
@@ -192,8 +234,9 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
         .body(serde_json::to_vec(body).unwrap_or_default())
 }
 
-fn message(status: StatusCode, text: &str) -> HttpResponse {
-    json(status, &serde_json::json!({ "message": text }))
+/// An error or refusal: one entry naming no node.
+fn refusal(status: StatusCode, text: &str) -> HttpResponse {
+    json(status, &[ErrorEntry::new(text)])
 }
 
 impl Manager {
@@ -277,7 +320,7 @@ impl Manager {
     /// Checks `Authorization: Bearer <token>` in constant time; `Some` is the refusal.
     fn authorize(&self, req: &HttpRequest) -> Option<HttpResponse> {
         let Some(expected) = &self.token else {
-            return Some(message(
+            return Some(refusal(
                 StatusCode::FORBIDDEN,
                 "The management API is disabled: set SCENIC_ADMIN_TOKEN or pass --admin-token to enable write calls",
             ));
@@ -291,7 +334,7 @@ impl Manager {
         if given.as_bytes().ct_eq(expected.as_bytes()).into() {
             None
         } else {
-            let mut r = message(StatusCode::UNAUTHORIZED, "Missing or wrong bearer token");
+            let mut r = refusal(StatusCode::UNAUTHORIZED, "Missing or wrong bearer token");
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static("Bearer"),
@@ -409,19 +452,19 @@ impl Manager {
 
     fn deploy(&self, name: &str, body: &[u8]) -> HttpResponse {
         let Ok(text) = std::str::from_utf8(body) else {
-            return message(StatusCode::BAD_REQUEST, "The scenario is not UTF-8");
+            return refusal(StatusCode::BAD_REQUEST, "The scenario is not UTF-8");
         };
         match self.deploy_text(name, text, Origin::Api) {
             Ok(status) => json(StatusCode::OK, &status),
             Err(DeployError::Invalid(errors)) => json(
                 StatusCode::BAD_REQUEST,
-                &serde_json::json!({ "errors": errors }),
+                &errors.iter().map(ErrorEntry::from).collect::<Vec<_>>(),
             ),
-            Err(DeployError::NotRequestResponse) => message(
+            Err(DeployError::NotRequestResponse) => refusal(
                 StatusCode::BAD_REQUEST,
                 "Only request-response scenarios are served by the gateway",
             ),
-            Err(DeployError::Conflict(c)) => message(StatusCode::CONFLICT, &c),
+            Err(DeployError::Conflict(c)) => refusal(StatusCode::CONFLICT, &c),
         }
     }
 
@@ -433,7 +476,7 @@ impl Manager {
         if self.cancel_name(name) {
             HttpResponse::NoContent().finish()
         } else {
-            message(
+            refusal(
                 StatusCode::NOT_FOUND,
                 &format!("No scenario named '{name}'"),
             )
@@ -489,25 +532,69 @@ impl Manager {
 
 #[utoipa::path(put, path = "/api/scenarios/{name}", request_body(content = Object, description = "The scenario in the Designer's export format", content_type = "application/json"),
     params(("name" = String, Path, description = "Scenario name")),
-    responses((status = 200, description = "Deployed", body = Status), (status = 400, description = "The scenario does not compile; every error", body = Object),
-        (status = 401, description = "Missing or wrong token", body = Message), (status = 403, description = "No token configured", body = Message),
-        (status = 409, description = "The slug belongs to another scenario", body = Message)),
+    responses((status = 200, description = "Deployed", body = Status),
+        (status = 400, description = "The scenario does not compile (every error), is not UTF-8 or not request-response", body = Vec<ErrorEntry>),
+        (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>), (status = 403, description = "No token configured", body = Vec<ErrorEntry>),
+        (status = 409, description = "The slug or the scenario name (metaData.id) belongs to another name, which the message names", body = Vec<ErrorEntry>),
+        (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
 async fn put(
     m: web::Data<Manager>,
     req: HttpRequest,
     name: web::Path<String>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
     if let Some(r) = m.authorize(&req) {
         return r;
     }
+    let body = match read_body(&req, payload, m.max_scenario).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     m.deploy(&name, &body)
 }
 
+/// Reads a request body of at most `limit` bytes, after the token check (an unauthenticated
+/// client cannot make the server buffer a body).
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::Bytes, HttpResponse> {
+    use futures::StreamExt;
+    let too_large = || {
+        refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("The body is larger than the limit of {limit} bytes"),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            refusal(
+                StatusCode::BAD_REQUEST,
+                &format!("Cannot read the request body: {e}"),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 #[utoipa::path(delete, path = "/api/scenarios/{name}", params(("name" = String, Path, description = "Scenario name")),
-    responses((status = 204, description = "Cancelled"), (status = 401, description = "Missing or wrong token", body = Message),
-        (status = 403, description = "No token configured", body = Message), (status = 404, description = "No such scenario", body = Message)),
+    responses((status = 204, description = "Cancelled"), (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>),
+        (status = 403, description = "No token configured", body = Vec<ErrorEntry>), (status = 404, description = "No such scenario", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
 async fn delete(m: web::Data<Manager>, req: HttpRequest, name: web::Path<String>) -> HttpResponse {
     if let Some(r) = m.authorize(&req) {
@@ -540,28 +627,33 @@ impl scenic_scenario::interp::Tracer for Trace<'_> {
 #[utoipa::path(post, path = "/api/scenarios/{name}/test", request_body(content = Vec<Object>, description = "Inputs", content_type = "application/json"),
     params(("name" = String, Path, description = "Scenario name")),
     responses((status = 200, description = "Per input: each node's variables, each sink's output, each error", body = Object),
-        (status = 400, description = "The body is not a JSON array", body = Message), (status = 401, description = "Missing or wrong token", body = Message),
-        (status = 403, description = "No token configured", body = Message), (status = 404, description = "No such scenario deployed", body = Message)),
+        (status = 400, description = "The body is not a JSON array", body = Vec<ErrorEntry>), (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>),
+        (status = 403, description = "No token configured", body = Vec<ErrorEntry>), (status = 404, description = "No such scenario deployed", body = Vec<ErrorEntry>),
+        (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
 async fn test(
     m: web::Data<Manager>,
     req: HttpRequest,
     name: web::Path<String>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
     if let Some(r) = m.authorize(&req) {
         return r;
     }
+    let body = match read_body(&req, payload, m.max_scenario).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let inputs = match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(serde_json::Value::Array(items)) => items,
         Ok(_) => {
-            return message(
+            return refusal(
                 StatusCode::BAD_REQUEST,
                 "The body must be a JSON array of inputs",
             )
         }
         Err(e) => {
-            return message(
+            return refusal(
                 StatusCode::BAD_REQUEST,
                 &format!(
                     "Malformed JSON at line {} column {}: {e}",
@@ -573,7 +665,7 @@ async fn test(
     };
     match m.test(&name, inputs).await {
         Some(report) => json(StatusCode::OK, &report),
-        None => message(
+        None => refusal(
             StatusCode::NOT_FOUND,
             &format!("No scenario named '{name}' is deployed"),
         ),
@@ -586,11 +678,11 @@ async fn list(m: web::Data<Manager>) -> HttpResponse {
 }
 
 #[utoipa::path(get, path = "/api/scenarios/{name}", params(("name" = String, Path, description = "Scenario name")),
-    responses((status = 200, description = "The scenario", body = Status), (status = 404, description = "No such scenario", body = Message)))]
+    responses((status = 200, description = "The scenario", body = Status), (status = 404, description = "No such scenario", body = Vec<ErrorEntry>)))]
 async fn get(m: web::Data<Manager>, name: web::Path<String>) -> HttpResponse {
     match m.status(&name) {
         Some(s) => json(StatusCode::OK, &s),
-        None => message(
+        None => refusal(
             StatusCode::NOT_FOUND,
             &format!("No scenario named '{name}'"),
         ),
@@ -606,19 +698,54 @@ async fn openapi() -> HttpResponse {
     )
 }
 
+/// A wrong method on a management resource: 405 with `Allow`, in the error shape.
+fn not_allowed(allow: &'static str) -> actix_web::Route {
+    web::to(move || async move {
+        let mut r = refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("Method not allowed here; use {allow}"),
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+        r
+    })
+}
+
+/// A scenario name that cannot be decoded (bad percent-encoding) names no scenario: 404.
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|e, _| {
+        let r = refusal(StatusCode::NOT_FOUND, &format!("No such scenario: {e}"));
+        actix_web::error::InternalError::from_response(e, r).into()
+    })
+}
+
 /// The routes, to hand to the runtime's `Settings::extra_routes`.
-pub fn routes(manager: Arc<Manager>, max_body: usize) -> ExtraRoutes {
+pub fn routes(manager: Arc<Manager>) -> ExtraRoutes {
     Arc::new(move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(web::Data::from(manager.clone()))
-            .app_data(web::PayloadConfig::new(max_body.max(16 * 1024 * 1024)))
-            .service(web::resource("/api/openapi.json").route(web::get().to(openapi)))
-            .service(web::resource("/api/scenarios").route(web::get().to(list)))
-            .service(web::resource("/api/scenarios/{name}/test").route(web::post().to(test)))
+            .service(
+                web::resource("/api/openapi.json")
+                    .route(web::get().to(openapi))
+                    .default_service(not_allowed("GET")),
+            )
+            .service(
+                web::resource("/api/scenarios")
+                    .route(web::get().to(list))
+                    .default_service(not_allowed("GET")),
+            )
+            .service(
+                web::resource("/api/scenarios/{name}/test")
+                    .app_data(path_config())
+                    .route(web::post().to(test))
+                    .default_service(not_allowed("POST")),
+            )
             .service(
                 web::resource("/api/scenarios/{name}")
+                    .app_data(path_config())
                     .route(web::get().to(get))
                     .route(web::put().to(put))
-                    .route(web::delete().to(delete)),
+                    .route(web::delete().to(delete))
+                    .default_service(not_allowed("GET, PUT, DELETE")),
             );
     })
 }
