@@ -696,3 +696,68 @@ async fn every_error_is_an_array_of_entries() {
         .expect("send");
     assert_error_shape(r, 403).await;
 }
+
+/// A scenario of `n` chained variables: compiling it takes seconds in a debug build.
+fn slow_scenario(n: usize) -> String {
+    let mut nodes = vec![
+        serde_json::json!({"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}}),
+    ];
+    for i in 0..n {
+        nodes.push(serde_json::json!({"id": format!("v{i}"), "type": "Variable", "varName": format!("v{i}"),
+            "value": {"language": "spel", "expression": format!("#input == null ? {i} : {i} * 2")}}));
+    }
+    nodes.push(
+        serde_json::json!({"id": "out", "type": "Sink", "ref": {"typ": "response", "parameters": [
+        {"name": "Raw editor", "expression": {"language": "spel", "expression": "true"}},
+        {"name": "Value", "expression": {"language": "spel", "expression": "'slow'"}}]}}),
+    );
+    serde_json::json!({
+        "metaData": {"id": "slow", "additionalFields": {"properties": {"inputSchema": "{}", "outputSchema": "{}", "slug": "slow"}, "metaDataType": "RequestResponseMetaData"}},
+        "nodes": nodes,
+        "additionalBranches": []
+    })
+    .to_string()
+}
+
+/// While a slow PUT compiles, the server's only worker goes on answering other requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_deploy_does_not_block_other_requests() {
+    let s = start(Some("t")).await;
+    let c = reqwest::Client::new();
+    let r = c
+        .put(format!("{}/api/scenarios/fast", s.base))
+        .bearer_auth("t")
+        .body(scenario("fast", "fast", "'fast'"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    let slow = tokio::spawn(
+        c.put(format!("{}/api/scenarios/slow", s.base))
+            .bearer_auth("t")
+            .body(slow_scenario(2500))
+            .send(),
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for _ in 0..5 {
+        let r = c
+            .post(format!("{}/scenario/fast", s.base))
+            .body("{}")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.text().await.expect("text"), "\"fast\"");
+        let r = c
+            .get(format!("{}/api/scenarios", s.base))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), 200);
+    }
+    assert!(
+        !slow.is_finished(),
+        "the slow deploy must still be compiling (else this test proves nothing)"
+    );
+    let r = slow.await.expect("task").expect("send");
+    assert_eq!(r.status(), 200);
+}

@@ -450,11 +450,9 @@ impl Manager {
         true
     }
 
-    fn deploy(&self, name: &str, body: &[u8]) -> HttpResponse {
-        let Ok(text) = std::str::from_utf8(body) else {
-            return refusal(StatusCode::BAD_REQUEST, "The scenario is not UTF-8");
-        };
-        match self.deploy_text(name, text, Origin::Api) {
+    /// The answer to a deployment over the API.
+    fn deploy_response(result: Result<Status, DeployError>) -> HttpResponse {
+        match result {
             Ok(status) => json(StatusCode::OK, &status),
             Err(DeployError::Invalid(errors)) => json(
                 StatusCode::BAD_REQUEST,
@@ -536,7 +534,8 @@ impl Manager {
         (status = 400, description = "The scenario does not compile (every error), is not UTF-8 or not request-response", body = Vec<ErrorEntry>),
         (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>), (status = 403, description = "No token configured", body = Vec<ErrorEntry>),
         (status = 409, description = "The slug or the scenario name (metaData.id) belongs to another name, which the message names", body = Vec<ErrorEntry>),
-        (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>)),
+        (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>),
+        (status = 500, description = "The deployment was interrupted", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
 async fn put(
     m: web::Data<Manager>,
@@ -551,7 +550,20 @@ async fn put(
         Ok(b) => b,
         Err(r) => return r,
     };
-    m.deploy(&name, &body)
+    let Ok(text) = String::from_utf8(body.into()) else {
+        return refusal(StatusCode::BAD_REQUEST, "The scenario is not UTF-8");
+    };
+    // Compiling takes long (a large scenario, seconds): on the blocking pool, so that this
+    // worker goes on serving other requests meanwhile.
+    let manager = m.into_inner();
+    let name = name.into_inner();
+    match web::block(move || manager.deploy_text(&name, &text, Origin::Api)).await {
+        Ok(result) => Manager::deploy_response(result),
+        Err(_) => refusal(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The deployment was interrupted",
+        ),
+    }
 }
 
 /// Reads a request body of at most `limit` bytes, after the token check (an unauthenticated
