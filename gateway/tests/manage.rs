@@ -761,3 +761,117 @@ async fn a_slow_deploy_does_not_block_other_requests() {
     let r = slow.await.expect("task").expect("send");
     assert_eq!(r.status(), 200);
 }
+
+/// The value of `scenic_invocations_total` for a scenario and outcome, if the series exists.
+fn invocations(metrics: &str, scenario: &str, outcome: &str) -> Option<u64> {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("scenic_invocations_total{"))
+        .filter(|l| l.contains(&format!("scenario=\"{scenario}\"")))
+        .find(|l| l.contains(&format!("outcome=\"{outcome}\"")))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
+/// A cancelled scenario's series are removed (invocations, latency, per node), a redeploy keeps
+/// them and their counts, and deploy-and-cancel churn does not grow `/metrics`.
+#[tokio::test]
+async fn a_cancelled_scenarios_series_are_removed() {
+    let s = start(Some("t")).await;
+    let c = reqwest::Client::new();
+    let put = |name: &str, body: String| {
+        c.put(format!("{}/api/scenarios/{name}", s.base))
+            .bearer_auth("t")
+            .body(body)
+            .send()
+    };
+    let delete = |name: &str| {
+        c.delete(format!("{}/api/scenarios/{name}", s.base))
+            .bearer_auth("t")
+            .send()
+    };
+    let invoke = |slug: &str| {
+        c.post(format!("{}/scenario/{slug}", s.base))
+            .body("{}")
+            .send()
+    };
+    let metrics = || async {
+        c.get(format!("{}/metrics", s.base))
+            .send()
+            .await
+            .expect("send")
+            .text()
+            .await
+            .expect("text")
+    };
+    let empty = metrics().await;
+
+    assert_eq!(
+        put("m", scenario("m", "m", "'v1'"))
+            .await
+            .expect("send")
+            .status(),
+        200
+    );
+    for _ in 0..3 {
+        assert_eq!(invoke("m").await.expect("send").status(), 200);
+    }
+    let text = metrics().await;
+    assert_eq!(invocations(&text, "m", "success"), Some(3), "{text}");
+    assert!(text.contains("scenic_invocation_duration_seconds_bucket{"));
+    assert!(text
+        .lines()
+        .any(|l| l.starts_with("scenic_node_count_total{") && l.contains("scenario=\"m\"")));
+
+    // A redeploy keeps the series and their counts.
+    assert_eq!(
+        put("m", scenario("m", "m", "'v2'"))
+            .await
+            .expect("send")
+            .status(),
+        200
+    );
+    assert_eq!(invoke("m").await.expect("send").status(), 200);
+    assert_eq!(invocations(&metrics().await, "m", "success"), Some(4));
+
+    // A name that switches to another scenario (metaData.id) cancels the old one's series.
+    assert_eq!(
+        put("m", scenario("m2", "m", "'v3'"))
+            .await
+            .expect("send")
+            .status(),
+        200
+    );
+    let text = metrics().await;
+    assert!(!text.contains("scenario=\"m\""), "{text}");
+    assert!(text.contains("scenario=\"m2\""), "{text}");
+
+    assert_eq!(delete("m").await.expect("send").status(), 204);
+    let text = metrics().await;
+    assert!(!text.contains("scenario=\"m2\""), "{text}");
+    assert!(
+        !text.contains("scenario="),
+        "no scenario series left: {text}"
+    );
+
+    for i in 0..50 {
+        let name = format!("churn{i}");
+        assert_eq!(
+            put(&name, scenario(&name, &name, "'x'"))
+                .await
+                .expect("send")
+                .status(),
+            200
+        );
+        assert_eq!(invoke(&name).await.expect("send").status(), 200);
+        assert_eq!(delete(&name).await.expect("send").status(), 204);
+    }
+    let text = metrics().await;
+    assert!(!text.contains("scenario="), "{text}");
+    assert!(
+        text.len() <= empty.len() + 256,
+        "/metrics grew from {} to {} bytes",
+        empty.len(),
+        text.len()
+    );
+}

@@ -59,6 +59,16 @@ async fn add_change_break_and_remove_a_file() {
 
     std::fs::remove_file(&file).expect("remove");
     eventually(&c, &url, (404, None)).await;
+    // A cancelled scenario's series are gone.
+    let metrics = c
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
+    assert!(!metrics.contains("scenario=\"watched\""), "{metrics}");
 }
 
 /// A FIFO named `*.json` (at start-up and created while running) and an oversized file are

@@ -378,11 +378,28 @@ impl Manager {
             return Err(DeployError::Conflict(refusal));
         }
         let previous = entries.get(name).and_then(|e| e.owned.clone());
+        let previous_scenario = previous.as_ref().map(|p| p.scenario.clone());
+        // Creates (or, on a redeploy, finds) the scenario's series: under the lock, so that a
+        // concurrent cancel cannot remove them in between.
         let d = Deployed::new(Arc::new(compiled), &self.metrics);
-        let d = self
+        let new_scenario = d.scenario.name.clone();
+        let d = match self
             .scenarios
             .replace(previous.as_ref().map(|p| p.slug.as_str()), d)
-            .map_err(DeployError::Conflict)?;
+        {
+            Ok(d) => d,
+            Err(refusal) => {
+                // Nobody else owns the name (checked above): its fresh series must not stay.
+                if previous_scenario.as_deref() != Some(new_scenario.as_str()) {
+                    self.metrics.remove_scenario(&new_scenario);
+                }
+                return Err(DeployError::Conflict(refusal));
+            }
+        };
+        // The name now serves another scenario (`metaData.id` changed): the old one is cancelled.
+        if let Some(old) = previous_scenario.filter(|old| *old != new_scenario) {
+            self.metrics.remove_scenario(&old);
+        }
         let status = Status {
             name: name.to_string(),
             slug: Some(d.scenario.slug.clone()),
@@ -446,6 +463,8 @@ impl Manager {
         };
         if let Some(o) = entry.owned {
             self.scenarios.remove_if(&o.slug, &o.scenario);
+            // The scenario name belonged to this entry alone: no other deployment uses its series.
+            self.metrics.remove_scenario(&o.scenario);
         }
         true
     }
