@@ -177,3 +177,46 @@ async fn reading_a_served_file_changes_nothing() {
     std::fs::write(&file, scenario("read", "read", "'changed'")).expect("write");
     eventually(&c, &url, (200, Some("\"changed\""))).await;
 }
+
+/// Writing a broken file again with the same content retries it: here the fragment it missed
+/// was added meanwhile.
+#[tokio::test]
+async fn saving_a_broken_file_again_retries_it() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let text = std::fs::read_to_string(examples.join("customer-onboarding.json")).expect("example");
+    let s = start_with(None, |dir| {
+        std::fs::create_dir(dir.join("fragments")).expect("fragments")
+    })
+    .await;
+    let c = reqwest::Client::new();
+    let status = || async {
+        c.get(format!("{}/api/scenarios/onboarding", s.base))
+            .send()
+            .await
+            .expect("send")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json")
+    };
+    let file = s.dir.join("onboarding.json");
+    std::fs::write(&file, &text).expect("write");
+    let started = Instant::now();
+    while status().await["status"] != "FAILED" {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never reported"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    std::fs::copy(
+        examples.join("fragments/customer-segmentation.json"),
+        s.dir.join("fragments/customer-segmentation.json"),
+    )
+    .expect("copy");
+    std::fs::write(&file, &text).expect("write");
+    let started = Instant::now();
+    while status().await["status"] != "RUNNING" {
+        assert!(started.elapsed() < Duration::from_secs(10), "not retried");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

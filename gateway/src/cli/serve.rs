@@ -16,7 +16,7 @@ use scenic_scenario::model::ScenarioType;
 use scenic_scenario::Registry;
 
 use super::files;
-use crate::manage::{DeployError, FileOutcome, Manager};
+use crate::manage::{DeployError, FileOutcome, Manager, Trigger};
 use crate::scenario_file::MAX_SCENARIO_BYTES;
 
 #[derive(Args, Debug)]
@@ -227,7 +227,7 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             continue;
         }
         names.insert(name, path);
-        match manager.deploy_file(path) {
+        match manager.deploy_file(path, Trigger::Scan) {
             FileOutcome::Failed(DeployError::NotRequestResponse) => println!(
                 "{}: skipped: a streaming scenario (run it with scenic-stream, see docs/streaming.md)",
                 path.display()

@@ -30,7 +30,8 @@ pub struct Status {
     pub slug: Option<String>,
     pub mode: Option<&'static str>,
     pub version: Option<String>,
-    /// `RUNNING` or `FAILED` (the last deployment attempt did not compile).
+    /// `RUNNING`, or `FAILED` when no version serves (the attempts did not compile or were
+    /// refused).
     pub status: &'static str,
     #[serde(rename = "deployedAt")]
     pub deployed_at: Option<String>,
@@ -135,6 +136,26 @@ pub enum FileOutcome {
     Removed(bool),
 }
 
+/// Why a file is looked at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Trigger {
+    /// An event said the file may have changed: it is deployed unless its content is what it
+    /// last deployed, so that saving a broken file again (after adding a missing fragment, say)
+    /// retries it.
+    Change,
+    /// A scan (start-up, events lost): content already tried is not tried again.
+    Scan,
+}
+
+/// What was last done with a file: hashes of its content.
+#[derive(Clone, Copy, Debug)]
+struct FileState {
+    /// The content last deployed from it.
+    deployed: Option<u64>,
+    /// The content last tried (deployed or not).
+    tried: u64,
+}
+
 /// Where a deployment came from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Origin {
@@ -186,9 +207,9 @@ pub struct Manager {
     /// By management name. A slug and a scenario name belong to one management name at most;
     /// every change of the deployments happens under this lock.
     entries: Mutex<HashMap<String, Entry>>,
-    /// A hash of the content last deployed (or tried) from each file, so that only a real change
-    /// of the file redeploys it.
-    files: Mutex<HashMap<PathBuf, u64>>,
+    /// What was last deployed and tried from each file, so that only a real change of the file
+    /// redeploys it.
+    files: Mutex<HashMap<PathBuf, FileState>>,
 }
 
 fn content_hash(text: &str) -> u64 {
@@ -214,16 +235,9 @@ fn is_streaming(text: &str) -> bool {
 }
 
 fn rfc3339(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let nanos = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
+    let since = t.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
     // Milliseconds: two deployments within a second get different times.
-    chrono::DateTime::from_timestamp(secs, nanos)
+    chrono::DateTime::from_timestamp(since.as_secs() as i64, since.subsec_nanos())
         .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default()
 }
@@ -262,26 +276,47 @@ impl Manager {
     }
 
     /// Deploys a scenario file under its name (start-up and folder watch), unless its content is
-    /// what was last deployed from it; a file that is gone cancels what it deployed.
-    pub fn deploy_file(&self, path: &Path) -> FileOutcome {
+    /// what was last deployed from it (see [`Trigger`]); a file that is gone cancels its name.
+    pub fn deploy_file(&self, path: &Path, trigger: Trigger) -> FileOutcome {
         let Some(name) = name_of(path) else {
             return FileOutcome::Skipped(ReadError::NotUtf8);
         };
         let text = match scenario_file::read(path, self.max_scenario) {
             Ok(t) => t,
             Err(ReadError::Missing) => {
-                // The file deployed under its name: its removal is the latest change.
+                // The file deployed (or tried) under its name: its removal is the latest change.
                 let known = lock(&self.files).remove(path);
                 return FileOutcome::Removed(known.is_some() && self.cancel_name(&name));
             }
             Err(e) => return FileOutcome::Skipped(e),
         };
         let hash = content_hash(&text);
-        if lock(&self.files).insert(path.to_path_buf(), hash) == Some(hash) {
-            return FileOutcome::Unchanged;
+        {
+            let mut files = lock(&self.files);
+            let state = files.get(path).copied();
+            let unchanged = state.is_some_and(|s| match trigger {
+                Trigger::Change => s.tried == hash && s.deployed == Some(hash),
+                Trigger::Scan => s.tried == hash,
+            });
+            if unchanged {
+                return FileOutcome::Unchanged;
+            }
+            let deployed = state.and_then(|s| s.deployed);
+            files.insert(
+                path.to_path_buf(),
+                FileState {
+                    deployed,
+                    tried: hash,
+                },
+            );
         }
         match self.deploy_text(&name, &text, Origin::File(path.to_path_buf())) {
-            Ok(s) => FileOutcome::Deployed(s),
+            Ok(s) => {
+                if let Some(state) = lock(&self.files).get_mut(path) {
+                    state.deployed = Some(hash);
+                }
+                FileOutcome::Deployed(s)
+            }
             Err(e) => FileOutcome::Failed(e),
         }
     }

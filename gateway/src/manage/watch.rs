@@ -5,7 +5,8 @@
 //! Only events that can change a file's content count (create, write, rename, remove), not
 //! reads (open, access, close without writing), and a file is redeployed only when its content
 //! differs from what was last deployed from it: reading a served file, the watcher's own reads
-//! included, changes nothing.
+//! included, changes nothing. Writing a broken file again retries it (a missing fragment may
+//! have been added meanwhile).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use std::time::Duration;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use super::{DeployError, FileOutcome, Manager};
+use super::{DeployError, FileOutcome, Manager, Trigger};
 use crate::scenario_file::is_scenario_name;
 
 /// Events closer than this are handled together (editors write files in several steps).
@@ -72,8 +73,8 @@ pub fn report(path: &Path, outcome: &FileOutcome) {
 }
 
 /// Applies the current state of one file.
-pub fn apply(manager: &Manager, path: &Path) {
-    report(path, &manager.deploy_file(path));
+pub fn apply(manager: &Manager, path: &Path, trigger: Trigger) {
+    report(path, &manager.deploy_file(path, trigger));
 }
 
 /// Applies every scenario file of `dir` and every file deployed from it that is gone.
@@ -88,7 +89,7 @@ fn rescan(manager: &Manager, dir: &Path) {
         Err(e) => tracing::warn!("cannot read {}: {e}", dir.display()),
     }
     for p in paths.iter().filter(|p| is_scenario_name(p)) {
-        apply(manager, p);
+        apply(manager, p, Trigger::Scan);
     }
 }
 
@@ -137,7 +138,7 @@ pub fn watch(dir: PathBuf, manager: Arc<Manager>) -> notify::Result<notify::Reco
                     continue;
                 }
                 for p in batch.iter().filter(|p| is_scenario_name(p)) {
-                    apply(&manager, p);
+                    apply(&manager, p, Trigger::Change);
                 }
             }
         })
