@@ -220,3 +220,34 @@ async fn saving_a_broken_file_again_retries_it() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Renaming a file moves its scenario to the new name, even when the new name is handled first
+/// (it sorts first): the old name frees the slug and id before the new one claims them.
+#[tokio::test]
+async fn renaming_a_file_moves_its_scenario() {
+    let s = start_with(None, |dir| {
+        std::fs::write(dir.join("zz.json"), scenario("moved", "moved", "'hi'")).expect("write")
+    })
+    .await;
+    let c = reqwest::Client::new();
+    let url = format!("{}/scenario/moved", s.base);
+    eventually(&c, &url, (200, Some("\"hi\""))).await;
+    std::fs::rename(s.dir.join("zz.json"), s.dir.join("aa.json")).expect("rename");
+    let started = Instant::now();
+    loop {
+        let get = |name: &str| {
+            let url = format!("{}/api/scenarios/{name}", s.base);
+            let c = c.clone();
+            async move { c.get(url).send().await.expect("send") }
+        };
+        let aa = get("aa").await;
+        let running = aa.status() == 200
+            && aa.json::<serde_json::Value>().await.expect("json")["status"] == "RUNNING";
+        if running && get("zz").await.status() == 404 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "not moved");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eventually(&c, &url, (200, Some("\"hi\""))).await;
+}

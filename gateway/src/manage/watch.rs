@@ -77,6 +77,17 @@ pub fn apply(manager: &Manager, path: &Path, trigger: Trigger) {
     report(path, &manager.deploy_file(path, trigger));
 }
 
+/// Applies the current state of some files, the removed ones first: a renamed file must free
+/// its slug before its new name claims it.
+fn apply_all<'a>(manager: &Manager, paths: impl Iterator<Item = &'a PathBuf>, trigger: Trigger) {
+    let (gone, present): (Vec<&PathBuf>, Vec<&PathBuf>) = paths
+        .filter(|p| is_scenario_name(p))
+        .partition(|p| std::fs::symlink_metadata(p).is_err());
+    for p in gone.into_iter().chain(present) {
+        apply(manager, p, trigger);
+    }
+}
+
 /// Applies every scenario file of `dir` and every file deployed from it that is gone.
 fn rescan(manager: &Manager, dir: &Path) {
     let mut paths: BTreeSet<PathBuf> = manager
@@ -88,9 +99,7 @@ fn rescan(manager: &Manager, dir: &Path) {
         Ok(entries) => paths.extend(entries.filter_map(|e| e.ok().map(|e| e.path()))),
         Err(e) => tracing::warn!("cannot read {}: {e}", dir.display()),
     }
-    for p in paths.iter().filter(|p| is_scenario_name(p)) {
-        apply(manager, p, Trigger::Scan);
-    }
+    apply_all(manager, paths.iter(), Trigger::Scan);
 }
 
 /// Watches `dir` (not recursively: `fragments/` holds fragments). The returned watcher must
@@ -137,9 +146,7 @@ pub fn watch(dir: PathBuf, manager: Arc<Manager>) -> notify::Result<notify::Reco
                     rescan(&manager, &dir);
                     continue;
                 }
-                for p in batch.iter().filter(|p| is_scenario_name(p)) {
-                    apply(&manager, p, Trigger::Change);
-                }
+                apply_all(&manager, batch.iter(), Trigger::Change);
             }
         })
         .map_err(|e| notify::Error::generic(&e.to_string()))?;
