@@ -5,21 +5,34 @@ use std::path::{Path, PathBuf};
 use scenic_scenario::compile::fragments_dir;
 use scenic_scenario::{load_scenario, CompileError, CompiledScenario, Registry};
 
-/// Expands folders to the `*.json` files directly inside them (sorted); files stay as given.
-/// A folder's `fragments/` subfolder holds fragments, not scenarios.
+use crate::scenario_file::{self, MAX_SCENARIO_BYTES};
+
+/// Expands folders to the `*.json` files directly inside them (sorted, hidden files left out);
+/// files stay as given. A folder's `fragments/` subfolder holds fragments, not scenarios. An
+/// entry that is not a regular file (a FIFO named `x.json`) is skipped with a warning.
 pub fn scenario_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in inputs {
         if p.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "json"))
-                .collect();
+            let mut files = Vec::new();
+            let entries =
+                std::fs::read_dir(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            for f in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+                if !scenario_file::is_scenario_name(&f) {
+                    continue;
+                }
+                if f.is_file() {
+                    files.push(f);
+                } else if !f.is_dir() {
+                    eprintln!("warning: {}: skipped: not a regular file", f.display());
+                }
+            }
             files.sort();
             out.extend(files);
         } else if p.is_file() {
             out.push(p.clone());
+        } else if p.exists() {
+            return Err(format!("{} is not a regular file", p.display()));
         } else {
             return Err(format!("{} does not exist", p.display()));
         }
@@ -48,7 +61,7 @@ pub fn load(
     registry: &Registry,
     fragments: Option<&PathBuf>,
 ) -> Result<CompiledScenario, Vec<CompileError>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = scenario_file::read(path, MAX_SCENARIO_BYTES).map_err(|e| {
         vec![CompileError::scenario(format!(
             "cannot read {}: {e}",
             path.display()
@@ -62,7 +75,7 @@ pub fn load(
 /// run in `scenic-stream`, whose Kafka components this binary does not link.
 pub fn is_streaming(path: &Path) -> bool {
     use scenic_scenario::model::{parse_scenario, ScenarioType};
-    std::fs::read_to_string(path)
+    scenario_file::read(path, MAX_SCENARIO_BYTES)
         .ok()
         .and_then(|text| parse_scenario(&text).ok())
         .and_then(|file| file.meta.scenario_type().ok())

@@ -1,6 +1,7 @@
 //! `scenic serve DIR|FILES…` (every request-response scenario under `/scenario/{slug}`) and
 //! `scenic run FILE` (one scenario at `/`, what a Kubernetes pod runs).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -15,7 +16,8 @@ use scenic_scenario::model::ScenarioType;
 use scenic_scenario::Registry;
 
 use super::files;
-use crate::manage::Manager;
+use crate::manage::{DeployError, FileOutcome, Manager, Trigger};
+use crate::scenario_file::MAX_SCENARIO_BYTES;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -208,42 +210,46 @@ pub fn serve(a: ServeArgs) -> ExitCode {
         registry.clone(),
         fragments.clone(),
         a.http.admin_token.clone(),
+        a.http.max_body.max(MAX_SCENARIO_BYTES),
     ));
+    let mut names: HashMap<String, &PathBuf> = HashMap::new();
     for path in &paths {
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("scenario")
-            .to_string();
-        if files::is_streaming(path) {
-            println!(
-                "{}: skipped: a streaming scenario (run it with scenic-stream, see docs/streaming.md)",
-                path.display()
+        let Some(name) = crate::manage::name_of(path) else {
+            eprintln!("{}: skipped: the file name is not UTF-8", path.display());
+            continue;
+        };
+        if let Some(other) = names.get(&name) {
+            eprintln!(
+                "{}: not deployed: the name '{name}' is taken by {}",
+                path.display(),
+                other.display()
             );
             continue;
         }
-        match files::load(path, &registry, fragments.as_ref()) {
-            Ok(s) if s.scenario_type != ScenarioType::RequestResponse => {
-                println!(
-                    "{}: skipped: a streaming scenario (run it with scenic-stream)",
-                    path.display()
-                );
-            }
-            Ok(s) => {
-                let d = Deployed::new(Arc::new(s), &metrics);
-                match scenarios.deploy(d) {
-                    Ok(d) => manager.record(&name, Ok(&d)),
-                    Err(e) => eprintln!("{}: not deployed: {e}", path.display()),
-                }
-            }
-            Err(errors) => {
+        names.insert(name, path);
+        match manager.deploy_file(path, Trigger::Scan) {
+            FileOutcome::Failed(DeployError::NotRequestResponse) => println!(
+                "{}: skipped: a streaming scenario (run it with scenic-stream, see docs/streaming.md)",
+                path.display()
+            ),
+            FileOutcome::Failed(DeployError::Invalid(errors)) => {
                 files::print_errors(path, &errors);
-                manager.record(&name, Err(errors.clone()));
+                // The file's name only: what the runtime keeps may be served, server paths
+                // must not be.
                 scenarios.add_broken(Broken {
-                    source: path.display().to_string(),
+                    source: path
+                        .file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
                     errors,
                 });
             }
+            FileOutcome::Failed(DeployError::Conflict(c)) => {
+                eprintln!("{}: not deployed: {c}", path.display())
+            }
+            FileOutcome::Skipped(why) => eprintln!("warning: {}: skipped: {why}", path.display()),
+            FileOutcome::Removed(_) => eprintln!("warning: {}: skipped: removed", path.display()),
+            FileOutcome::Deployed(_) | FileOutcome::Unchanged => {}
         }
     }
     // Folders are watched: files added, changed or removed deploy, redeploy or cancel.
@@ -255,7 +261,7 @@ pub fn serve(a: ServeArgs) -> ExitCode {
         }
     }
     let mut settings = a.http.settings(None);
-    settings.extra_routes = Some(crate::manage::routes(manager, a.http.max_body));
+    settings.extra_routes = Some(crate::manage::routes(manager));
     let state = Arc::new(AppState::new(
         scenarios.clone(),
         metrics,

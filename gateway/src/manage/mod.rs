@@ -5,7 +5,8 @@
 pub mod watch;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -16,9 +17,11 @@ use scenic_rr::startup::ExtraRoutes;
 use scenic_rr::{Deployed, Scenarios};
 use scenic_scenario::compile::fragments_dir;
 use scenic_scenario::model::ScenarioType;
-use scenic_scenario::{load_scenario, CompileError, Registry};
+use scenic_scenario::{load_scenario, CompileError, CompiledScenario, Registry};
 use serde::Serialize;
 use subtle::ConstantTimeEq;
+
+use crate::scenario_file::{self, ReadError};
 
 /// What the API reports of one scenario.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -27,28 +30,71 @@ pub struct Status {
     pub slug: Option<String>,
     pub mode: Option<&'static str>,
     pub version: Option<String>,
-    /// `RUNNING` or `FAILED` (the last deployment attempt did not compile).
+    /// `RUNNING`, or `FAILED` when no version serves (the attempts did not compile or were
+    /// refused).
     pub status: &'static str,
     #[serde(rename = "deployedAt")]
     pub deployed_at: Option<String>,
-    /// Compile errors of the last deployment attempt: `nodeId`, `parameter`, `line`, `column`,
-    /// `message`.
-    #[schema(value_type = Vec<Object>)]
+    /// Errors of the last deployment attempt (compile errors, a refusal): `message`, `nodeId`,
+    /// `parameter`, `line`, `column`.
+    #[schema(value_type = Vec<ErrorEntry>)]
     pub errors: Vec<CompileError>,
 }
 
-/// An error or refusal.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Message {
+/// One entry of an error body. Every error and refusal of the management API is a JSON array
+/// of these: the invocation API's shape (`[{"message", "nodeId"}]`), with a compile error's
+/// parameter and line:column, or an input violation's JSON pointer, where they apply.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorEntry {
     pub message: String,
+    /// The node the problem is in; null when it is in none.
+    #[serde(rename = "nodeId")]
+    #[schema(required)]
+    pub node_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    /// 1-based line and column inside the expression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// A JSON pointer into the input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl ErrorEntry {
+    pub fn new(message: impl Into<String>) -> ErrorEntry {
+        ErrorEntry {
+            message: message.into(),
+            node_id: None,
+            parameter: None,
+            line: None,
+            column: None,
+            path: None,
+        }
+    }
+}
+
+impl From<&CompileError> for ErrorEntry {
+    fn from(e: &CompileError) -> ErrorEntry {
+        ErrorEntry {
+            message: e.message.clone(),
+            node_id: e.node_id.clone(),
+            parameter: e.parameter.clone(),
+            line: e.line,
+            column: e.column,
+            path: None,
+        }
+    }
 }
 
 /// The management API's own OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    info(title = "Scenic management API", description = "Deploy, redeploy, cancel, inspect and test scenarios. Write calls need `Authorization: Bearer <token>`."),
+    info(title = "Scenic management API", description = "Deploy, redeploy, cancel, inspect and test scenarios. Write calls need `Authorization: Bearer <token>`. Every error is a JSON array of `ErrorEntry`."),
     paths(put, delete, list, get, test),
-    components(schemas(Status, Message)),
+    components(schemas(Status, ErrorEntry)),
     modifiers(&BearerAuth)
 )]
 pub struct ManagementApi;
@@ -77,22 +123,122 @@ pub enum DeployError {
     Conflict(String),
 }
 
+/// What became of one scenario file.
+#[derive(Debug)]
+pub enum FileOutcome {
+    /// The content is what was last deployed (or tried) from this file: nothing to do.
+    Unchanged,
+    Deployed(Status),
+    Failed(DeployError),
+    /// Not read: not a regular file, too large, unreadable.
+    Skipped(ReadError),
+    /// The file is gone; `true` when the deployment it made was cancelled.
+    Removed(bool),
+}
+
+/// Why a file is looked at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Trigger {
+    /// An event said the file may have changed: it is deployed unless its content is what it
+    /// last deployed, so that saving a broken file again (after adding a missing fragment, say)
+    /// retries it.
+    Change,
+    /// A scan (start-up, events lost): content already tried is not tried again.
+    Scan,
+}
+
+/// What was last done with a file: hashes of its content.
+#[derive(Clone, Copy, Debug)]
+struct FileState {
+    /// The content last deployed from it.
+    deployed: Option<u64>,
+    /// The content last tried (deployed or not).
+    tried: u64,
+}
+
+/// Where a deployment came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    Api,
+    File(PathBuf),
+}
+
+/// What one management name holds: its status, and the slug and scenario name
+/// (`metaData.id`) it owns while a version of it is deployed.
+struct Entry {
+    status: Status,
+    owned: Option<Owned>,
+}
+
+#[derive(Clone)]
+struct Owned {
+    slug: String,
+    scenario: String,
+    origin: Origin,
+}
+
+impl Owned {
+    /// Names the owner `name` in a refusal: the management name, and the file it came from
+    /// (its name only: a refusal must not reveal server paths).
+    fn describe(&self, name: &str) -> String {
+        match &self.origin {
+            Origin::Api => format!("'{name}'"),
+            Origin::File(p) => match p.file_name() {
+                Some(f) => format!("'{name}' (deployed from file {})", f.to_string_lossy()),
+                None => format!("'{name}'"),
+            },
+        }
+    }
+}
+
+/// Locks, recovering from a poisoned lock (a panic elsewhere must not stop the API).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 pub struct Manager {
     pub scenarios: Arc<Scenarios>,
     pub metrics: Arc<Metrics>,
     pub registry: Registry,
     pub fragments: Option<PathBuf>,
+    /// The largest scenario accepted, over HTTP and from a file.
+    pub max_scenario: usize,
     token: Option<String>,
-    entries: Mutex<HashMap<String, Status>>,
+    /// By management name. A slug and a scenario name belong to one management name at most;
+    /// every change of the deployments happens under this lock.
+    entries: Mutex<HashMap<String, Entry>>,
+    /// What was last deployed and tried from each file, so that only a real change of the file
+    /// redeploys it.
+    files: Mutex<HashMap<PathBuf, FileState>>,
+}
+
+fn content_hash(text: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The management name of a scenario file: its name without `.json`.
+pub fn name_of(path: &Path) -> Option<String> {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .map(str::to_string)
+}
+
+/// Whether the text is a streaming scenario (`LiteStreamMetaData` / `StreamMetaData`): those
+/// run in `scenic-stream`, whose Kafka components this binary does not link.
+fn is_streaming(text: &str) -> bool {
+    scenic_scenario::model::parse_scenario(text)
+        .ok()
+        .and_then(|file| file.meta.scenario_type().ok())
+        .is_some_and(|t| matches!(t, ScenarioType::LiteStream | ScenarioType::Stream))
 }
 
 fn rfc3339(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|d| d.to_rfc3339())
+    let since = t.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    // Milliseconds: two deployments within a second get different times.
+    chrono::DateTime::from_timestamp(since.as_secs() as i64, since.subsec_nanos())
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default()
 }
 
@@ -102,8 +248,9 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
         .body(serde_json::to_vec(body).unwrap_or_default())
 }
 
-fn message(status: StatusCode, text: &str) -> HttpResponse {
-    json(status, &serde_json::json!({ "message": text }))
+/// An error or refusal: one entry naming no node.
+fn refusal(status: StatusCode, text: &str) -> HttpResponse {
+    json(status, &[ErrorEntry::new(text)])
 }
 
 impl Manager {
@@ -113,6 +260,7 @@ impl Manager {
         registry: Registry,
         fragments: Option<PathBuf>,
         token: Option<String>,
+        max_scenario: usize,
     ) -> Manager {
         let token = token.filter(|t| !t.is_empty());
         Manager {
@@ -120,54 +268,94 @@ impl Manager {
             metrics,
             registry,
             fragments,
+            max_scenario,
             token,
             entries: Mutex::new(HashMap::new()),
+            files: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Records a scenario deployed at start-up (folder or files), so the API lists it.
-    pub fn record(&self, name: &str, result: Result<&Deployed, Vec<CompileError>>) {
-        let status = match result {
-            Ok(d) => Status {
-                name: name.to_string(),
-                slug: Some(d.scenario.slug.clone()),
-                mode: Some("request-response"),
-                version: Some(d.scenario.version.clone()),
-                status: "RUNNING",
-                deployed_at: Some(rfc3339(SystemTime::now())),
-                errors: Vec::new(),
-            },
-            Err(errors) => {
-                // A failed redeploy leaves the previous version serving: keep what it reports.
-                let previous = self
-                    .entries
-                    .lock()
-                    .ok()
-                    .and_then(|e| e.get(name).cloned())
-                    .filter(|s| s.slug.is_some());
-                match previous {
-                    Some(prev) => Status { errors, ..prev },
-                    None => Status {
-                        name: name.to_string(),
-                        slug: None,
-                        mode: None,
-                        version: None,
-                        status: "FAILED",
-                        deployed_at: None,
-                        errors,
-                    },
-                }
-            }
+    /// Deploys a scenario file under its name (start-up and folder watch), unless its content is
+    /// what was last deployed from it (see [`Trigger`]); a file that is gone cancels its name.
+    pub fn deploy_file(&self, path: &Path, trigger: Trigger) -> FileOutcome {
+        let Some(name) = name_of(path) else {
+            return FileOutcome::Skipped(ReadError::NotUtf8);
         };
-        if let Ok(mut e) = self.entries.lock() {
-            e.insert(name.to_string(), status);
+        let text = match scenario_file::read(path, self.max_scenario) {
+            Ok(t) => t,
+            Err(ReadError::Missing) => {
+                // The file deployed (or tried) under its name: its removal is the latest change.
+                let known = lock(&self.files).remove(path);
+                return FileOutcome::Removed(known.is_some() && self.cancel_name(&name));
+            }
+            Err(e) => return FileOutcome::Skipped(e),
+        };
+        let hash = content_hash(&text);
+        {
+            let mut files = lock(&self.files);
+            let state = files.get(path).copied();
+            let unchanged = state.is_some_and(|s| match trigger {
+                Trigger::Change => s.tried == hash && s.deployed == Some(hash),
+                Trigger::Scan => s.tried == hash,
+            });
+            if unchanged {
+                return FileOutcome::Unchanged;
+            }
+            let deployed = state.and_then(|s| s.deployed);
+            files.insert(
+                path.to_path_buf(),
+                FileState {
+                    deployed,
+                    tried: hash,
+                },
+            );
+        }
+        match self.deploy_text(&name, &text, Origin::File(path.to_path_buf())) {
+            Ok(s) => {
+                if let Some(state) = lock(&self.files).get_mut(path) {
+                    state.deployed = Some(hash);
+                }
+                FileOutcome::Deployed(s)
+            }
+            Err(e) => FileOutcome::Failed(e),
+        }
+    }
+
+    /// The files deployed (or tried) so far.
+    pub fn files(&self) -> Vec<PathBuf> {
+        lock(&self.files).keys().cloned().collect()
+    }
+
+    /// Records a failed attempt: the previous version, if any, keeps serving and reports the
+    /// attempt's errors.
+    fn record_failure(entries: &mut HashMap<String, Entry>, name: &str, errors: Vec<CompileError>) {
+        match entries.get_mut(name) {
+            Some(e) if e.owned.is_some() => e.status.errors = errors,
+            _ => {
+                let status = Status {
+                    name: name.to_string(),
+                    slug: None,
+                    mode: None,
+                    version: None,
+                    status: "FAILED",
+                    deployed_at: None,
+                    errors,
+                };
+                entries.insert(
+                    name.to_string(),
+                    Entry {
+                        status,
+                        owned: None,
+                    },
+                );
+            }
         }
     }
 
     /// Checks `Authorization: Bearer <token>` in constant time; `Some` is the refusal.
     fn authorize(&self, req: &HttpRequest) -> Option<HttpResponse> {
         let Some(expected) = &self.token else {
-            return Some(message(
+            return Some(refusal(
                 StatusCode::FORBIDDEN,
                 "The management API is disabled: set SCENIC_ADMIN_TOKEN or pass --admin-token to enable write calls",
             ));
@@ -181,7 +369,7 @@ impl Manager {
         if given.as_bytes().ct_eq(expected.as_bytes()).into() {
             None
         } else {
-            let mut r = message(StatusCode::UNAUTHORIZED, "Missing or wrong bearer token");
+            let mut r = refusal(StatusCode::UNAUTHORIZED, "Missing or wrong bearer token");
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static("Bearer"),
@@ -191,77 +379,156 @@ impl Manager {
     }
 
     /// Compiles and publishes a scenario under `name`. A failure leaves the previous version
-    /// serving and is recorded in the status.
-    pub fn deploy_text(&self, name: &str, text: &str) -> Result<Status, DeployError> {
+    /// serving and is recorded in the status. A scenario whose slug or name (`metaData.id`)
+    /// another management name owns is refused, naming the owner.
+    pub fn deploy_text(
+        &self,
+        name: &str,
+        text: &str,
+        origin: Origin,
+    ) -> Result<Status, DeployError> {
+        if is_streaming(text) {
+            return Err(DeployError::NotRequestResponse);
+        }
+        // Compiling takes long: outside the lock.
         let frags = fragments_dir(self.fragments.clone());
         let compiled = match load_scenario(text, &self.registry, frags.as_ref()) {
             Ok(s) => s,
             Err(e) => {
                 let errors = e.errors();
-                self.record(name, Err(errors.clone()));
+                Self::record_failure(&mut lock(&self.entries), name, errors.clone());
                 return Err(DeployError::Invalid(errors));
             }
         };
         if compiled.scenario_type != ScenarioType::RequestResponse {
             return Err(DeployError::NotRequestResponse);
         }
-        // A redeploy under a new slug frees the old one.
-        let previous = self
-            .entries
-            .lock()
-            .ok()
-            .and_then(|e| e.get(name).and_then(|s| s.slug.clone()));
+        let mut entries = lock(&self.entries);
+        if let Some(refusal) = Self::owner_conflict(&entries, name, &compiled) {
+            Self::record_failure(
+                &mut entries,
+                name,
+                vec![CompileError::scenario(refusal.clone())],
+            );
+            return Err(DeployError::Conflict(refusal));
+        }
+        let previous = entries.get(name).and_then(|e| e.owned.clone());
+        let previous_scenario = previous.as_ref().map(|p| p.scenario.clone());
+        // Creates (or, on a redeploy, finds) the scenario's series: under the lock, so that a
+        // concurrent cancel cannot remove them in between.
         let d = Deployed::new(Arc::new(compiled), &self.metrics);
-        let d = self.scenarios.deploy(d).map_err(DeployError::Conflict)?;
-        if let Some(old) = previous.filter(|old| *old != d.scenario.slug) {
-            self.scenarios.remove(&old);
-        }
-        self.record(name, Ok(&d));
-        self.status(name)
-            .ok_or(DeployError::Conflict("status table unavailable".into()))
-    }
-
-    /// Cancels the scenario deployed under `name`; false when there is none.
-    pub fn cancel_name(&self, name: &str) -> bool {
-        let removed = self.entries.lock().ok().and_then(|mut e| e.remove(name));
-        match removed {
-            Some(s) => {
-                if let Some(slug) = s.slug {
-                    self.scenarios.remove(&slug);
+        let new_scenario = d.scenario.name.clone();
+        let d = match self
+            .scenarios
+            .replace(previous.as_ref().map(|p| p.slug.as_str()), d)
+        {
+            Ok(d) => d,
+            Err(refusal) => {
+                // Nobody else owns the name (checked above): its fresh series must not stay.
+                if previous_scenario.as_deref() != Some(new_scenario.as_str()) {
+                    self.metrics.remove_scenario(&new_scenario);
                 }
-                true
+                return Err(DeployError::Conflict(refusal));
             }
-            None => false,
+        };
+        // The name now serves another scenario (`metaData.id` changed): the old one is cancelled.
+        if let Some(old) = previous_scenario.filter(|old| *old != new_scenario) {
+            self.metrics.remove_scenario(&old);
         }
+        let status = Status {
+            name: name.to_string(),
+            slug: Some(d.scenario.slug.clone()),
+            mode: Some("request-response"),
+            version: Some(d.scenario.version.clone()),
+            status: "RUNNING",
+            deployed_at: Some(rfc3339(SystemTime::now())),
+            errors: Vec::new(),
+        };
+        let owned = Owned {
+            slug: d.scenario.slug.clone(),
+            scenario: d.scenario.name.clone(),
+            origin,
+        };
+        entries.insert(
+            name.to_string(),
+            Entry {
+                status: status.clone(),
+                owned: Some(owned),
+            },
+        );
+        Ok(status)
     }
 
-    fn deploy(&self, name: &str, body: &[u8]) -> HttpResponse {
-        let Ok(text) = std::str::from_utf8(body) else {
-            return message(StatusCode::BAD_REQUEST, "The scenario is not UTF-8");
+    /// Why `compiled` cannot be deployed under `name`: its slug or its scenario name belongs
+    /// to another management name.
+    fn owner_conflict(
+        entries: &HashMap<String, Entry>,
+        name: &str,
+        compiled: &CompiledScenario,
+    ) -> Option<String> {
+        let others = || {
+            entries
+                .iter()
+                .filter(|(n, _)| n.as_str() != name)
+                .filter_map(|(n, e)| Some((n, e.owned.as_ref()?)))
         };
-        match self.deploy_text(name, text) {
+        if let Some((n, o)) = others().find(|(_, o)| o.slug == compiled.slug) {
+            return Some(format!(
+                "Slug '{}' belongs to {}",
+                compiled.slug,
+                o.describe(n)
+            ));
+        }
+        if let Some((n, o)) = others().find(|(_, o)| o.scenario == compiled.name) {
+            return Some(format!(
+                "Scenario '{}' (metaData.id) is already deployed as {}",
+                compiled.name,
+                o.describe(n)
+            ));
+        }
+        None
+    }
+
+    /// Cancels the scenario deployed under `name`, and only what `name` owns; false when there
+    /// is no such name.
+    pub fn cancel_name(&self, name: &str) -> bool {
+        let mut entries = lock(&self.entries);
+        let Some(entry) = entries.remove(name) else {
+            return false;
+        };
+        if let Some(o) = entry.owned {
+            self.scenarios.remove_if(&o.slug, &o.scenario);
+            // The scenario name belonged to this entry alone: no other deployment uses its series.
+            self.metrics.remove_scenario(&o.scenario);
+        }
+        true
+    }
+
+    /// The answer to a deployment over the API.
+    fn deploy_response(result: Result<Status, DeployError>) -> HttpResponse {
+        match result {
             Ok(status) => json(StatusCode::OK, &status),
             Err(DeployError::Invalid(errors)) => json(
                 StatusCode::BAD_REQUEST,
-                &serde_json::json!({ "errors": errors }),
+                &errors.iter().map(ErrorEntry::from).collect::<Vec<_>>(),
             ),
-            Err(DeployError::NotRequestResponse) => message(
+            Err(DeployError::NotRequestResponse) => refusal(
                 StatusCode::BAD_REQUEST,
                 "Only request-response scenarios are served by the gateway",
             ),
-            Err(DeployError::Conflict(c)) => message(StatusCode::CONFLICT, &c),
+            Err(DeployError::Conflict(c)) => refusal(StatusCode::CONFLICT, &c),
         }
     }
 
     fn status(&self, name: &str) -> Option<Status> {
-        self.entries.lock().ok().and_then(|e| e.get(name).cloned())
+        lock(&self.entries).get(name).map(|e| e.status.clone())
     }
 
     fn cancel(&self, name: &str) -> HttpResponse {
         if self.cancel_name(name) {
             HttpResponse::NoContent().finish()
         } else {
-            message(
+            refusal(
                 StatusCode::NOT_FOUND,
                 &format!("No scenario named '{name}'"),
             )
@@ -306,11 +573,10 @@ impl Manager {
     }
 
     fn list(&self) -> Vec<Status> {
-        let mut v: Vec<Status> = self
-            .entries
-            .lock()
-            .map(|e| e.values().cloned().collect())
-            .unwrap_or_default();
+        let mut v: Vec<Status> = lock(&self.entries)
+            .values()
+            .map(|e| e.status.clone())
+            .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         v
     }
@@ -318,25 +584,83 @@ impl Manager {
 
 #[utoipa::path(put, path = "/api/scenarios/{name}", request_body(content = Object, description = "The scenario in the Designer's export format", content_type = "application/json"),
     params(("name" = String, Path, description = "Scenario name")),
-    responses((status = 200, description = "Deployed", body = Status), (status = 400, description = "The scenario does not compile; every error", body = Object),
-        (status = 401, description = "Missing or wrong token", body = Message), (status = 403, description = "No token configured", body = Message),
-        (status = 409, description = "The slug belongs to another scenario", body = Message)),
+    responses((status = 200, description = "Deployed", body = Status),
+        (status = 400, description = "The scenario does not compile (every error), is not UTF-8 or not request-response", body = Vec<ErrorEntry>),
+        (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>), (status = 403, description = "No token configured", body = Vec<ErrorEntry>),
+        (status = 409, description = "The slug or the scenario name (metaData.id) belongs to another name, which the message names", body = Vec<ErrorEntry>),
+        (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>),
+        (status = 500, description = "The deployment was interrupted", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
 async fn put(
     m: web::Data<Manager>,
     req: HttpRequest,
     name: web::Path<String>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
     if let Some(r) = m.authorize(&req) {
         return r;
     }
-    m.deploy(&name, &body)
+    let body = match read_body(&req, payload, m.max_scenario).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Ok(text) = String::from_utf8(body.into()) else {
+        return refusal(StatusCode::BAD_REQUEST, "The scenario is not UTF-8");
+    };
+    // Compiling takes long (a large scenario, seconds): on the blocking pool, so that this
+    // worker goes on serving other requests meanwhile.
+    let manager = m.into_inner();
+    let name = name.into_inner();
+    match web::block(move || manager.deploy_text(&name, &text, Origin::Api)).await {
+        Ok(result) => Manager::deploy_response(result),
+        Err(_) => refusal(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The deployment was interrupted",
+        ),
+    }
+}
+
+/// Reads a request body of at most `limit` bytes, after the token check (an unauthenticated
+/// client cannot make the server buffer a body).
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::Bytes, HttpResponse> {
+    use futures::StreamExt;
+    let too_large = || {
+        refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("The body is larger than the limit of {limit} bytes"),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            refusal(
+                StatusCode::BAD_REQUEST,
+                &format!("Cannot read the request body: {e}"),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 #[utoipa::path(delete, path = "/api/scenarios/{name}", params(("name" = String, Path, description = "Scenario name")),
-    responses((status = 204, description = "Cancelled"), (status = 401, description = "Missing or wrong token", body = Message),
-        (status = 403, description = "No token configured", body = Message), (status = 404, description = "No such scenario", body = Message)),
+    responses((status = 204, description = "Cancelled"), (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>),
+        (status = 403, description = "No token configured", body = Vec<ErrorEntry>), (status = 404, description = "No such scenario", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
 async fn delete(m: web::Data<Manager>, req: HttpRequest, name: web::Path<String>) -> HttpResponse {
     if let Some(r) = m.authorize(&req) {
@@ -369,28 +693,33 @@ impl scenic_scenario::interp::Tracer for Trace<'_> {
 #[utoipa::path(post, path = "/api/scenarios/{name}/test", request_body(content = Vec<Object>, description = "Inputs", content_type = "application/json"),
     params(("name" = String, Path, description = "Scenario name")),
     responses((status = 200, description = "Per input: each node's variables, each sink's output, each error", body = Object),
-        (status = 400, description = "The body is not a JSON array", body = Message), (status = 401, description = "Missing or wrong token", body = Message),
-        (status = 403, description = "No token configured", body = Message), (status = 404, description = "No such scenario deployed", body = Message)),
+        (status = 400, description = "The body is not a JSON array", body = Vec<ErrorEntry>), (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>),
+        (status = 403, description = "No token configured", body = Vec<ErrorEntry>), (status = 404, description = "No such scenario deployed", body = Vec<ErrorEntry>),
+        (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
 async fn test(
     m: web::Data<Manager>,
     req: HttpRequest,
     name: web::Path<String>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
     if let Some(r) = m.authorize(&req) {
         return r;
     }
+    let body = match read_body(&req, payload, m.max_scenario).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let inputs = match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(serde_json::Value::Array(items)) => items,
         Ok(_) => {
-            return message(
+            return refusal(
                 StatusCode::BAD_REQUEST,
                 "The body must be a JSON array of inputs",
             )
         }
         Err(e) => {
-            return message(
+            return refusal(
                 StatusCode::BAD_REQUEST,
                 &format!(
                     "Malformed JSON at line {} column {}: {e}",
@@ -402,7 +731,7 @@ async fn test(
     };
     match m.test(&name, inputs).await {
         Some(report) => json(StatusCode::OK, &report),
-        None => message(
+        None => refusal(
             StatusCode::NOT_FOUND,
             &format!("No scenario named '{name}' is deployed"),
         ),
@@ -415,11 +744,11 @@ async fn list(m: web::Data<Manager>) -> HttpResponse {
 }
 
 #[utoipa::path(get, path = "/api/scenarios/{name}", params(("name" = String, Path, description = "Scenario name")),
-    responses((status = 200, description = "The scenario", body = Status), (status = 404, description = "No such scenario", body = Message)))]
+    responses((status = 200, description = "The scenario", body = Status), (status = 404, description = "No such scenario", body = Vec<ErrorEntry>)))]
 async fn get(m: web::Data<Manager>, name: web::Path<String>) -> HttpResponse {
     match m.status(&name) {
         Some(s) => json(StatusCode::OK, &s),
-        None => message(
+        None => refusal(
             StatusCode::NOT_FOUND,
             &format!("No scenario named '{name}'"),
         ),
@@ -435,19 +764,54 @@ async fn openapi() -> HttpResponse {
     )
 }
 
+/// A wrong method on a management resource: 405 with `Allow`, in the error shape.
+fn not_allowed(allow: &'static str) -> actix_web::Route {
+    web::to(move || async move {
+        let mut r = refusal(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("Method not allowed here; use {allow}"),
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+        r
+    })
+}
+
+/// A scenario name that cannot be decoded (bad percent-encoding) names no scenario: 404.
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|e, _| {
+        let r = refusal(StatusCode::NOT_FOUND, &format!("No such scenario: {e}"));
+        actix_web::error::InternalError::from_response(e, r).into()
+    })
+}
+
 /// The routes, to hand to the runtime's `Settings::extra_routes`.
-pub fn routes(manager: Arc<Manager>, max_body: usize) -> ExtraRoutes {
+pub fn routes(manager: Arc<Manager>) -> ExtraRoutes {
     Arc::new(move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(web::Data::from(manager.clone()))
-            .app_data(web::PayloadConfig::new(max_body.max(16 * 1024 * 1024)))
-            .service(web::resource("/api/openapi.json").route(web::get().to(openapi)))
-            .service(web::resource("/api/scenarios").route(web::get().to(list)))
-            .service(web::resource("/api/scenarios/{name}/test").route(web::post().to(test)))
+            .service(
+                web::resource("/api/openapi.json")
+                    .route(web::get().to(openapi))
+                    .default_service(not_allowed("GET")),
+            )
+            .service(
+                web::resource("/api/scenarios")
+                    .route(web::get().to(list))
+                    .default_service(not_allowed("GET")),
+            )
+            .service(
+                web::resource("/api/scenarios/{name}/test")
+                    .app_data(path_config())
+                    .route(web::post().to(test))
+                    .default_service(not_allowed("POST")),
+            )
             .service(
                 web::resource("/api/scenarios/{name}")
+                    .app_data(path_config())
                     .route(web::get().to(get))
                     .route(web::put().to(put))
-                    .route(web::delete().to(delete)),
+                    .route(web::delete().to(delete))
+                    .default_service(not_allowed("GET, PUT, DELETE")),
             );
     })
 }

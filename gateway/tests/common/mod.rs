@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -12,6 +12,8 @@ pub struct Server {
     child: Child,
     pub base: String,
     pub dir: PathBuf,
+    /// The server's stderr (its log), outside the served folder.
+    log: PathBuf,
 }
 
 impl Drop for Server {
@@ -19,10 +21,28 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_file(&self.log);
     }
 }
 
 impl Server {
+    /// What the server has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Polls the log until it contains `text`, or fails after 10 s.
+    pub async fn log_contains(&self, text: &str) {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if self.log().contains(text) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the log never said {text:?}:\n{}", self.log());
+    }
+
     /// Sends SIGTERM and waits (up to `within`) for the process to exit; its exit code.
     pub fn terminate(&mut self, within: Duration) -> Option<i32> {
         let sent = Command::new("kill")
@@ -50,9 +70,17 @@ fn free_port() -> u16 {
 
 /// Starts `scenic serve` on an empty temporary folder.
 pub async fn start(token: Option<&str>) -> Server {
+    start_with(token, |_| {}).await
+}
+
+/// Starts `scenic serve` on a temporary folder that `prepare` fills first.
+pub async fn start_with(token: Option<&str>, prepare: impl FnOnce(&Path)) -> Server {
     let dir =
         std::env::temp_dir().join(format!("scenic-gw-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(&dir).expect("dir");
+    prepare(&dir);
+    let log = dir.with_extension("log");
+    let stderr = std::fs::File::create(&log).expect("log file");
     let port = free_port();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_scenic"));
     cmd.args([
@@ -67,7 +95,7 @@ pub async fn start(token: Option<&str>) -> Server {
     ])
     .env_remove("SCENIC_ADMIN_TOKEN")
     .stdout(Stdio::null())
-    .stderr(Stdio::null());
+    .stderr(Stdio::from(stderr));
     if let Some(t) = token {
         cmd.env("SCENIC_ADMIN_TOKEN", t);
     }
@@ -76,6 +104,7 @@ pub async fn start(token: Option<&str>) -> Server {
         child: cmd.spawn().expect("scenic starts"),
         base: format!("http://127.0.0.1:{port}"),
         dir,
+        log,
     };
     let client = reqwest::Client::new();
     let started = Instant::now();
@@ -90,7 +119,7 @@ pub async fn start(token: Option<&str>) -> Server {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("scenic serve did not come up");
+    panic!("scenic serve did not come up:\n{}", server.log());
 }
 
 /// A request-response scenario answering `message` (a SpEL expression).
@@ -106,4 +135,13 @@ pub fn scenario(name: &str, slug: &str, message: &str) -> String {
         "additionalBranches": []
     })
     .to_string()
+}
+
+/// Makes a FIFO (named pipe) at `path`.
+pub fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
 }

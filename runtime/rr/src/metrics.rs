@@ -1,5 +1,6 @@
 //! Prometheus series (`decisions.md` §7): invocations and their latency per scenario and
 //! outcome, and per-node counts read from the compiled scenarios' counters at scrape time.
+//! A redeploy keeps a scenario's series; a cancel removes them (`Metrics::remove_scenario`).
 
 use std::sync::Arc;
 
@@ -53,6 +54,18 @@ impl Metrics {
             registry,
             invocations,
             latency,
+        }
+    }
+
+    /// Removes every series of a cancelled scenario (`decisions.md` §7), by its name (the
+    /// `scenario` label): its label values in each vec. Its per-node series go with it: the
+    /// node collector reads only deployed scenarios. A redeploy must not call this: its
+    /// counters carry on.
+    pub fn remove_scenario(&self, scenario: &str) {
+        for outcome in [SUCCESS, FAILURE, REJECTED] {
+            // Absent label values are not an error here: not every outcome has a series.
+            let _ = self.invocations.remove_label_values(&[scenario, outcome]);
+            let _ = self.latency.remove_label_values(&[scenario, outcome]);
         }
     }
 

@@ -70,6 +70,7 @@ impl Deployed {
 /// A scenario that failed to compile, kept to report its errors.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Broken {
+    /// Where it came from, as clients may see it: a file's name, never a server path.
     pub source: String,
     pub errors: Vec<scenic_scenario::CompileError>,
 }
@@ -91,25 +92,52 @@ impl Scenarios {
 
     /// Publishes a deployment under its slug; a slug owned by another scenario is refused.
     pub fn deploy(&self, d: Deployed) -> Result<Arc<Deployed>, String> {
+        self.replace(None, d)
+    }
+
+    /// Publishes a deployment in place of the one at `previous` (a redeploy that changes the
+    /// slug), in one step. Refused: a slug served by another scenario, and a scenario name
+    /// (`metaData.id`) served at another slug, whose metrics would mix with this one's.
+    pub fn replace(&self, previous: Option<&str>, d: Deployed) -> Result<Arc<Deployed>, String> {
         let d = Arc::new(d);
         let mut m = self
             .by_slug
             .write()
             .map_err(|_| "scenario table is unavailable".to_string())?;
-        if let Some(existing) = m.get(&d.scenario.slug) {
-            if existing.scenario.name != d.scenario.name {
+        let (slug, name) = (d.scenario.slug.as_str(), d.scenario.name.as_str());
+        if let Some(existing) = m.get(slug) {
+            if existing.scenario.name != name && previous != Some(slug) {
                 return Err(format!(
-                    "Slug '{}' is already used by scenario '{}'",
-                    d.scenario.slug, existing.scenario.name
+                    "Slug '{slug}' is already used by scenario '{}'",
+                    existing.scenario.name
                 ));
             }
         }
-        m.insert(d.scenario.slug.clone(), d.clone());
+        if let Some((other, _)) = m.iter().find(|(s, e)| {
+            e.scenario.name == name && s.as_str() != slug && Some(s.as_str()) != previous
+        }) {
+            return Err(format!(
+                "Scenario '{name}' is already served at slug '{other}'"
+            ));
+        }
+        if let Some(old) = previous.filter(|old| *old != slug) {
+            m.remove(old);
+        }
+        m.insert(slug.to_string(), d.clone());
         Ok(d)
     }
 
     pub fn remove(&self, slug: &str) -> Option<Arc<Deployed>> {
         self.by_slug.write().ok().and_then(|mut m| m.remove(slug))
+    }
+
+    /// Removes the deployment at `slug` only if it is scenario `name`.
+    pub fn remove_if(&self, slug: &str, name: &str) -> Option<Arc<Deployed>> {
+        let mut m = self.by_slug.write().ok()?;
+        if m.get(slug)?.scenario.name != name {
+            return None;
+        }
+        m.remove(slug)
     }
 
     /// Every deployment, ordered by slug.

@@ -12,7 +12,8 @@ use crate::CompiledScenario;
 /// The scenarios whose counters a scrape reads.
 pub type ScenarioList = Arc<dyn Fn() -> Vec<Arc<CompiledScenario>> + Send + Sync>;
 
-/// Reads the node counters of every deployed scenario at scrape time.
+/// Reads the node counters of every deployed scenario at scrape time. Only the scenarios the
+/// list returns are reported: once a cancelled scenario leaves the list, its series are gone.
 pub struct NodeCollector {
     scenarios: ScenarioList,
     descs: Vec<Desc>,
@@ -65,7 +66,12 @@ impl Collector for NodeCollector {
                 f
             })
             .collect();
+        // Series are by scenario name: a name listed twice would report every series twice.
+        let mut seen = std::collections::HashSet::new();
         for scenario in (self.scenarios)() {
+            if !seen.insert(scenario.name.clone()) {
+                continue;
+            }
             for node in &scenario.graph.nodes {
                 let c = &node.counters;
                 let values = [
