@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use scenic_scenario::compile::fragments_dir;
-use scenic_scenario::{load_scenario, CompileError, CompiledScenario, Registry};
+use scenic_scenario::{
+    load_scenario_with, CompileError, CompiledScenario, Registry, ScenarioLimits,
+};
 
 use crate::scenario_file::{self, MAX_SCENARIO_BYTES};
 
@@ -60,6 +62,7 @@ pub fn load(
     path: &Path,
     registry: &Registry,
     fragments: Option<&PathBuf>,
+    limits: &ScenarioLimits,
 ) -> Result<CompiledScenario, Vec<CompileError>> {
     let text = scenario_file::read(path, MAX_SCENARIO_BYTES).map_err(|e| {
         vec![CompileError::scenario(format!(
@@ -68,7 +71,7 @@ pub fn load(
         ))]
     })?;
     let frags = fragments_dir(fragments.cloned());
-    load_scenario(&text, registry, frags.as_ref()).map_err(|e| e.errors())
+    load_scenario_with(&text, registry, frags.as_ref(), limits).map_err(|e| e.errors())
 }
 
 /// Whether the file holds a streaming scenario (`LiteStreamMetaData` / `StreamMetaData`): those

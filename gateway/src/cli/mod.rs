@@ -3,6 +3,7 @@
 mod conformance;
 mod expr;
 mod files;
+mod limits;
 mod openapi;
 mod serve;
 mod test_data;

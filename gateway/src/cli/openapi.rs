@@ -21,7 +21,12 @@ pub struct OpenApiArgs {
 pub fn run(a: OpenApiArgs) -> ExitCode {
     let registry = Registry::builtin();
     let fragments = files::fragments_for(a.fragments.as_ref(), std::slice::from_ref(&a.file));
-    match files::load(&a.file, &registry, fragments.as_ref()) {
+    match files::load(
+        &a.file,
+        &registry,
+        fragments.as_ref(),
+        &scenic_scenario::ScenarioLimits::default(),
+    ) {
         Ok(s) => {
             let metrics = Metrics::new(Arc::new(Scenarios::new()));
             let d = Deployed::new(Arc::new(s), &metrics);

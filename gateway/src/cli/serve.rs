@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
+use scenic_rr::compute::ComputePool;
 use scenic_rr::metrics::Metrics;
 use scenic_rr::startup::AppState;
 use scenic_rr::state::Broken;
@@ -16,6 +17,7 @@ use scenic_scenario::model::ScenarioType;
 use scenic_scenario::Registry;
 
 use super::files;
+use super::limits::LimitArgs;
 use crate::manage::{DeployError, FileOutcome, Manager, Trigger};
 use crate::scenario_file::MAX_SCENARIO_BYTES;
 
@@ -57,6 +59,8 @@ pub struct HttpArgs {
     /// Token of the management API's write calls (`Authorization: Bearer ...`).
     #[arg(long, env = "SCENIC_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 impl HttpArgs {
@@ -68,6 +72,8 @@ impl HttpArgs {
             limits: Limits {
                 max_body: self.max_body,
                 timeout: Duration::from_secs(self.timeout.max(1)),
+                pool: self.limits.pool(),
+                ..Limits::default()
             },
             single,
             extra_routes: None,
@@ -204,14 +210,26 @@ pub fn serve(a: ServeArgs) -> ExitCode {
     let fragments = files::fragments_for(a.http.fragments.as_ref(), &a.paths);
     let scenarios = Arc::new(Scenarios::new());
     let metrics = Arc::new(Metrics::new(scenarios.clone()));
-    let manager = Arc::new(Manager::new(
-        scenarios.clone(),
-        metrics.clone(),
-        registry.clone(),
-        fragments.clone(),
-        a.http.admin_token.clone(),
-        a.http.max_body.max(MAX_SCENARIO_BYTES),
-    ));
+    let mut settings = a.http.settings(None);
+    let compute = match ComputePool::new(settings.limits.pool) {
+        Ok(p) => Arc::new(p),
+        Err(e) => {
+            eprintln!("error: cannot start the compute pool: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let manager = Arc::new(
+        Manager::new(
+            scenarios.clone(),
+            metrics.clone(),
+            registry.clone(),
+            fragments.clone(),
+            a.http.admin_token.clone(),
+            a.http.max_body.max(MAX_SCENARIO_BYTES),
+        )
+        .with_limits(a.http.limits.scenario())
+        .with_compute(compute.clone(), settings.limits.timeout),
+    );
     let mut names: HashMap<String, &PathBuf> = HashMap::new();
     for path in &paths {
         let Some(name) = crate::manage::name_of(path) else {
@@ -260,13 +278,13 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             Err(e) => eprintln!("warning: cannot watch {}: {e}", dir.display()),
         }
     }
-    let mut settings = a.http.settings(None);
     settings.extra_routes = Some(crate::manage::routes(manager));
     let state = Arc::new(AppState::new(
         scenarios.clone(),
         metrics,
         settings.limits.clone(),
         None,
+        compute,
     ));
     let code = start(settings, state, &scenarios);
     drop(watchers);
@@ -276,7 +294,12 @@ pub fn serve(a: ServeArgs) -> ExitCode {
 pub fn run(a: RunArgs) -> ExitCode {
     let registry = Registry::builtin();
     let fragments = files::fragments_for(a.http.fragments.as_ref(), std::slice::from_ref(&a.file));
-    let scenario = match files::load(&a.file, &registry, fragments.as_ref()) {
+    let scenario = match files::load(
+        &a.file,
+        &registry,
+        fragments.as_ref(),
+        &a.http.limits.scenario(),
+    ) {
         Ok(s) => s,
         Err(errors) => {
             files::print_errors(&a.file, &errors);
@@ -295,11 +318,19 @@ pub fn run(a: RunArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let settings = a.http.settings(Some(slug.clone()));
+    let compute = match ComputePool::new(settings.limits.pool) {
+        Ok(p) => Arc::new(p),
+        Err(e) => {
+            eprintln!("error: cannot start the compute pool: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let state = Arc::new(AppState::new(
         scenarios.clone(),
         metrics,
         settings.limits.clone(),
         Some(slug),
+        compute,
     ));
     start(settings, state, &scenarios)
 }

@@ -24,7 +24,12 @@ pub struct TestArgs {
 pub fn run(a: TestArgs) -> ExitCode {
     let registry = Registry::builtin();
     let fragments = files::fragments_for(a.fragments.as_ref(), std::slice::from_ref(&a.file));
-    let scenario = match files::load(&a.file, &registry, fragments.as_ref()) {
+    let scenario = match files::load(
+        &a.file,
+        &registry,
+        fragments.as_ref(),
+        &scenic_scenario::ScenarioLimits::default(),
+    ) {
         Ok(s) => s,
         Err(errors) => {
             files::print_errors(&a.file, &errors);

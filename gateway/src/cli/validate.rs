@@ -39,7 +39,12 @@ pub fn run(a: ValidateArgs) -> ExitCode {
             );
             continue;
         }
-        match files::load(p, &registry, fragments.as_ref()) {
+        match files::load(
+            p,
+            &registry,
+            fragments.as_ref(),
+            &scenic_scenario::ScenarioLimits::default(),
+        ) {
             Ok(_) => println!("{}: ok", p.display()),
             Err(errors) => {
                 failed = true;

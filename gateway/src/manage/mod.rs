@@ -8,16 +8,20 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
+use scenic_rr::compute::ComputePool;
 use scenic_rr::metrics::Metrics;
 use scenic_rr::startup::ExtraRoutes;
 use scenic_rr::{Deployed, Scenarios};
 use scenic_scenario::compile::fragments_dir;
 use scenic_scenario::model::ScenarioType;
-use scenic_scenario::{load_scenario, CompileError, CompiledScenario, Registry};
+use scenic_scenario::{
+    load_scenario_with, CompileError, CompiledScenario, Registry, ScenarioLimits,
+};
+use scenic_spel::eval::Exhausted;
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 
@@ -210,6 +214,23 @@ pub struct Manager {
     /// What was last deployed and tried from each file, so that only a real change of the file
     /// redeploys it.
     files: Mutex<HashMap<PathBuf, FileState>>,
+    /// The limits every deployment compiles and runs under.
+    limits: ScenarioLimits,
+    /// Where test runs run, and how long they may take: as invocations do.
+    compute: Option<(Arc<ComputePool>, Duration)>,
+}
+
+/// Most inputs one test call may run.
+pub const MAX_TEST_INPUTS: usize = 1000;
+/// Most traced node visits reported per input (a for-each over a long list visits many).
+pub const MAX_TRACED_NODES: usize = 10_000;
+
+/// Why a test call answered no report.
+#[derive(Debug)]
+pub enum TestError {
+    NotDeployed,
+    TooManyInputs(usize),
+    Timeout(Duration),
 }
 
 fn content_hash(text: &str) -> u64 {
@@ -254,6 +275,19 @@ fn refusal(status: StatusCode, text: &str) -> HttpResponse {
 }
 
 impl Manager {
+    /// The limits deployments compile and run under (default: `ScenarioLimits::DEFAULT`).
+    pub fn with_limits(mut self, limits: ScenarioLimits) -> Manager {
+        self.limits = limits;
+        self
+    }
+
+    /// Test runs go to `compute` and stop after `timeout`, as invocations do. Without one they
+    /// run where they are called, with `timeout` 30 s.
+    pub fn with_compute(mut self, compute: Arc<ComputePool>, timeout: Duration) -> Manager {
+        self.compute = Some((compute, timeout));
+        self
+    }
+
     pub fn new(
         scenarios: Arc<Scenarios>,
         metrics: Arc<Metrics>,
@@ -272,6 +306,8 @@ impl Manager {
             token,
             entries: Mutex::new(HashMap::new()),
             files: Mutex::new(HashMap::new()),
+            limits: ScenarioLimits::default(),
+            compute: None,
         }
     }
 
@@ -392,14 +428,15 @@ impl Manager {
         }
         // Compiling takes long: outside the lock.
         let frags = fragments_dir(self.fragments.clone());
-        let compiled = match load_scenario(text, &self.registry, frags.as_ref()) {
-            Ok(s) => s,
-            Err(e) => {
-                let errors = e.errors();
-                Self::record_failure(&mut lock(&self.entries), name, errors.clone());
-                return Err(DeployError::Invalid(errors));
-            }
-        };
+        let mut compiled =
+            match load_scenario_with(text, &self.registry, frags.as_ref(), &self.limits) {
+                Ok(s) => s,
+                Err(e) => {
+                    let errors = e.errors();
+                    Self::record_failure(&mut lock(&self.entries), name, errors.clone());
+                    return Err(DeployError::Invalid(errors));
+                }
+            };
         if compiled.scenario_type != ScenarioType::RequestResponse {
             return Err(DeployError::NotRequestResponse);
         }
@@ -414,6 +451,14 @@ impl Manager {
         }
         let previous = entries.get(name).and_then(|e| e.owned.clone());
         let previous_scenario = previous.as_ref().map(|p| p.scenario.clone());
+        // A redeploy of the same scenario keeps counting where the old version stopped.
+        if let Some(old) = previous
+            .as_ref()
+            .and_then(|p| self.scenarios.get(&p.slug))
+            .filter(|old| old.scenario.name == compiled.name)
+        {
+            compiled.adopt_counters(&old.scenario);
+        }
         // Creates (or, on a redeploy, finds) the scenario's series: under the lock, so that a
         // concurrent cancel cannot remove them in between.
         let d = Deployed::new(Arc::new(compiled), &self.metrics);
@@ -536,40 +581,36 @@ impl Manager {
     }
 
     /// Runs sample inputs through the deployed scenario: each node's variables and each sink's
-    /// output; effects outside the process are skipped.
+    /// output; effects outside the process are skipped. Bounded as invocations are: on the
+    /// compute pool, under the request timeout (for all inputs together), at most
+    /// [`MAX_TEST_INPUTS`] inputs and [`MAX_TRACED_NODES`] traced visits per input.
     pub async fn test(
         &self,
         name: &str,
         inputs: Vec<serde_json::Value>,
-    ) -> Option<serde_json::Value> {
-        let slug = self.status(name)?.slug?;
-        let deployed = self.scenarios.get(&slug)?;
-        let scenario = &deployed.scenario;
-        let mut results = Vec::with_capacity(inputs.len());
-        for input in inputs {
-            let value = match scenario.source().decode(input) {
-                Ok(v) => v,
-                Err(violations) => {
-                    let errors: Vec<serde_json::Value> = violations
-                        .iter()
-                        .map(|v| serde_json::json!({"nodeId": null, "path": v.pointer, "message": v.message}))
-                        .collect();
-                    results.push(serde_json::json!({"nodes": [], "outputs": [], "errors": errors}));
-                    continue;
-                }
-            };
-            let mut trace = Trace {
-                names: &scenario.graph.slot_names,
-                nodes: Vec::new(),
-            };
-            let run = scenario.run_traced(value, &mut trace, None).await;
-            results.push(serde_json::json!({
-                "nodes": trace.nodes,
-                "outputs": run.outputs.iter().map(|o| serde_json::json!({"nodeId": &*o.node_id, "value": scenic_spel::value::to_json(&o.value)})).collect::<Vec<_>>(),
-                "errors": run.errors.iter().map(|e| serde_json::json!({"nodeId": &*e.node_id, "message": e.message})).collect::<Vec<_>>(),
-            }));
+    ) -> Result<serde_json::Value, TestError> {
+        if inputs.len() > MAX_TEST_INPUTS {
+            return Err(TestError::TooManyInputs(inputs.len()));
         }
-        Some(serde_json::json!({ "results": results }))
+        let slug = self
+            .status(name)
+            .and_then(|s| s.slug)
+            .ok_or(TestError::NotDeployed)?;
+        let deployed = self.scenarios.get(&slug).ok_or(TestError::NotDeployed)?;
+        let timeout = self
+            .compute
+            .as_ref()
+            .map(|(_, t)| *t)
+            .unwrap_or(Duration::from_secs(30));
+        let deadline = Instant::now() + timeout;
+        let job = test_inputs(deployed, inputs, deadline);
+        match &self.compute {
+            Some((pool, _)) => pool
+                .run(deadline, job)
+                .await
+                .map_err(|_| TestError::Timeout(timeout))?,
+            None => job.await,
+        }
     }
 
     fn list(&self) -> Vec<Status> {
@@ -669,14 +710,60 @@ async fn delete(m: web::Data<Manager>, req: HttpRequest, name: web::Path<String>
     m.cancel(&name)
 }
 
-/// Collects the variables each node sees.
+/// Runs each input with a trace; the report, or a timeout when the deadline passed.
+async fn test_inputs(
+    deployed: Arc<Deployed>,
+    inputs: Vec<serde_json::Value>,
+    deadline: Instant,
+) -> Result<serde_json::Value, TestError> {
+    let scenario = &deployed.scenario;
+    let mut results = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let value = match scenario.source().decode(input) {
+            Ok(v) => v,
+            Err(violations) => {
+                let errors: Vec<serde_json::Value> = violations
+                    .iter()
+                    .map(|v| serde_json::json!({"nodeId": null, "path": v.pointer, "message": v.message}))
+                    .collect();
+                results.push(serde_json::json!({"nodes": [], "outputs": [], "errors": errors}));
+                continue;
+            }
+        };
+        let mut trace = Trace {
+            names: &scenario.graph.slot_names,
+            nodes: Vec::new(),
+            omitted: 0,
+        };
+        let run = scenario.run_traced(value, &mut trace, Some(deadline)).await;
+        if run.exhausted == Some(Exhausted::Deadline) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            return Err(TestError::Timeout(left));
+        }
+        results.push(serde_json::json!({
+            "nodes": trace.nodes,
+            "omittedNodes": trace.omitted,
+            "outputs": run.outputs.iter().map(|o| serde_json::json!({"nodeId": &*o.node_id, "value": scenic_spel::value::to_json(&o.value)})).collect::<Vec<_>>(),
+            "errors": run.errors.iter().map(|e| serde_json::json!({"nodeId": &*e.node_id, "message": e.message})).collect::<Vec<_>>(),
+            "omittedErrors": run.omitted_errors,
+        }));
+    }
+    Ok(serde_json::json!({ "results": results }))
+}
+
+/// Collects the variables each node sees, up to [`MAX_TRACED_NODES`] visits.
 struct Trace<'a> {
     names: &'a [String],
     nodes: Vec<serde_json::Value>,
+    omitted: usize,
 }
 
 impl scenic_scenario::interp::Tracer for Trace<'_> {
     fn node(&mut self, node_id: &str, ctx: &scenic_scenario::interp::Ctx) {
+        if self.nodes.len() >= MAX_TRACED_NODES {
+            self.omitted += 1;
+            return;
+        }
         let mut vars = serde_json::Map::new();
         for (i, v) in ctx.iter().enumerate() {
             let name = self.names.get(i).map(String::as_str).unwrap_or("");
@@ -730,10 +817,21 @@ async fn test(
         }
     };
     match m.test(&name, inputs).await {
-        Some(report) => json(StatusCode::OK, &report),
-        None => refusal(
+        Ok(report) => json(StatusCode::OK, &report),
+        Err(TestError::NotDeployed) => refusal(
             StatusCode::NOT_FOUND,
             &format!("No scenario named '{name}' is deployed"),
+        ),
+        Err(TestError::TooManyInputs(n)) => refusal(
+            StatusCode::BAD_REQUEST,
+            &format!("{n} inputs: a test runs at most {MAX_TEST_INPUTS}"),
+        ),
+        Err(TestError::Timeout(t)) => refusal(
+            StatusCode::GATEWAY_TIMEOUT,
+            &format!(
+                "The test did not finish within {} s (all inputs together)",
+                t.as_secs()
+            ),
         ),
     }
 }

@@ -47,6 +47,9 @@ pub enum ApiError {
     Unavailable(String),
     #[error("request timed out")]
     Timeout(u64),
+    /// The body did not arrive within the request's timeout.
+    #[error("request body timed out")]
+    BodyTimeout(u64),
 }
 
 impl ResponseError for ApiError {
@@ -59,6 +62,7 @@ impl ResponseError for ApiError {
             ApiError::ScenarioFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+            ApiError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -83,6 +87,10 @@ impl ResponseError for ApiError {
                 format!("The scenario did not answer within {secs} s"),
                 None,
             )],
+            ApiError::BodyTimeout(secs) => vec![ErrorEntry::new(
+                format!("The request body did not arrive within {secs} s"),
+                None,
+            )],
         };
         let body = serde_json::to_vec(&entries).unwrap_or_else(|_| b"[]".to_vec());
         let mut r = HttpResponse::build(self.status_code());
@@ -92,7 +100,8 @@ impl ResponseError for ApiError {
                 r.insert_header((header::ALLOW, *allow));
             }
             // Shutting down: the client must reconnect elsewhere, not reuse this connection.
-            ApiError::Unavailable(_) => {
+            // A body that timed out may still be arriving: the connection cannot be reused.
+            ApiError::Unavailable(_) | ApiError::BodyTimeout(_) => {
                 r.force_close();
             }
             _ => {}

@@ -3,6 +3,7 @@
 //! `error` maps every failure to its status code and error body, `state` keeps the deployed
 //! scenarios and `metrics` the Prometheus series.
 
+pub mod compute;
 pub mod error;
 pub mod metrics;
 pub mod routes;

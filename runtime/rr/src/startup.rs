@@ -8,16 +8,21 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{guard, web, App, HttpResponse, HttpServer};
 
+use crate::compute::{ComputePool, PoolSettings};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::routes::{definition, dispatch, health, invoke, swagger};
 use crate::state::{Deployed, Scenarios};
 
-/// Request limits (`decisions.md` §2).
+/// Request limits (`decisions.md` §2, §10).
 #[derive(Clone, Debug)]
 pub struct Limits {
     pub max_body: usize,
     pub timeout: Duration,
+    /// How long an invocation may evaluate on the I/O thread before it moves to the compute
+    /// pool (see `compute.rs`).
+    pub inline_slice: Duration,
+    pub pool: PoolSettings,
 }
 
 impl Default for Limits {
@@ -25,6 +30,8 @@ impl Default for Limits {
         Limits {
             max_body: 1024 * 1024,
             timeout: Duration::from_secs(30),
+            inline_slice: Duration::from_millis(2),
+            pool: PoolSettings::default(),
         }
     }
 }
@@ -64,21 +71,26 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub limits: Limits,
     pub single: Option<String>,
+    /// Where long invocations run, off the I/O threads.
+    pub compute: Arc<ComputePool>,
     ready: AtomicBool,
 }
 
 impl AppState {
+    /// The state; `compute` is where long invocations run (see `compute.rs`).
     pub fn new(
         scenarios: Arc<Scenarios>,
         metrics: Arc<Metrics>,
         limits: Limits,
         single: Option<String>,
+        compute: Arc<ComputePool>,
     ) -> AppState {
         AppState {
             scenarios,
             metrics,
             limits,
             single,
+            compute,
             ready: AtomicBool::new(true),
         }
     }

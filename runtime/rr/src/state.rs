@@ -2,7 +2,9 @@
 //! one in replaces an `Arc`: requests in flight keep the version they started with.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::{Duration, Instant};
 
 use prometheus::{Histogram, IntCounter};
 use scenic_openapi::ScenarioApi;
@@ -28,6 +30,19 @@ pub struct Deployed {
     pub metrics: DeployedMetrics,
     /// `Scenic-Scenario-Version` on every invocation response, built once.
     pub version_header: actix_web::http::header::HeaderValue,
+    /// The source node's id, named by input errors.
+    pub source_id: Option<String>,
+    /// When an invocation of this deployment was last moved off an I/O thread (milliseconds
+    /// since the process started, 0 = never): the next ones start on the compute pool.
+    preempted_at: AtomicU64,
+}
+
+/// How long a deployment whose invocation was preempted starts its invocations on the pool.
+const PREEMPTED_MEMORY: Duration = Duration::from_secs(1);
+
+fn process_millis() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_millis() as u64 + 1
 }
 
 impl Deployed {
@@ -57,13 +72,32 @@ impl Deployed {
         // The version is a hex hash, always a valid header value.
         let version_header = actix_web::http::header::HeaderValue::from_str(&scenario.version)
             .unwrap_or(actix_web::http::header::HeaderValue::from_static("unknown"));
+        let source_id = scenario
+            .graph
+            .nodes
+            .get(scenario.graph.start)
+            .map(|n| n.id.to_string());
         Deployed {
             scenario,
             api,
             definition,
             metrics: m,
             version_header,
+            source_id,
+            preempted_at: AtomicU64::new(0),
         }
+    }
+
+    /// An invocation ran past its slice on the I/O thread: the next ones of the next second
+    /// start on the compute pool (a flood of heavy requests does not cost the I/O threads a
+    /// slice each).
+    pub fn mark_preempted(&self) {
+        self.preempted_at.store(process_millis(), Ordering::Relaxed);
+    }
+
+    pub fn recently_preempted(&self) -> bool {
+        let at = self.preempted_at.load(Ordering::Relaxed);
+        at != 0 && process_millis().saturating_sub(at) < PREEMPTED_MEMORY.as_millis() as u64
     }
 }
 

@@ -250,6 +250,7 @@ async fn requests_time_out_with_504() {
     let limits = Limits {
         max_body: 1024 * 1024,
         timeout: std::time::Duration::from_millis(300),
+        ..Limits::default()
     };
     let slow = rr_scenario(
         "slow",

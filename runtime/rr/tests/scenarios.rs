@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use scenic_rr::compute::ComputePool;
 use scenic_rr::metrics::Metrics;
 use scenic_rr::startup::AppState;
 use scenic_rr::{Application, Deployed, Limits, Scenarios, Settings};
@@ -45,7 +46,8 @@ async fn serve(files: &[PathBuf], fragments: Option<&Path>) -> (String, Vec<(Pat
         single: None,
         extra_routes: None,
     };
-    let state = Arc::new(AppState::new(table, metrics, Limits::default(), None));
+    let pool = Arc::new(ComputePool::new(Default::default()).expect("compute pool"));
+    let state = Arc::new(AppState::new(table, metrics, Limits::default(), None, pool));
     let app = Application::build(&settings, state).expect("builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());

@@ -1,18 +1,32 @@
 //! Scenario invocation: body → strict JSON → input schema → interpreter → output schema →
 //! response (`nussknacker-lite.md` §2.3–2.6, with the status codes of `decisions.md` §2).
+//!
+//! Where the work runs (`decisions.md` §10): reading the body stays on the actix I/O thread;
+//! the rest runs there too with a short evaluation slice, and an invocation still running at
+//! its end moves to the compute pool (`compute.rs`). A body over [`BIG_BODY`], or a scenario
+//! that was preempted moments ago, starts on the pool at once. Every stage shares one deadline:
+//! the request's timeout, counted from its arrival.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::http::header::HeaderName;
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use futures::StreamExt;
+use scenic_scenario::interp::{Flow, RunOptions, RunResult, MAX_ERRORS};
+use scenic_scenario::schema::Violation;
+use scenic_spel::eval::Exhausted;
+use scenic_spel::Value;
 
+use crate::compute::PoolError;
 use crate::error::{ApiError, ErrorEntry};
 use crate::startup::AppState;
 use crate::state::Deployed;
-use scenic_scenario::schema::Violation;
+
+/// Bodies at least this big are decoded and run on the compute pool from the start: parsing
+/// and validating them takes long enough to be felt by the I/O thread's other connections.
+pub const BIG_BODY: usize = 64 * 1024;
 
 /// `POST /` of the single-scenario runtime.
 pub async fn single(
@@ -64,21 +78,114 @@ const VERSION_HEADER: HeaderName = HeaderName::from_static("scenic-scenario-vers
 
 async fn invoke(
     state: &AppState,
-    d: &Deployed,
+    d: &Arc<Deployed>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     if !state.is_ready() {
         return Err(ApiError::Unavailable("The server is shutting down".into()));
     }
-    let scenario = &d.scenario;
-    let source_id = scenario
-        .graph
-        .nodes
-        .get(scenario.graph.start)
-        .map(|n| n.id.to_string());
-    let body = read_limited(payload, state.limits.max_body).await?;
+    let timeout = state.limits.timeout;
+    let started = Instant::now();
+    let deadline = started + timeout;
+    // A body that trickles in (a byte a second) must not hold its connection for ever.
+    let body = tokio::time::timeout(timeout, read_limited(payload, state.limits.max_body))
+        .await
+        .map_err(|_| ApiError::BodyTimeout(timeout.as_secs()))??;
+    let answer = if body.len() >= BIG_BODY || d.recently_preempted() {
+        let d = d.clone();
+        on_pool(state, deadline, async move {
+            let input = decode(&d, &body)?;
+            let run = d
+                .scenario
+                .graph
+                .run_ctx(
+                    d.scenario.graph.context(input),
+                    &RunOptions {
+                        deadline: Some(deadline),
+                        ..RunOptions::default()
+                    },
+                    None,
+                )
+                .await;
+            conclude(&d, run, started, timeout)
+        })
+        .await?
+    } else {
+        // The budget stops evaluation at the deadline; this stops waiting on a service.
+        tokio::time::timeout_at(
+            tokio::time::Instant::from_std(deadline),
+            inline_first(state, d, &body, started, timeout),
+        )
+        .await
+        .map_err(|_| {
+            d.metrics.failure.inc();
+            ApiError::Timeout(timeout.as_secs())
+        })??
+    };
+    let mut response = HttpResponse::Ok();
+    response.content_type("application/json");
+    if !state.is_ready() {
+        // Shutting down: this connection must not stay idle in keep-alive (see `shutdown_when`).
+        response.force_close();
+    }
+    Ok(response.body(answer))
+}
+
+/// Runs on the I/O thread for one slice; a run still going at its end continues on the pool.
+async fn inline_first(
+    state: &AppState,
+    d: &Arc<Deployed>,
+    body: &[u8],
+    started: Instant,
+    timeout: Duration,
+) -> Result<Vec<u8>, ApiError> {
+    let deadline = started + timeout;
+    let input = decode(d, body)?;
+    let graph = &d.scenario.graph;
+    let opts = RunOptions {
+        deadline: Some(deadline),
+        slice: Some(state.limits.inline_slice),
+        ..RunOptions::default()
+    };
+    let mut run = graph.begin(graph.context(input), &opts);
+    if graph.drive(&mut run, None).await == Flow::Done {
+        return conclude(d, run.finish(), started, timeout);
+    }
+    d.mark_preempted();
+    run.end_slice();
+    let d = d.clone();
+    on_pool(state, deadline, async move {
+        let graph = &d.scenario.graph;
+        // The slice is over: the run now goes to its end (or its deadline).
+        while graph.drive(&mut run, None).await == Flow::Preempted {
+            run.end_slice();
+        }
+        conclude(&d, run.finish(), started, timeout)
+    })
+    .await
+}
+
+/// Runs `job` on the compute pool; past the deadline, 504.
+async fn on_pool(
+    state: &AppState,
+    deadline: Instant,
+    job: impl std::future::Future<Output = Result<Vec<u8>, ApiError>> + Send + 'static,
+) -> Result<Vec<u8>, ApiError> {
+    match state.compute.run(deadline, job).await {
+        Ok(answer) => answer,
+        Err(PoolError::Deadline) => Err(ApiError::Timeout(state.limits.timeout.as_secs())),
+        Err(PoolError::Crashed) => Err(ApiError::ScenarioFailed(vec![ErrorEntry::new(
+            "The invocation failed unexpectedly; the server logs say more",
+            None,
+        )])),
+    }
+}
+
+/// Strict JSON, then the scenario's source: schema defaults, validation, typed decoding.
+fn decode(d: &Deployed, body: &[u8]) -> Result<Value, ApiError> {
+    let source_id = d.source_id.as_deref();
     // serde_json is strict and stops at 128 levels of nesting.
-    let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         d.metrics.rejected.inc();
         let mut entry = ErrorEntry::new(
             format!(
@@ -86,77 +193,81 @@ async fn invoke(
                 e.line(),
                 e.column()
             ),
-            source_id.as_deref(),
+            source_id,
         );
         entry.path = None;
         ApiError::MalformedJson(entry)
     })?;
-    let input = scenario.source().decode(json).map_err(|violations| {
+    d.scenario.source().decode(json).map_err(|violations| {
         d.metrics.rejected.inc();
         ApiError::InvalidInput(
             violations
                 .into_iter()
                 .map(|v| ErrorEntry {
                     message: v.located(),
-                    node_id: source_id.clone(),
+                    node_id: source_id.map(str::to_string),
                     path: Some(v.pointer),
                 })
                 .collect(),
         )
-    })?;
-    let started = Instant::now();
-    let run = match tokio::time::timeout(state.limits.timeout, scenario.run(input)).await {
-        Ok(r) => r,
-        Err(_) => {
-            d.metrics.failure.inc();
-            return Err(ApiError::Timeout(state.limits.timeout.as_secs()));
-        }
-    };
+    })
+}
+
+/// The answer to a finished run: its first output encoded, or its errors; metrics recorded.
+fn conclude(
+    d: &Deployed,
+    run: RunResult,
+    started: Instant,
+    timeout: Duration,
+) -> Result<Vec<u8>, ApiError> {
+    let source_id = d.source_id.as_deref();
     let elapsed = started.elapsed().as_secs_f64();
-    if !run.errors.is_empty() {
+    let fail = |e: ApiError| {
         d.metrics.failure.inc();
         d.metrics.failure_latency.observe(elapsed);
-        return Err(ApiError::ScenarioFailed(
-            run.errors
-                .iter()
-                .map(|e| ErrorEntry::new(e.message.clone(), Some(&e.node_id)))
-                .collect(),
-        ));
+        Err(e)
+    };
+    if run.exhausted == Some(Exhausted::Deadline) {
+        return fail(ApiError::Timeout(timeout.as_secs()));
+    }
+    if !run.errors.is_empty() {
+        let mut entries: Vec<ErrorEntry> = run
+            .errors
+            .iter()
+            .map(|e| ErrorEntry::new(e.message.clone(), Some(&e.node_id)))
+            .collect();
+        if run.omitted_errors > 0 {
+            entries.push(ErrorEntry::new(
+                format!(
+                    "... and {} more errors (the first {MAX_ERRORS} are listed)",
+                    run.omitted_errors
+                ),
+                None,
+            ));
+        }
+        return fail(ApiError::ScenarioFailed(entries));
     }
     let Some(first) = run.outputs.first() else {
-        d.metrics.failure.inc();
-        d.metrics.failure_latency.observe(elapsed);
-        return Err(ApiError::ScenarioFailed(vec![ErrorEntry::new(
+        return fail(ApiError::ScenarioFailed(vec![ErrorEntry::new(
             "Scenario did not return any result",
-            source_id.as_deref(),
+            source_id,
         )]));
     };
-    let encoded = match scenario.source().output_schema() {
+    let encoded = match d.scenario.source().output_schema() {
         Some(schema) => schema.encode_output(&first.value).map_err(|violations| {
             let message = Violation::describe_all(&violations);
             ApiError::ScenarioFailed(vec![ErrorEntry::new(
                 format!("Response does not match the output schema: {message}"),
-                source_id.as_deref(),
+                source_id,
             )])
         }),
         None => Ok(scenic_spel::value::to_json(&first.value)),
     };
     let encoded = match encoded {
         Ok(j) => j,
-        Err(e) => {
-            d.metrics.failure.inc();
-            d.metrics.failure_latency.observe(elapsed);
-            return Err(e);
-        }
+        Err(e) => return fail(e),
     };
     d.metrics.success.inc();
     d.metrics.success_latency.observe(elapsed);
-    let body = serde_json::to_vec(&encoded).unwrap_or_else(|_| b"null".to_vec());
-    let mut response = HttpResponse::Ok();
-    response.content_type("application/json");
-    if !state.is_ready() {
-        // Shutting down: this connection must not stay idle in keep-alive (see `shutdown_when`).
-        response.force_close();
-    }
-    Ok(response.body(body))
+    Ok(serde_json::to_vec(&encoded).unwrap_or_else(|_| b"null".to_vec()))
 }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use scenic_rr::compute::ComputePool;
 use scenic_rr::metrics::Metrics;
 use scenic_rr::startup::AppState;
 use scenic_rr::{Application, Deployed, Limits, Scenarios, Settings};
@@ -135,7 +136,8 @@ pub async fn spawn_app_with(scenarios: &[String], limits: Limits) -> TestApp {
         single: None,
         extra_routes: None,
     };
-    let state = Arc::new(AppState::new(table, metrics, limits, None));
+    let pool = Arc::new(ComputePool::new(limits.pool).expect("compute pool"));
+    let state = Arc::new(AppState::new(table, metrics, limits, None, pool));
     let app = Application::build(&settings, state.clone()).expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (tx, rx) = tokio::sync::oneshot::channel();

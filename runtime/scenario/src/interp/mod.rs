@@ -680,6 +680,8 @@ impl Graph {
             Step::Sink { sink } => {
                 // Test runs evaluate sinks too: their values are the point of the test.
                 if let Some(value) = sink.emit(ctx, env)? {
+                    // The sink's record is made here: bounded like any value made.
+                    env.budget.admit(&value).map_err(|e| e.to_string())?;
                     out.outputs.push(SinkOutput {
                         node_id: node.id.clone(),
                         value,
