@@ -26,6 +26,28 @@ impl Drop for Server {
 }
 
 impl Server {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The process's resident memory (VmRSS), in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|n| n.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+
     /// What the server has logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
@@ -75,6 +97,15 @@ pub async fn start(token: Option<&str>) -> Server {
 
 /// Starts `scenic serve` on a temporary folder that `prepare` fills first.
 pub async fn start_with(token: Option<&str>, prepare: impl FnOnce(&Path)) -> Server {
+    start_args(token, prepare, &[]).await
+}
+
+/// Starts `scenic serve` on a temporary folder that `prepare` fills first, with more flags.
+pub async fn start_args(
+    token: Option<&str>,
+    prepare: impl FnOnce(&Path),
+    extra: &[&str],
+) -> Server {
     let dir =
         std::env::temp_dir().join(format!("scenic-gw-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(&dir).expect("dir");
@@ -93,6 +124,7 @@ pub async fn start_with(token: Option<&str>, prepare: impl FnOnce(&Path)) -> Ser
         "--workers",
         "1",
     ])
+    .args(extra)
     .env_remove("SCENIC_ADMIN_TOKEN")
     .stdout(Stdio::null())
     .stderr(Stdio::from(stderr));
