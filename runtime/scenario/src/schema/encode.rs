@@ -8,7 +8,7 @@ use scenic_spel::Value;
 use serde_json::{Map, Number, Value as Json};
 
 use super::compiled::JsonSchema;
-use super::error::{push_pointer, Violation};
+use super::error::{cap_violations, push_pointer, Violation};
 use super::walk::{self, types_of, MAX_HOPS};
 
 type Encoded = Result<Json, Vec<Violation>>;
@@ -19,13 +19,16 @@ impl JsonSchema {
     /// required ones filled with their default or `null` when the schema allows), combined
     /// schemas by their first member that encodes, `{}` generically; java.time values become
     /// ISO strings and BigDecimals numbers. The JSON is then validated; object keys are sorted
-    /// at every level.
+    /// at every level. At most [`MAX_VIOLATIONS`](super::MAX_VIOLATIONS) violations are
+    /// reported, then their count.
     pub fn encode_output(&self, v: &Value) -> Result<Json, Vec<Violation>> {
         let enc = Encoder {
             root: self.raw(),
             budget: Cell::new(STEP_BUDGET),
         };
-        let json = enc.encode(v, self.raw(), &mut String::new(), 0)?;
+        let json = enc
+            .encode(v, self.raw(), &mut String::new(), 0)
+            .map_err(cap_violations)?;
         let violations = self.validate(&json);
         if violations.is_empty() {
             Ok(json)

@@ -17,5 +17,7 @@ mod tests;
 
 pub use check::{describe_problems, OutputProblem, ValidationMode};
 pub use compiled::JsonSchema;
-pub use error::{SchemaError, Violation};
+pub use error::{
+    cap_violations, SchemaError, Violation, MAX_ECHOED_VALUE, MAX_MESSAGE, MAX_VIOLATIONS,
+};
 pub use fields::{assemble_fields, FieldParam};

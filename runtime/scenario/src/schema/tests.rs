@@ -220,6 +220,98 @@ fn pointers_escape_special_keys() {
     assert_eq!(pointers(&errors), vec!["/a~1b"]);
 }
 
+#[test]
+fn violations_are_capped_with_a_count_of_the_rest() {
+    assert_eq!(MAX_VIOLATIONS, 100);
+    let s = schema(json!({"type": "array", "items": {"type": "string"}}));
+    let many = Json::Array((0..10_000).map(|i| json!(i)).collect());
+    let errors = s.decode_input(many.clone()).expect_err("10,000 violations");
+    assert_eq!(errors.len(), 101);
+    let (last, listed) = errors.split_last().expect("entries");
+    assert!(listed.iter().all(|v| !v.is_omitted()));
+    assert_eq!(listed[0].pointer, "/0");
+    assert_eq!(listed[99].pointer, "/99");
+    assert_eq!(listed[99].located(), "/99: 99 is not of type \"string\"");
+    assert!(last.is_omitted());
+    assert_eq!(last.pointer, "");
+    assert_eq!(last.message, "... and 9900 more violations");
+    assert_eq!(last.located(), "... and 9900 more violations");
+    assert_eq!(last.to_string(), "... and 9900 more violations");
+
+    // Exactly the cap: no summary entry.
+    let hundred = Json::Array((0..100).map(|i| json!(i)).collect());
+    let errors = s.decode_input(hundred).expect_err("100 violations");
+    assert_eq!(errors.len(), 100);
+    assert!(errors.iter().all(|v| !v.is_omitted()));
+
+    // Output validation is capped too, and so are the encoder's own violations.
+    assert_eq!(s.validate(&many).len(), 101);
+    let ints = Value::list((0..10_000).map(Value::Int).collect());
+    let errors = s.encode_output(&ints).expect_err("no strings");
+    assert_eq!(errors.len(), 101);
+    assert_eq!(
+        errors.last().map(Violation::located).as_deref(),
+        Some("... and 9900 more violations")
+    );
+}
+
+#[test]
+fn long_values_are_cut_in_messages() {
+    let s = schema(json!({
+        "type": "object",
+        "properties": {
+            "code": {"type": "string", "maxLength": 3},
+            "count": {"type": "integer"},
+            "object": {"type": "string"},
+            "tuple": {"type": "array", "items": [{}], "additionalItems": false}
+        }
+    }));
+    let long = "a".repeat(100_000);
+    let extra: serde_json::Map<String, Json> = (0..10_000)
+        .map(|i| (format!("unexpected-{i}"), json!(i)))
+        .collect();
+    let errors = s
+        .decode_input(json!({"code": long, "count": long, "object": extra, "tuple": (0..10_000).collect::<Vec<_>>()}))
+        .expect_err("invalid");
+    assert_eq!(errors.len(), 4);
+    for v in &errors {
+        assert!(
+            v.message.chars().count() <= MAX_MESSAGE + 1,
+            "{} chars at {}",
+            v.message.len(),
+            v.pointer
+        );
+    }
+    let message = |p: &str| {
+        errors
+            .iter()
+            .find(|v| v.pointer == p)
+            .map(|v| v.message.clone())
+            .unwrap_or_default()
+    };
+    // The echoed value is cut to 200 characters (its JSON text), the rest of the message kept.
+    let cut = format!("\"{}…", "a".repeat(MAX_ECHOED_VALUE - 1));
+    assert_eq!(
+        message("/count"),
+        format!("{cut} is not of type \"integer\"")
+    );
+    assert_eq!(
+        message("/code"),
+        format!("{cut} is longer than 3 characters")
+    );
+    let object = message("/object");
+    assert!(object.starts_with("{\"unexpected-0\":0,"), "{object}");
+    assert!(object.ends_with("… is not of type \"string\""), "{object}");
+    // A message listing many things is cut as a whole.
+    let tuple = message("/tuple");
+    assert!(
+        tuple.starts_with("Additional items are not allowed (1, 2, "),
+        "{tuple}"
+    );
+    assert!(tuple.ends_with('…'), "{tuple}");
+    assert_eq!(tuple.chars().count(), MAX_MESSAGE + 1);
+}
+
 // ---- typed decoding ----
 
 #[test]
