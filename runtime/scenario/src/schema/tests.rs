@@ -535,6 +535,94 @@ fn encoded_output_is_validated() {
     assert!(top.encode_output(&Value::str("a")).is_err());
 }
 
+fn record(fields: &[(&str, Value)]) -> Value {
+    let mut m = Value::map_with_capacity(fields.len());
+    for (k, v) in fields {
+        m.insert(Value::str(k), v.clone());
+    }
+    Value::map(m)
+}
+
+#[test]
+fn numbers_without_a_json_number_are_null_where_allowed_else_a_named_error() {
+    let s = schema(json!({
+        "type": "object",
+        "properties": {
+            "price": {"type": "number"},
+            "maybe": {"type": ["number", "null"]},
+            "count": {"type": "integer"},
+            "anything": {}
+        }
+    }));
+    // Nullable and generic fields take `null` for NaN and infinities (the reference's circe
+    // `fromDoubleOrNull`).
+    let out = s
+        .encode_output(&record(&[
+            ("price", Value::Double(1.5)),
+            ("maybe", Value::Double(f64::NAN)),
+            ("anything", Value::Double(f64::NEG_INFINITY)),
+        ]))
+        .expect("encodes");
+    assert_eq!(out, json!({"anything": null, "maybe": null, "price": 1.5}));
+    // A field that must be a number: a violation that names it, never a panic.
+    for (field, v, shown) in [
+        (
+            "price",
+            Value::Double(f64::INFINITY),
+            "Double value Infinity",
+        ),
+        ("price", Value::Double(f64::NAN), "Double value NaN"),
+        (
+            "price",
+            Value::Float(f32::NEG_INFINITY),
+            "Float value -Infinity",
+        ),
+        (
+            "count",
+            Value::Double(f64::INFINITY),
+            "Double value Infinity",
+        ),
+    ] {
+        let errors = s
+            .encode_output(&record(&[(field, v)]))
+            .expect_err("no JSON number");
+        assert_eq!(pointers(&errors), vec![format!("/{field}")]);
+        let located = errors[0].located();
+        assert!(
+            located.starts_with(&format!("/{field}: the {shown} has no JSON number")),
+            "{located}"
+        );
+    }
+    // A BigDecimal beyond a double's range has no JSON number either (serde_json's numbers are
+    // doubles); up to it, it is written.
+    let big = |text: &str| typed(json!({"price": text}), "Record{price: BigDecimal}");
+    let errors = s.encode_output(&big("1e309")).expect_err("too big");
+    assert_eq!(pointers(&errors), vec!["/price"]);
+    assert!(
+        errors[0].located().starts_with(
+            "/price: the BigDecimal value 1e309 has no JSON number (it is beyond ±1.797"
+        ),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(
+        s.encode_output(&big("1e308")).expect("in range"),
+        json!({"price": 1e308})
+    );
+    // At the root.
+    let top = schema(json!({"type": "number"}));
+    let errors = top
+        .encode_output(&Value::Double(f64::INFINITY))
+        .expect_err("no JSON number");
+    assert!(
+        errors[0]
+            .located()
+            .starts_with("#: the Double value Infinity has no JSON number"),
+        "{}",
+        errors[0].message
+    );
+}
+
 // ---- compile-time output checks ----
 
 fn output_schema() -> JsonSchema {
