@@ -73,57 +73,18 @@ impl HttpArgs {
     }
 }
 
-/// An example request body for the `curl` line, from the input schema.
-fn example(schema: &serde_json::Value, depth: usize) -> serde_json::Value {
-    use serde_json::{json, Value};
-    if depth > 6 {
-        return Value::Null;
-    }
-    let Some(o) = schema.as_object() else {
-        return json!({});
-    };
-    if let Some(d) = o.get("default").or_else(|| o.get("example")) {
-        return d.clone();
-    }
-    if let Some(e) = o
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|a| a.first())
-    {
-        return e.clone();
-    }
-    let ty = match o.get("type") {
-        Some(Value::String(t)) => t.clone(),
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("null")
-            .to_string(),
-        _ if o.contains_key("properties") => "object".into(),
-        _ => return json!({}),
-    };
-    match ty.as_str() {
-        "object" => {
-            let mut m = serde_json::Map::new();
-            if let Some(props) = o.get("properties").and_then(Value::as_object) {
-                for (k, v) in props {
-                    m.insert(k.clone(), example(v, depth + 1));
-                }
-            }
-            Value::Object(m)
+/// The `curl` line of a scenario: with a sample body that fits the input schema, or, when no
+/// sample could be built, a placeholder file rather than a body the scenario would reject.
+fn curl_line(url: &str, sample: Option<&serde_json::Value>) -> String {
+    match sample.and_then(|b| serde_json::to_string(b).ok()) {
+        Some(body) => {
+            let body = body.replace('\'', "'\\''");
+            format!("curl -s -d '{body}' {url}")
         }
-        "array" => json!([example(o.get("items").unwrap_or(&json!({})), depth + 1)]),
-        "string" => match o.get("format").and_then(Value::as_str) {
-            Some("date-time") => json!("2024-01-01T12:00:00Z"),
-            Some("date") => json!("2024-01-01"),
-            Some("time") => json!("12:00:00"),
-            _ => json!("text"),
-        },
-        "integer" => json!(1),
-        "number" => json!(1.5),
-        "boolean" => json!(true),
-        _ => Value::Null,
+        None => format!(
+            "curl -s -d @request.json {url}   # no sample body fits the input schema: \
+             see the OpenAPI document"
+        ),
     }
 }
 
@@ -138,15 +99,11 @@ fn print_deployed(d: &Deployed, base: &str, single: bool) {
     } else {
         format!("{url}/definition")
     };
-    let body = d
-        .scenario
-        .source()
-        .input_schema()
-        .map(|s| example(s.raw(), 0))
-        .unwrap_or(serde_json::json!({}));
-    let body = serde_json::to_string(&body)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('\'', "'\\''");
+    // Without an input schema anything goes.
+    let sample = match d.scenario.source().input_schema() {
+        Some(schema) => schema.sample(),
+        None => Some(serde_json::json!({})),
+    };
     println!("  {} (version {})", d.scenario.name, d.scenario.version);
     println!("    URL:     {url}");
     println!(
@@ -157,7 +114,7 @@ fn print_deployed(d: &Deployed, base: &str, single: bool) {
             format!("{url}/swagger-ui")
         }
     );
-    println!("    curl -s -d '{body}' {url}");
+    println!("    {}", curl_line(&url, sample.as_ref()));
 }
 
 fn start(settings: Settings, state: Arc<AppState>, scenarios: &Scenarios) -> ExitCode {
@@ -296,4 +253,24 @@ pub fn run(a: RunArgs) -> ExitCode {
         Some(slug),
     ));
     start(settings, state, &scenarios)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curl_lines_quote_the_sample_or_leave_the_body_out() {
+        let url = "http://127.0.0.1:8080/scenario/fraud";
+        assert_eq!(
+            curl_line(url, Some(&serde_json::json!({"name": "O'Brien"}))),
+            format!(r#"curl -s -d '{{"name":"O'\''Brien"}}' {url}"#)
+        );
+        let none = curl_line(url, None);
+        assert!(
+            none.starts_with(&format!("curl -s -d @request.json {url}")),
+            "{none}"
+        );
+        assert!(!none.contains('{'), "no body hint: {none}");
+    }
 }

@@ -51,17 +51,7 @@ impl JsonSchema {
                 "a schema must be an object or a boolean, found {raw}"
             ));
         }
-        let draft = match jsonschema::Draft::Draft7.detect(&raw) {
-            jsonschema::Draft::Unknown => jsonschema::Draft::Draft7,
-            known => known,
-        };
-        let validator = jsonschema::options()
-            .with_draft(draft)
-            .should_validate_formats(true)
-            // `pattern` keywords on the linear-time engine: input cannot trigger backtracking.
-            .with_pattern_options(jsonschema::PatternOptions::regex().size_limit(1 << 20))
-            .build(&raw)
-            .map_err(|e| e.to_string())?;
+        let validator = compile(&raw)?;
         let static_type = type_of_schema(&raw);
         let defaults = walk::any_object(&raw, |o| o.contains_key("default"));
         let time_format = walk::any_object(&raw, |o| {
@@ -185,6 +175,33 @@ fn message_of(e: &jsonschema::ValidationError<'_>) -> String {
         _ => message,
     };
     cut(&message, MAX_MESSAGE).into_owned()
+}
+
+/// The schema's draft: the one `$schema` names, else draft 7.
+fn draft_of(raw: &Json) -> jsonschema::Draft {
+    match jsonschema::Draft::Draft7.detect(raw) {
+        jsonschema::Draft::Unknown => jsonschema::Draft::Draft7,
+        known => known,
+    }
+}
+
+/// The validator of a schema document, as every schema of a scenario is compiled.
+pub(crate) fn compile(raw: &Json) -> Result<jsonschema::Validator, String> {
+    jsonschema::options()
+        .with_draft(draft_of(raw))
+        .should_validate_formats(true)
+        // `pattern` keywords on the linear-time engine: input cannot trigger backtracking.
+        .with_pattern_options(jsonschema::PatternOptions::regex().size_limit(1 << 20))
+        .build(raw)
+        .map_err(|e| e.to_string())
+}
+
+/// Does `$ref` replace the keywords beside it (drafts 4 to 7), rather than add to them?
+pub(crate) fn ref_siblings_ignored(raw: &Json) -> bool {
+    matches!(
+        draft_of(raw),
+        jsonschema::Draft::Draft4 | jsonschema::Draft::Draft6 | jsonschema::Draft::Draft7
+    )
 }
 
 /// Keywords that constrain nothing.

@@ -623,6 +623,254 @@ fn numbers_without_a_json_number_are_null_where_allowed_else_a_named_error() {
     );
 }
 
+// ---- samples ----
+
+/// The sample of a schema, checked here too by a validator of its own.
+fn sample(j: Json) -> Option<Json> {
+    let v = schema(j.clone()).sample()?;
+    let mut options = jsonschema::options();
+    if j.get("$schema").is_none() {
+        options = options.with_draft(jsonschema::Draft::Draft7);
+    }
+    let check = options
+        .should_validate_formats(true)
+        .build(&j)
+        .expect("schema");
+    assert!(check.is_valid(&v), "{v} does not fit {j}");
+    Some(v)
+}
+
+fn chars(v: &Json) -> usize {
+    v.as_str().map_or(0, |s| s.chars().count())
+}
+
+#[test]
+fn samples_keep_lengths_bounds_and_required_fields() {
+    // The fraud example's country codes (`text` used to be sent).
+    let v = sample(json!({
+        "type": "object",
+        "properties": {
+            "country": {"type": "string", "minLength": 2, "maxLength": 2},
+            "code": {"type": "string", "minLength": 10},
+            "tiny": {"type": "string", "maxLength": 1},
+            "note": {"type": ["null", "string"]}
+        },
+        "required": ["country"],
+        "additionalProperties": false
+    }))
+    .expect("a sample");
+    assert_eq!(chars(&v["country"]), 2);
+    assert!(chars(&v["code"]) >= 10);
+    assert!(chars(&v["tiny"]) <= 1);
+    assert!(v["note"].is_string(), "{v}");
+    for (j, want) in [
+        (json!({"type": "integer", "minimum": 5}), json!(5)),
+        (json!({"type": "integer", "maximum": -3}), json!(-3)),
+        (json!({"type": "number"}), json!(1.5)),
+        (
+            json!({"type": "number", "exclusiveMinimum": 0, "maximum": 1}),
+            json!(1),
+        ),
+        (json!({"type": "number", "exclusiveMinimum": 2}), json!(3)),
+        (
+            json!({"type": "number", "minimum": 0.1, "exclusiveMaximum": 0.2}),
+            json!(0.1),
+        ),
+        (
+            json!({"$schema": "http://json-schema.org/draft-04/schema#", "type": "integer",
+                   "minimum": 1, "exclusiveMinimum": true}),
+            json!(2),
+        ),
+        (
+            json!({"type": "integer", "minimum": 7, "multipleOf": 5}),
+            json!(10),
+        ),
+        (json!({"type": "boolean"}), json!(true)),
+        (json!({"type": "null"}), json!(null)),
+    ] {
+        assert_eq!(sample(j.clone()), Some(want), "{j}");
+    }
+    // A written default or example is used when the schema accepts it.
+    assert_eq!(
+        sample(json!({"type": "integer", "default": 12})),
+        Some(json!(12))
+    );
+    assert_eq!(
+        sample(json!({"type": "integer", "minimum": 5, "default": 1})),
+        Some(json!(5))
+    );
+    assert_eq!(
+        sample(json!({"type": "string", "examples": ["PL-1"]})),
+        Some(json!("PL-1"))
+    );
+}
+
+#[test]
+fn samples_match_patterns_and_formats() {
+    for pattern in [
+        r"^[A-Z]{2}-\d{4}$",
+        r"^[a-z]+@[a-z]+\.com$",
+        r"^(gold|silver)$",
+        r"^\p{Lu}[^,]*$",
+        r"[0-9]",
+        r"^ab+c?$",
+        r"^\w+(\.\w+)*$",
+    ] {
+        let v = sample(json!({"type": "string", "pattern": pattern}))
+            .unwrap_or_else(|| panic!("a sample for {pattern}"));
+        assert!(v.is_string(), "{pattern}: {v}");
+    }
+    assert_eq!(
+        sample(json!({"type": "string", "pattern": "^a+$", "minLength": 5})),
+        Some(json!("aaaaa"))
+    );
+    assert_eq!(
+        sample(json!({"type": "string", "pattern": "[0-9]", "minLength": 3})),
+        Some(json!("0xx"))
+    );
+    for format in [
+        "date-time",
+        "date",
+        "time",
+        "duration",
+        "email",
+        "idn-email",
+        "hostname",
+        "ipv4",
+        "ipv6",
+        "uri",
+        "uri-reference",
+        "iri",
+        "uri-template",
+        "uuid",
+        "json-pointer",
+        "regex",
+    ] {
+        let v = sample(json!({"type": "string", "format": format}));
+        assert!(v.is_some(), "{format}");
+    }
+    // Dates decode to java.time values (the check goes through `decode_input`).
+    let v = sample(json!({"type": "object", "properties": {
+        "at": {"type": "string", "format": "date-time"},
+        "day": {"type": "string", "format": "date"},
+        "clock": {"type": "string", "format": "time"}
+    }, "required": ["at", "day", "clock"]}));
+    assert!(v.is_some());
+    // No string is both an e-mail address and 3 characters long.
+    assert_eq!(
+        sample(json!({"type": "string", "format": "email", "maxLength": 3})),
+        None
+    );
+    assert_eq!(
+        sample(json!({"type": "string", "pattern": "^a{5}$", "maxLength": 3})),
+        None
+    );
+}
+
+#[test]
+fn samples_of_arrays_objects_and_combinators() {
+    assert_eq!(
+        sample(json!({"type": "array", "items": {"type": "integer"}, "minItems": 3})),
+        Some(json!([1, 1, 1]))
+    );
+    assert_eq!(
+        sample(json!({"type": "array", "items": {"type": "integer"}, "maxItems": 0})),
+        Some(json!([]))
+    );
+    assert_eq!(
+        sample(
+            json!({"type": "array", "items": [{"type": "string"}, {"type": "integer"}],
+                      "minItems": 2})
+        ),
+        Some(json!(["text", 1]))
+    );
+    assert_eq!(
+        sample(json!({"type": "object", "required": ["id"],
+                      "additionalProperties": {"type": "integer", "minimum": 3}})),
+        Some(json!({"id": 3}))
+    );
+    assert_eq!(
+        sample(
+            json!({"type": "object", "minProperties": 2, "additionalProperties": {"type": "boolean"}})
+        ),
+        Some(json!({"property1": true, "property2": true}))
+    );
+    assert_eq!(sample(json!({"const": {"a": 1}})), Some(json!({"a": 1})));
+    assert_eq!(
+        sample(json!({"type": "integer", "enum": ["x", 2, 3]})),
+        Some(json!(2)),
+        "the first enum value of the right type"
+    );
+    // `$ref`s, also into definitions from inside combinators.
+    let v = sample(json!({
+        "type": "object",
+        "properties": {"location": {"$ref": "#/definitions/location"}},
+        "required": ["location"],
+        "definitions": {"location": {"type": "object", "properties": {
+            "city": {"type": "string", "minLength": 5}}, "required": ["city"]}}
+    }))
+    .expect("a sample");
+    assert!(chars(&v["location"]["city"]) >= 5, "{v}");
+    assert_eq!(
+        sample(
+            json!({"definitions": {"pos": {"type": "integer", "minimum": 4}},
+                      "anyOf": [{"type": "string", "minLength": 3, "maxLength": 2}, {"$ref": "#/definitions/pos"}]})
+        ),
+        Some(json!(4))
+    );
+    // oneOf: exactly one member may match (1 is an integer and a number).
+    assert_eq!(
+        sample(json!({"oneOf": [{"type": "integer"}, {"type": "number"}]})),
+        Some(json!(1.5))
+    );
+    // The keywords beside a combinator apply to its members.
+    let v = sample(json!({
+        "type": "object",
+        "properties": {"kind": {"type": "string"}},
+        "required": ["kind"],
+        "oneOf": [
+            {"properties": {"kind": {"const": "card"}, "pan": {"type": "string", "pattern": "^[0-9]{16}$"}}, "required": ["pan"]},
+            {"properties": {"kind": {"const": "iban"}}}
+        ]
+    }))
+    .expect("a sample");
+    assert_eq!(v["kind"], "card");
+    assert_eq!(chars(&v["pan"]), 16);
+    assert_eq!(
+        sample(json!({"allOf": [
+            {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+            {"properties": {"b": {"type": "integer", "minimum": 3}, "a": {"minLength": 6}}, "required": ["b"]}
+        ]})),
+        Some(json!({"a": "textxx", "b": 3}))
+    );
+    // Anything goes.
+    assert_eq!(sample(json!(true)), Some(json!({})));
+    assert_eq!(sample(json!({"a": 1, "b": "string"})), Some(json!({})));
+}
+
+#[test]
+fn no_sample_rather_than_an_invalid_one() {
+    for j in [
+        json!({"type": "string", "minLength": 3, "maxLength": 2}),
+        json!({"type": "integer", "minimum": 10, "maximum": 5}),
+        json!({"not": {}}),
+        json!(false),
+        json!({"type": "object", "required": ["a"], "additionalProperties": false}),
+        json!({"type": "array", "minItems": 2, "uniqueItems": true, "items": {"const": 1}}),
+        json!({"enum": ["a"], "type": "integer"}),
+        // Required fields that recurse forever.
+        json!({"definitions": {"n": {"type": "object", "properties": {"next": {"$ref": "#/definitions/n"}},
+                                     "required": ["next"]}}, "$ref": "#/definitions/n"}),
+    ] {
+        assert_eq!(schema(j.clone()).sample(), None, "{j}");
+    }
+    // Optional recursion stops.
+    let v = sample(json!({"definitions": {"n": {"type": "object", "properties": {
+        "v": {"type": "integer"}, "next": {"$ref": "#/definitions/n"}}}}, "$ref": "#/definitions/n"}))
+    .expect("a sample");
+    assert_eq!(v["v"], 1);
+}
+
 // ---- compile-time output checks ----
 
 fn output_schema() -> JsonSchema {
