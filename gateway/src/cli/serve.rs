@@ -1,6 +1,7 @@
 //! `scenic serve DIR|FILES…` (every request-response scenario under `/scenario/{slug}`) and
 //! `scenic run FILE` (one scenario at `/`, what a Kubernetes pod runs).
 
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -38,8 +39,11 @@ pub struct RunArgs {
 pub struct HttpArgs {
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
-    #[arg(long, default_value = "0.0.0.0")]
-    pub host: String,
+    /// Address to listen on. `serve` defaults to 127.0.0.1 (this machine only: it also serves
+    /// the management API), `run` to 0.0.0.0 (every interface, as a Kubernetes pod needs);
+    /// `--host 0.0.0.0` exposes `serve` to the network.
+    #[arg(long)]
+    pub host: Option<String>,
     /// HTTP worker threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     pub workers: usize,
@@ -57,10 +61,24 @@ pub struct HttpArgs {
     pub admin_token: Option<String>,
 }
 
+/// `serve`'s default address: a development server with a management API is not exposed to
+/// the network unless asked to be (`docs/decisions.md`).
+const SERVE_HOST: &str = "127.0.0.1";
+/// `run`'s default address: what a pod needs, and the reference runtime's `http.interface`.
+const RUN_HOST: &str = "0.0.0.0";
+
 impl HttpArgs {
     fn settings(&self, single: Option<String>) -> Settings {
+        let default_host = if single.is_some() {
+            RUN_HOST
+        } else {
+            SERVE_HOST
+        };
         Settings {
-            host: self.host.clone(),
+            host: self
+                .host
+                .clone()
+                .unwrap_or_else(|| default_host.to_string()),
             port: self.port,
             workers: self.workers,
             limits: Limits {
@@ -70,6 +88,27 @@ impl HttpArgs {
             single,
             extra_routes: None,
         }
+    }
+}
+
+/// The start-up line naming the address the server listens on, and the base URL of the lines
+/// after it: on all interfaces (`0.0.0.0`, `::`) that is the loopback address, which works on
+/// this machine (other machines use one of its addresses).
+fn listening(addr: SocketAddr) -> (String, String) {
+    let port = addr.port();
+    if addr.ip().is_unspecified() {
+        let local = match addr.ip() {
+            IpAddr::V4(_) => format!("http://127.0.0.1:{port}"),
+            IpAddr::V6(_) => format!("http://[::1]:{port}"),
+        };
+        let headline = format!(
+            "Scenic listening on {addr} (all interfaces, open to the network); on this \
+             machine: {local}"
+        );
+        (headline, local)
+    } else {
+        let base = format!("http://{addr}");
+        (format!("Scenic listening on {base}"), base)
     }
 }
 
@@ -122,13 +161,8 @@ fn start(settings: Settings, state: Arc<AppState>, scenarios: &Scenarios) -> Exi
     let result = actix_web::rt::System::new().block_on(async move {
         let app = Application::build(&settings, state.clone())?;
         app.shutdown_on_signal(state);
-        let host = if settings.host == "0.0.0.0" {
-            "localhost".to_string()
-        } else {
-            settings.host.clone()
-        };
-        let base = format!("http://{host}:{}", app.port());
-        println!("Scenic listening on {base}");
+        let (headline, base) = listening(app.local_addr()?);
+        println!("{headline}");
         for d in scenarios.all() {
             print_deployed(&d, &base, single);
         }
@@ -258,6 +292,49 @@ pub fn run(a: RunArgs) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_banner_names_the_bound_address_and_a_usable_url() {
+        let at = |s: &str| listening(s.parse().expect("address"));
+        assert_eq!(
+            at("127.0.0.1:8080"),
+            (
+                "Scenic listening on http://127.0.0.1:8080".to_string(),
+                "http://127.0.0.1:8080".to_string()
+            )
+        );
+        let (headline, base) = at("0.0.0.0:8080");
+        assert_eq!(base, "http://127.0.0.1:8080");
+        assert!(
+            headline.starts_with("Scenic listening on 0.0.0.0:8080 (all interfaces"),
+            "{headline}"
+        );
+        let (headline, base) = at("[::]:9000");
+        assert_eq!(base, "http://[::1]:9000");
+        assert!(headline.contains("[::]:9000 (all interfaces"), "{headline}");
+        assert!(
+            headline.ends_with("on this machine: http://[::1]:9000"),
+            "{headline}"
+        );
+        assert_eq!(at("[::1]:9000").1, "http://[::1]:9000");
+    }
+
+    #[test]
+    fn serve_listens_on_loopback_and_run_on_every_interface_by_default() {
+        use clap::Parser;
+        let parse = |args: &[&str]| match crate::cli::Cli::parse_from(args).command {
+            crate::cli::Command::Serve(a) => a.http.settings(None).host,
+            crate::cli::Command::Run(a) => a.http.settings(Some("s".into())).host,
+            _ => String::new(),
+        };
+        assert_eq!(parse(&["scenic", "serve", "examples"]), "127.0.0.1");
+        assert_eq!(parse(&["scenic", "run", "x.json"]), "0.0.0.0");
+        assert_eq!(
+            parse(&["scenic", "serve", "examples", "--host", "0.0.0.0"]),
+            "0.0.0.0"
+        );
+        assert_eq!(parse(&["scenic", "run", "x.json", "--host", "::1"]), "::1");
+    }
 
     #[test]
     fn curl_lines_quote_the_sample_or_leave_the_body_out() {
