@@ -2,6 +2,7 @@
 //! `scenic run FILE` (one scenario at `/`, what a Kubernetes pod runs).
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -42,8 +43,11 @@ pub struct RunArgs {
 pub struct HttpArgs {
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
-    #[arg(long, default_value = "0.0.0.0")]
-    pub host: String,
+    /// Address to listen on. `serve` defaults to 127.0.0.1 (this machine only: it also serves
+    /// the management API), `run` to 0.0.0.0 (every interface, as a Kubernetes pod needs);
+    /// `--host 0.0.0.0` exposes `serve` to the network.
+    #[arg(long)]
+    pub host: Option<String>,
     /// HTTP worker threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     pub workers: usize,
@@ -63,10 +67,24 @@ pub struct HttpArgs {
     pub limits: LimitArgs,
 }
 
+/// `serve`'s default address: a development server with a management API is not exposed to
+/// the network unless asked to be (`docs/decisions.md`).
+const SERVE_HOST: &str = "127.0.0.1";
+/// `run`'s default address: what a pod needs, and the reference runtime's `http.interface`.
+const RUN_HOST: &str = "0.0.0.0";
+
 impl HttpArgs {
     fn settings(&self, single: Option<String>) -> Settings {
+        let default_host = if single.is_some() {
+            RUN_HOST
+        } else {
+            SERVE_HOST
+        };
         Settings {
-            host: self.host.clone(),
+            host: self
+                .host
+                .clone()
+                .unwrap_or_else(|| default_host.to_string()),
             port: self.port,
             workers: self.workers,
             limits: Limits {
@@ -81,57 +99,39 @@ impl HttpArgs {
     }
 }
 
-/// An example request body for the `curl` line, from the input schema.
-fn example(schema: &serde_json::Value, depth: usize) -> serde_json::Value {
-    use serde_json::{json, Value};
-    if depth > 6 {
-        return Value::Null;
+/// The start-up line naming the address the server listens on, and the base URL of the lines
+/// after it: on all interfaces (`0.0.0.0`, `::`) that is the loopback address, which works on
+/// this machine (other machines use one of its addresses).
+fn listening(addr: SocketAddr) -> (String, String) {
+    let port = addr.port();
+    if addr.ip().is_unspecified() {
+        let local = match addr.ip() {
+            IpAddr::V4(_) => format!("http://127.0.0.1:{port}"),
+            IpAddr::V6(_) => format!("http://[::1]:{port}"),
+        };
+        let headline = format!(
+            "Scenic listening on {addr} (all interfaces, open to the network); on this \
+             machine: {local}"
+        );
+        (headline, local)
+    } else {
+        let base = format!("http://{addr}");
+        (format!("Scenic listening on {base}"), base)
     }
-    let Some(o) = schema.as_object() else {
-        return json!({});
-    };
-    if let Some(d) = o.get("default").or_else(|| o.get("example")) {
-        return d.clone();
-    }
-    if let Some(e) = o
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|a| a.first())
-    {
-        return e.clone();
-    }
-    let ty = match o.get("type") {
-        Some(Value::String(t)) => t.clone(),
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("null")
-            .to_string(),
-        _ if o.contains_key("properties") => "object".into(),
-        _ => return json!({}),
-    };
-    match ty.as_str() {
-        "object" => {
-            let mut m = serde_json::Map::new();
-            if let Some(props) = o.get("properties").and_then(Value::as_object) {
-                for (k, v) in props {
-                    m.insert(k.clone(), example(v, depth + 1));
-                }
-            }
-            Value::Object(m)
+}
+
+/// The `curl` line of a scenario: with a sample body that fits the input schema, or, when no
+/// sample could be built, a placeholder file rather than a body the scenario would reject.
+fn curl_line(url: &str, sample: Option<&serde_json::Value>) -> String {
+    match sample.and_then(|b| serde_json::to_string(b).ok()) {
+        Some(body) => {
+            let body = body.replace('\'', "'\\''");
+            format!("curl -s -d '{body}' {url}")
         }
-        "array" => json!([example(o.get("items").unwrap_or(&json!({})), depth + 1)]),
-        "string" => match o.get("format").and_then(Value::as_str) {
-            Some("date-time") => json!("2024-01-01T12:00:00Z"),
-            Some("date") => json!("2024-01-01"),
-            Some("time") => json!("12:00:00"),
-            _ => json!("text"),
-        },
-        "integer" => json!(1),
-        "number" => json!(1.5),
-        "boolean" => json!(true),
-        _ => Value::Null,
+        None => format!(
+            "curl -s -d @request.json {url}   # no sample body fits the input schema: \
+             see the OpenAPI document"
+        ),
     }
 }
 
@@ -146,15 +146,11 @@ fn print_deployed(d: &Deployed, base: &str, single: bool) {
     } else {
         format!("{url}/definition")
     };
-    let body = d
-        .scenario
-        .source()
-        .input_schema()
-        .map(|s| example(s.raw(), 0))
-        .unwrap_or(serde_json::json!({}));
-    let body = serde_json::to_string(&body)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('\'', "'\\''");
+    // Without an input schema anything goes.
+    let sample = match d.scenario.source().input_schema() {
+        Some(schema) => schema.sample(),
+        None => Some(serde_json::json!({})),
+    };
     println!("  {} (version {})", d.scenario.name, d.scenario.version);
     println!("    URL:     {url}");
     println!(
@@ -165,7 +161,7 @@ fn print_deployed(d: &Deployed, base: &str, single: bool) {
             format!("{url}/swagger-ui")
         }
     );
-    println!("    curl -s -d '{body}' {url}");
+    println!("    {}", curl_line(&url, sample.as_ref()));
 }
 
 fn start(settings: Settings, state: Arc<AppState>, scenarios: &Scenarios) -> ExitCode {
@@ -173,13 +169,8 @@ fn start(settings: Settings, state: Arc<AppState>, scenarios: &Scenarios) -> Exi
     let result = actix_web::rt::System::new().block_on(async move {
         let app = Application::build(&settings, state.clone())?;
         app.shutdown_on_signal(state);
-        let host = if settings.host == "0.0.0.0" {
-            "localhost".to_string()
-        } else {
-            settings.host.clone()
-        };
-        let base = format!("http://{host}:{}", app.port());
-        println!("Scenic listening on {base}");
+        let (headline, base) = listening(app.local_addr()?);
+        println!("{headline}");
         for d in scenarios.all() {
             print_deployed(&d, &base, single);
         }
@@ -333,4 +324,67 @@ pub fn run(a: RunArgs) -> ExitCode {
         compute,
     ));
     start(settings, state, &scenarios)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_banner_names_the_bound_address_and_a_usable_url() {
+        let at = |s: &str| listening(s.parse().expect("address"));
+        assert_eq!(
+            at("127.0.0.1:8080"),
+            (
+                "Scenic listening on http://127.0.0.1:8080".to_string(),
+                "http://127.0.0.1:8080".to_string()
+            )
+        );
+        let (headline, base) = at("0.0.0.0:8080");
+        assert_eq!(base, "http://127.0.0.1:8080");
+        assert!(
+            headline.starts_with("Scenic listening on 0.0.0.0:8080 (all interfaces"),
+            "{headline}"
+        );
+        let (headline, base) = at("[::]:9000");
+        assert_eq!(base, "http://[::1]:9000");
+        assert!(headline.contains("[::]:9000 (all interfaces"), "{headline}");
+        assert!(
+            headline.ends_with("on this machine: http://[::1]:9000"),
+            "{headline}"
+        );
+        assert_eq!(at("[::1]:9000").1, "http://[::1]:9000");
+    }
+
+    #[test]
+    fn serve_listens_on_loopback_and_run_on_every_interface_by_default() {
+        use clap::Parser;
+        let parse = |args: &[&str]| match crate::cli::Cli::parse_from(args).command {
+            crate::cli::Command::Serve(a) => a.http.settings(None).host,
+            crate::cli::Command::Run(a) => a.http.settings(Some("s".into())).host,
+            _ => String::new(),
+        };
+        assert_eq!(parse(&["scenic", "serve", "examples"]), "127.0.0.1");
+        assert_eq!(parse(&["scenic", "run", "x.json"]), "0.0.0.0");
+        assert_eq!(
+            parse(&["scenic", "serve", "examples", "--host", "0.0.0.0"]),
+            "0.0.0.0"
+        );
+        assert_eq!(parse(&["scenic", "run", "x.json", "--host", "::1"]), "::1");
+    }
+
+    #[test]
+    fn curl_lines_quote_the_sample_or_leave_the_body_out() {
+        let url = "http://127.0.0.1:8080/scenario/fraud";
+        assert_eq!(
+            curl_line(url, Some(&serde_json::json!({"name": "O'Brien"}))),
+            format!(r#"curl -s -d '{{"name":"O'\''Brien"}}' {url}"#)
+        );
+        let none = curl_line(url, None);
+        assert!(
+            none.starts_with(&format!("curl -s -d @request.json {url}")),
+            "{none}"
+        );
+        assert!(!none.contains('{'), "no body hint: {none}");
+    }
 }

@@ -13,6 +13,20 @@ export function parseSamples(text) {
     .map((l) => JSON.parse(l));
 }
 
+// The samples of an example whose recorded answer (`examples/<name>.expected.jsonl`, one line
+// per sample) is a 200, with the recorded value of `field` in each answer. Samples recorded
+// with an error status (e.g. the pricing overflow) are left out: a load test posts requests
+// that succeed.
+export function recordedSamples(samplesText, expectedText, field) {
+  const samples = parseSamples(samplesText);
+  const answers = parseSamples(expectedText);
+  if (samples.length !== answers.length) {
+    throw new Error(`${samples.length} samples but ${answers.length} recorded answers`);
+  }
+  const ok = samples.map((s, i) => [s, answers[i]]).filter(([, a]) => a.status === 200);
+  return { samples: ok.map(([s]) => s), expected: ok.map(([, a]) => a.body[field]) };
+}
+
 // Bounded run: 10 virtual users for 10 seconds unless VUS / DURATION say otherwise.
 export function options(extraThresholds) {
   return {

@@ -223,6 +223,11 @@ impl Application {
         self.port
     }
 
+    /// The address the server listens on (the host as bound, e.g. `0.0.0.0`, and the port).
+    pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.listener.local_addr()
+    }
+
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
     }

@@ -48,12 +48,28 @@ async fn success_is_200_with_sorted_keys_and_the_version_header() {
     let app = app().await;
     let r = app.post("/scenario/calc", r#"{"a": 6, "b": 3}"#).await;
     assert_eq!(r.status(), 200);
-    assert!(r.headers().get("Scenic-Scenario-Version").is_some());
+    let version = r.headers()["Scenic-Scenario-Version"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert_eq!(version.len(), 16, "the raw content hash: {version}");
+    assert!(version.bytes().all(|b| b.is_ascii_hexdigit()), "{version}");
     let body = r.text().await.expect("body");
     assert_eq!(
         body, r#"{"name":"anon","ratio":2,"sum":9}"#,
         "schema default applied, keys sorted"
     );
+    // The document's `info.version` contains the hash in a form semver and PEP 440 accept.
+    let doc: Value = app
+        .client
+        .get(app.url("/scenario/calc/definition"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(doc["info"]["version"], format!("1.0.0+{version}"));
 }
 
 #[actix_web::test]

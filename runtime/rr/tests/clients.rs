@@ -3,7 +3,9 @@
 //! results (`decisions.md` §3).
 //!
 //! Python comes from `$SCENIC_PYTHON`, else `<workspace>/.venv/bin/python` (`scripts/test`
-//! creates it). Without it the tests fail under CI and warn loudly elsewhere.
+//! creates it, with openapi-spec-validator, openapi-python-client and poetry-core, the build
+//! backend of the generated packages). Without it the tests fail under CI and warn loudly
+//! elsewhere.
 
 mod common;
 
@@ -114,15 +116,23 @@ async fn a_generated_python_client_calls_the_live_endpoint() {
         .text()
         .await
         .expect("text");
+    let info_version = serde_json::from_str::<serde_json::Value>(&doc).expect("json")["info"]
+        ["version"]
+        .as_str()
+        .expect("info.version")
+        .to_string();
     let dir = std::env::temp_dir().join(format!("scenic-client-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     let spec = dir.join("loan.json");
     std::fs::write(&spec, doc).expect("write");
+    // A whole package (the generator's default `--meta poetry`, `pyproject.toml` with
+    // `info.version` as the package version), as a user would generate it.
     let generator = py.with_file_name("openapi-python-client");
+    let project = dir.join("loan-client");
     let out = Command::new(&generator)
-        .args(["generate", "--meta", "none", "--output-path"])
-        .arg(dir.join("loan_client"))
+        .args(["generate", "--output-path"])
+        .arg(&project)
         .arg("--path")
         .arg(&spec)
         .output()
@@ -133,15 +143,49 @@ async fn a_generated_python_client_calls_the_live_endpoint() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    // The generated package exposes one module per operation; find it rather than guess.
+    // The package installs (a bare hash as its version did not: InvalidVersionError). Offline
+    // with the build backend of `scripts/test`'s venv, else pip fetches it.
+    let site = dir.join("site");
+    let offline = Command::new(&py)
+        .args(["-c", "import poetry.core"])
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut pip = Command::new(&py);
+    pip.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        "--target",
+    ])
+    .arg(&site);
+    if offline {
+        pip.arg("--no-build-isolation");
+    }
+    let out = pip.arg(&project).output().expect("pip runs");
+    assert!(
+        out.status.success(),
+        "the generated package does not install (info.version {info_version}):\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The installed package imports, has the document's version and calls the endpoint. The
+    // generated package exposes one module per operation; find it rather than guess.
     let script = r#"
-import importlib, pkgutil, sys
+import importlib, importlib.metadata, pkgutil, sys
 sys.path.insert(0, sys.argv[1])
-import loan_client, loan_client.api
-from loan_client.client import Client
-ops = [m.name for m in pkgutil.walk_packages(loan_client.api.__path__, 'loan_client.api.')]
+from pip._vendor.packaging.version import Version
+assert str(Version(sys.argv[3])) == sys.argv[3], Version(sys.argv[3])
+installed = importlib.metadata.version('loan-request-client')
+assert installed == sys.argv[3], (installed, sys.argv[3])
+import loan_request_client, loan_request_client.api
+assert loan_request_client.__file__.startswith(sys.argv[1]), loan_request_client.__file__
+from loan_request_client.client import Client
+ops = [m.name for m in pkgutil.walk_packages(loan_request_client.api.__path__, 'loan_request_client.api.')]
 op = importlib.import_module([o for o in ops if o.count('.') == 3][0])
-models = importlib.import_module('loan_client.models')
+models = importlib.import_module('loan_request_client.models')
 body_cls = [getattr(models, n) for n in dir(models) if 'Request' in n and 'Body' in n][0]
 client = Client(base_url=sys.argv[2])
 body = body_cls.from_dict({'customerId': 'c1', 'requestType': 'loan', 'requestedAmount': 1000})
@@ -151,8 +195,9 @@ print(type(res).__name__, res.accepted_amount, res.message)
     let out = Command::new(&py)
         .arg("-c")
         .arg(script)
-        .arg(&dir)
+        .arg(&site)
         .arg(app.url("/scenario/Loan-Request"))
+        .arg(&info_version)
         .output()
         .expect("client runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

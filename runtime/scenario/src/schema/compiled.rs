@@ -5,7 +5,9 @@ use scenic_spel::value::from_json_typed;
 use scenic_spel::{Type, Value};
 use serde_json::Value as Json;
 
-use super::error::{SchemaError, Violation};
+use super::error::{
+    cap_violations, cut, echo, SchemaError, Violation, MAX_ECHOED_VALUE, MAX_MESSAGE,
+};
 use super::walk::{self, Walker};
 
 /// A scenario's `inputSchema` or `outputSchema`: the raw document, its compiled validator and
@@ -49,17 +51,7 @@ impl JsonSchema {
                 "a schema must be an object or a boolean, found {raw}"
             ));
         }
-        let draft = match jsonschema::Draft::Draft7.detect(&raw) {
-            jsonschema::Draft::Unknown => jsonschema::Draft::Draft7,
-            known => known,
-        };
-        let validator = jsonschema::options()
-            .with_draft(draft)
-            .should_validate_formats(true)
-            // `pattern` keywords on the linear-time engine: input cannot trigger backtracking.
-            .with_pattern_options(jsonschema::PatternOptions::regex().size_limit(1 << 20))
-            .build(&raw)
-            .map_err(|e| e.to_string())?;
+        let validator = compile(&raw)?;
         let static_type = type_of_schema(&raw);
         let defaults = walk::any_object(&raw, |o| o.contains_key("default"));
         let time_format = walk::any_object(&raw, |o| {
@@ -93,16 +85,20 @@ impl JsonSchema {
         }
     }
 
-    /// Every violation of the schema by `json`, in the validator's order.
+    /// The violations of the schema by `json`, in the validator's order: at most
+    /// [`MAX_VIOLATIONS`](super::MAX_VIOLATIONS), then one entry counting the rest; quoted
+    /// values are cut to [`MAX_ECHOED_VALUE`](super::MAX_ECHOED_VALUE) characters.
     pub fn validate(&self, json: &Json) -> Vec<Violation> {
         // Valid is the common case, and the boolean check skips building error reports.
         if self.validator.is_valid(json) {
             return Vec::new();
         }
-        self.validator
-            .iter_errors(json)
-            .map(|e| Violation::new(e.instance_path().as_str(), shorten(e.to_string())))
-            .collect()
+        // Lazy: the violations past the cap are counted, their messages never built.
+        cap_violations(
+            self.validator
+                .iter_errors(json)
+                .map(|e| Violation::new(e.instance_path().as_str(), message_of(&e))),
+        )
     }
 
     pub fn is_valid(&self, json: &Json) -> bool {
@@ -125,7 +121,7 @@ impl JsonSchema {
         }
         from_json_typed(&json, &self.static_type).map_err(|e| {
             let pointer = if e.path == "/" { String::new() } else { e.path };
-            vec![Violation::new(pointer, e.message)]
+            vec![Violation::new(pointer, cut(&e.message, MAX_MESSAGE))]
         })
     }
 
@@ -163,13 +159,49 @@ impl JsonSchema {
     }
 }
 
-/// Messages quote the offending value: a big one is cut.
-fn shorten(message: String) -> String {
-    const MAX: usize = 400;
-    match message.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}...", &message[..i]),
-        None => message,
+/// The validator's message with the offending value it quotes cut to
+/// [`MAX_ECHOED_VALUE`] characters, and the whole cut to [`MAX_MESSAGE`].
+fn message_of(e: &jsonschema::ValidationError<'_>) -> String {
+    let message = e.to_string();
+    if message.chars().count() <= MAX_ECHOED_VALUE {
+        return message;
     }
+    // Messages quote the instance as compact JSON, as `Display` of a JSON value writes it.
+    let quoted = e.instance().to_string();
+    let message = match echo(&quoted) {
+        std::borrow::Cow::Owned(short) if message.contains(&quoted) => {
+            message.replacen(&quoted, &short, 1)
+        }
+        _ => message,
+    };
+    cut(&message, MAX_MESSAGE).into_owned()
+}
+
+/// The schema's draft: the one `$schema` names, else draft 7.
+fn draft_of(raw: &Json) -> jsonschema::Draft {
+    match jsonschema::Draft::Draft7.detect(raw) {
+        jsonschema::Draft::Unknown => jsonschema::Draft::Draft7,
+        known => known,
+    }
+}
+
+/// The validator of a schema document, as every schema of a scenario is compiled.
+pub(crate) fn compile(raw: &Json) -> Result<jsonschema::Validator, String> {
+    jsonschema::options()
+        .with_draft(draft_of(raw))
+        .should_validate_formats(true)
+        // `pattern` keywords on the linear-time engine: input cannot trigger backtracking.
+        .with_pattern_options(jsonschema::PatternOptions::regex().size_limit(1 << 20))
+        .build(raw)
+        .map_err(|e| e.to_string())
+}
+
+/// Does `$ref` replace the keywords beside it (drafts 4 to 7), rather than add to them?
+pub(crate) fn ref_siblings_ignored(raw: &Json) -> bool {
+    matches!(
+        draft_of(raw),
+        jsonschema::Draft::Draft4 | jsonschema::Draft::Draft6 | jsonschema::Draft::Draft7
+    )
 }
 
 /// Keywords that constrain nothing.

@@ -8,7 +8,7 @@ use scenic_spel::Value;
 use serde_json::{Map, Number, Value as Json};
 
 use super::compiled::JsonSchema;
-use super::error::{push_pointer, Violation};
+use super::error::{cap_violations, echo, push_pointer, Violation};
 use super::walk::{self, types_of, MAX_HOPS};
 
 type Encoded = Result<Json, Vec<Violation>>;
@@ -18,14 +18,19 @@ impl JsonSchema {
     /// kept only if `additionalProperties` allows them, null optional fields dropped, missing
     /// required ones filled with their default or `null` when the schema allows), combined
     /// schemas by their first member that encodes, `{}` generically; java.time values become
-    /// ISO strings and BigDecimals numbers. The JSON is then validated; object keys are sorted
-    /// at every level.
+    /// ISO strings and BigDecimals numbers. A Double's NaN or infinity (no JSON number holds
+    /// them) is `null` where the schema allows `null` or says nothing (`{}`), and a violation
+    /// naming the field where a number is required; so is a BigDecimal beyond a double's
+    /// range. The JSON is then validated; object keys are sorted at every level. At most
+    /// [`MAX_VIOLATIONS`](super::MAX_VIOLATIONS) violations are reported, then their count.
     pub fn encode_output(&self, v: &Value) -> Result<Json, Vec<Violation>> {
         let enc = Encoder {
             root: self.raw(),
             budget: Cell::new(STEP_BUDGET),
         };
-        let json = enc.encode(v, self.raw(), &mut String::new(), 0)?;
+        let json = enc
+            .encode(v, self.raw(), &mut String::new(), 0)
+            .map_err(cap_violations)?;
         let violations = self.validate(&json);
         if violations.is_empty() {
             Ok(json)
@@ -107,6 +112,51 @@ fn field_of(pointer: &str) -> Option<String> {
     Some(last.replace("~1", "/").replace("~0", "~"))
 }
 
+/// A NaN or an infinity (Java's double arithmetic overflows to infinity).
+fn is_non_finite(v: &Value) -> bool {
+    match v {
+        Value::Double(d) => !d.is_finite(),
+        Value::Float(f) => !f.is_finite(),
+        _ => false,
+    }
+}
+
+/// The largest magnitude a JSON number written by Scenic can have (`Double.MAX_VALUE`).
+const LARGEST: &str = "1.7976931348623157E+308";
+
+/// A number that no JSON number can hold, in a field whose schema wants a number (the
+/// violation's pointer names the field).
+fn unwritable(v: &Value, pointer: &str) -> Vec<Violation> {
+    let message = if is_non_finite(v) {
+        format!(
+            "the {} value {} has no JSON number (JSON has no NaN or Infinity; Double \
+             arithmetic overflows to Infinity beyond ±{LARGEST})",
+            type_name(v),
+            v.to_java_string()
+        )
+    } else {
+        let shown = match v {
+            Value::BigDec(d) => d.normalized().to_scientific_notation(),
+            other => other.to_java_string(),
+        };
+        format!(
+            "the {} value {} has no JSON number (it is beyond ±{LARGEST}, the largest number \
+             Scenic writes)",
+            type_name(v),
+            echo(&shown)
+        )
+    };
+    vec![Violation::new(pointer, message)]
+}
+
+/// The JSON number of a number value, or why there is none.
+fn number_json(v: &Value, pointer: &str) -> Encoded {
+    match to_json(v) {
+        j @ Json::Number(_) => Ok(j),
+        _ => Err(unwritable(v, pointer)),
+    }
+}
+
 fn not_expected(v: &Value, schema: &Json, pointer: &str) -> Vec<Violation> {
     let field = field_of(pointer)
         .map(|f| format!(": '{f}'"))
@@ -140,6 +190,11 @@ impl<'a> Encoder<'a> {
                 } else {
                     Err(not_expected(v, schema, ptr))
                 };
+            }
+            if is_non_finite(v) && types.contains(&"null") {
+                // The reference writes a NaN or an infinity as `null` (circe's
+                // `fromDoubleOrNull`), which a nullable field accepts.
+                return Ok(Json::Null);
             }
             let mut first_error = None;
             for t in types.iter().filter(|t| **t != "null") {
@@ -196,10 +251,7 @@ impl<'a> Encoder<'a> {
             ("integer", _) => self
                 .encode_integer(v, ptr)
                 .unwrap_or_else(|| Err(mismatch())),
-            ("number", v) if v.is_number() => match to_json(v) {
-                Json::Null => Err(mismatch()),
-                j => Ok(j),
-            },
+            ("number", v) if v.is_number() => number_json(v, ptr),
             ("boolean", Value::Bool(b)) => Ok(Json::Bool(*b)),
             ("null", Value::Null) => Ok(Json::Null),
             ("object" | "array" | "string" | "number" | "boolean" | "null", _) => Err(mismatch()),
@@ -223,18 +275,17 @@ impl<'a> Encoder<'a> {
             )])
         };
         let from_f64 = |d: f64| {
-            if d.is_finite() && d.fract() == 0.0 && d.abs() < 9.2e18 {
+            if !d.is_finite() {
+                Err(unwritable(v, ptr))
+            } else if d.fract() == 0.0 && d.abs() < 9.2e18 {
                 Ok(Json::from(d as i64))
             } else {
                 not_integer()
             }
         };
         Some(match v {
-            Value::Byte(_)
-            | Value::Short(_)
-            | Value::Int(_)
-            | Value::Long(_)
-            | Value::BigInt(_) => Ok(to_json(v)),
+            Value::Byte(_) | Value::Short(_) | Value::Int(_) | Value::Long(_) => Ok(to_json(v)),
+            Value::BigInt(_) => number_json(v, ptr),
             Value::Float(f) => from_f64(f64::from(*f)),
             Value::Double(d) => from_f64(*d),
             Value::BigDec(d) => {
@@ -243,7 +294,7 @@ impl<'a> Encoder<'a> {
                 if frac.bytes().all(|b| b == b'0') {
                     match int.parse::<Number>() {
                         Ok(n) => Ok(Json::Number(n)),
-                        Err(_) => not_integer(),
+                        Err(_) => Err(unwritable(v, ptr)),
                     }
                 } else {
                     not_integer()

@@ -2,14 +2,15 @@
 //! parsing and compiling a schema ([`JsonSchema::parse`]), turning request JSON into a typed
 //! value (defaults, validation, typing: [`JsonSchema::decode_input`]), turning a result into
 //! response JSON ([`JsonSchema::encode_output`]), the compile-time output checks
-//! ([`JsonSchema::check_output_type`]) and the field-editor parameters of the `response` sink
-//! ([`JsonSchema::response_fields`]).
+//! ([`JsonSchema::check_output_type`]), the field-editor parameters of the `response` sink
+//! ([`JsonSchema::response_fields`]) and sample values ([`JsonSchema::sample`]).
 
 mod check;
 mod compiled;
 mod encode;
 mod error;
 mod fields;
+mod sample;
 mod walk;
 
 #[cfg(test)]
@@ -17,5 +18,7 @@ mod tests;
 
 pub use check::{describe_problems, OutputProblem, ValidationMode};
 pub use compiled::JsonSchema;
-pub use error::{SchemaError, Violation};
+pub use error::{
+    cap_violations, SchemaError, Violation, MAX_ECHOED_VALUE, MAX_MESSAGE, MAX_VIOLATIONS,
+};
 pub use fields::{assemble_fields, FieldParam};

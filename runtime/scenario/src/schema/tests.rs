@@ -220,6 +220,98 @@ fn pointers_escape_special_keys() {
     assert_eq!(pointers(&errors), vec!["/a~1b"]);
 }
 
+#[test]
+fn violations_are_capped_with_a_count_of_the_rest() {
+    assert_eq!(MAX_VIOLATIONS, 100);
+    let s = schema(json!({"type": "array", "items": {"type": "string"}}));
+    let many = Json::Array((0..10_000).map(|i| json!(i)).collect());
+    let errors = s.decode_input(many.clone()).expect_err("10,000 violations");
+    assert_eq!(errors.len(), 101);
+    let (last, listed) = errors.split_last().expect("entries");
+    assert!(listed.iter().all(|v| !v.is_omitted()));
+    assert_eq!(listed[0].pointer, "/0");
+    assert_eq!(listed[99].pointer, "/99");
+    assert_eq!(listed[99].located(), "/99: 99 is not of type \"string\"");
+    assert!(last.is_omitted());
+    assert_eq!(last.pointer, "");
+    assert_eq!(last.message, "... and 9900 more violations");
+    assert_eq!(last.located(), "... and 9900 more violations");
+    assert_eq!(last.to_string(), "... and 9900 more violations");
+
+    // Exactly the cap: no summary entry.
+    let hundred = Json::Array((0..100).map(|i| json!(i)).collect());
+    let errors = s.decode_input(hundred).expect_err("100 violations");
+    assert_eq!(errors.len(), 100);
+    assert!(errors.iter().all(|v| !v.is_omitted()));
+
+    // Output validation is capped too, and so are the encoder's own violations.
+    assert_eq!(s.validate(&many).len(), 101);
+    let ints = Value::list((0..10_000).map(Value::Int).collect());
+    let errors = s.encode_output(&ints).expect_err("no strings");
+    assert_eq!(errors.len(), 101);
+    assert_eq!(
+        errors.last().map(Violation::located).as_deref(),
+        Some("... and 9900 more violations")
+    );
+}
+
+#[test]
+fn long_values_are_cut_in_messages() {
+    let s = schema(json!({
+        "type": "object",
+        "properties": {
+            "code": {"type": "string", "maxLength": 3},
+            "count": {"type": "integer"},
+            "object": {"type": "string"},
+            "tuple": {"type": "array", "items": [{}], "additionalItems": false}
+        }
+    }));
+    let long = "a".repeat(100_000);
+    let extra: serde_json::Map<String, Json> = (0..10_000)
+        .map(|i| (format!("unexpected-{i}"), json!(i)))
+        .collect();
+    let errors = s
+        .decode_input(json!({"code": long, "count": long, "object": extra, "tuple": (0..10_000).collect::<Vec<_>>()}))
+        .expect_err("invalid");
+    assert_eq!(errors.len(), 4);
+    for v in &errors {
+        assert!(
+            v.message.chars().count() <= MAX_MESSAGE + 1,
+            "{} chars at {}",
+            v.message.len(),
+            v.pointer
+        );
+    }
+    let message = |p: &str| {
+        errors
+            .iter()
+            .find(|v| v.pointer == p)
+            .map(|v| v.message.clone())
+            .unwrap_or_default()
+    };
+    // The echoed value is cut to 200 characters (its JSON text), the rest of the message kept.
+    let cut = format!("\"{}…", "a".repeat(MAX_ECHOED_VALUE - 1));
+    assert_eq!(
+        message("/count"),
+        format!("{cut} is not of type \"integer\"")
+    );
+    assert_eq!(
+        message("/code"),
+        format!("{cut} is longer than 3 characters")
+    );
+    let object = message("/object");
+    assert!(object.starts_with("{\"unexpected-0\":0,"), "{object}");
+    assert!(object.ends_with("… is not of type \"string\""), "{object}");
+    // A message listing many things is cut as a whole.
+    let tuple = message("/tuple");
+    assert!(
+        tuple.starts_with("Additional items are not allowed (1, 2, "),
+        "{tuple}"
+    );
+    assert!(tuple.ends_with('…'), "{tuple}");
+    assert_eq!(tuple.chars().count(), MAX_MESSAGE + 1);
+}
+
 // ---- typed decoding ----
 
 #[test]
@@ -441,6 +533,342 @@ fn encoded_output_is_validated() {
         json!(["a"])
     );
     assert!(top.encode_output(&Value::str("a")).is_err());
+}
+
+fn record(fields: &[(&str, Value)]) -> Value {
+    let mut m = Value::map_with_capacity(fields.len());
+    for (k, v) in fields {
+        m.insert(Value::str(k), v.clone());
+    }
+    Value::map(m)
+}
+
+#[test]
+fn numbers_without_a_json_number_are_null_where_allowed_else_a_named_error() {
+    let s = schema(json!({
+        "type": "object",
+        "properties": {
+            "price": {"type": "number"},
+            "maybe": {"type": ["number", "null"]},
+            "count": {"type": "integer"},
+            "anything": {}
+        }
+    }));
+    // Nullable and generic fields take `null` for NaN and infinities (the reference's circe
+    // `fromDoubleOrNull`).
+    let out = s
+        .encode_output(&record(&[
+            ("price", Value::Double(1.5)),
+            ("maybe", Value::Double(f64::NAN)),
+            ("anything", Value::Double(f64::NEG_INFINITY)),
+        ]))
+        .expect("encodes");
+    assert_eq!(out, json!({"anything": null, "maybe": null, "price": 1.5}));
+    // A field that must be a number: a violation that names it, never a panic.
+    for (field, v, shown) in [
+        (
+            "price",
+            Value::Double(f64::INFINITY),
+            "Double value Infinity",
+        ),
+        ("price", Value::Double(f64::NAN), "Double value NaN"),
+        (
+            "price",
+            Value::Float(f32::NEG_INFINITY),
+            "Float value -Infinity",
+        ),
+        (
+            "count",
+            Value::Double(f64::INFINITY),
+            "Double value Infinity",
+        ),
+    ] {
+        let errors = s
+            .encode_output(&record(&[(field, v)]))
+            .expect_err("no JSON number");
+        assert_eq!(pointers(&errors), vec![format!("/{field}")]);
+        let located = errors[0].located();
+        assert!(
+            located.starts_with(&format!("/{field}: the {shown} has no JSON number")),
+            "{located}"
+        );
+    }
+    // A BigDecimal beyond a double's range has no JSON number either (serde_json's numbers are
+    // doubles); up to it, it is written.
+    let big = |text: &str| typed(json!({"price": text}), "Record{price: BigDecimal}");
+    let errors = s.encode_output(&big("1e309")).expect_err("too big");
+    assert_eq!(pointers(&errors), vec!["/price"]);
+    assert!(
+        errors[0].located().starts_with(
+            "/price: the BigDecimal value 1e309 has no JSON number (it is beyond ±1.797"
+        ),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(
+        s.encode_output(&big("1e308")).expect("in range"),
+        json!({"price": 1e308})
+    );
+    // At the root.
+    let top = schema(json!({"type": "number"}));
+    let errors = top
+        .encode_output(&Value::Double(f64::INFINITY))
+        .expect_err("no JSON number");
+    assert!(
+        errors[0]
+            .located()
+            .starts_with("#: the Double value Infinity has no JSON number"),
+        "{}",
+        errors[0].message
+    );
+}
+
+// ---- samples ----
+
+/// The sample of a schema, checked here too by a validator of its own.
+fn sample(j: Json) -> Option<Json> {
+    let v = schema(j.clone()).sample()?;
+    let mut options = jsonschema::options();
+    if j.get("$schema").is_none() {
+        options = options.with_draft(jsonschema::Draft::Draft7);
+    }
+    let check = options
+        .should_validate_formats(true)
+        .build(&j)
+        .expect("schema");
+    assert!(check.is_valid(&v), "{v} does not fit {j}");
+    Some(v)
+}
+
+fn chars(v: &Json) -> usize {
+    v.as_str().map_or(0, |s| s.chars().count())
+}
+
+#[test]
+fn samples_keep_lengths_bounds_and_required_fields() {
+    // The fraud example's country codes (`text` used to be sent).
+    let v = sample(json!({
+        "type": "object",
+        "properties": {
+            "country": {"type": "string", "minLength": 2, "maxLength": 2},
+            "code": {"type": "string", "minLength": 10},
+            "tiny": {"type": "string", "maxLength": 1},
+            "note": {"type": ["null", "string"]}
+        },
+        "required": ["country"],
+        "additionalProperties": false
+    }))
+    .expect("a sample");
+    assert_eq!(chars(&v["country"]), 2);
+    assert!(chars(&v["code"]) >= 10);
+    assert!(chars(&v["tiny"]) <= 1);
+    assert!(v["note"].is_string(), "{v}");
+    for (j, want) in [
+        (json!({"type": "integer", "minimum": 5}), json!(5)),
+        (json!({"type": "integer", "maximum": -3}), json!(-3)),
+        (json!({"type": "number"}), json!(1.5)),
+        (
+            json!({"type": "number", "exclusiveMinimum": 0, "maximum": 1}),
+            json!(1),
+        ),
+        (json!({"type": "number", "exclusiveMinimum": 2}), json!(3)),
+        (
+            json!({"type": "number", "minimum": 0.1, "exclusiveMaximum": 0.2}),
+            json!(0.1),
+        ),
+        (
+            json!({"$schema": "http://json-schema.org/draft-04/schema#", "type": "integer",
+                   "minimum": 1, "exclusiveMinimum": true}),
+            json!(2),
+        ),
+        (
+            json!({"type": "integer", "minimum": 7, "multipleOf": 5}),
+            json!(10),
+        ),
+        (json!({"type": "boolean"}), json!(true)),
+        (json!({"type": "null"}), json!(null)),
+    ] {
+        assert_eq!(sample(j.clone()), Some(want), "{j}");
+    }
+    // A written default or example is used when the schema accepts it.
+    assert_eq!(
+        sample(json!({"type": "integer", "default": 12})),
+        Some(json!(12))
+    );
+    assert_eq!(
+        sample(json!({"type": "integer", "minimum": 5, "default": 1})),
+        Some(json!(5))
+    );
+    assert_eq!(
+        sample(json!({"type": "string", "examples": ["PL-1"]})),
+        Some(json!("PL-1"))
+    );
+}
+
+#[test]
+fn samples_match_patterns_and_formats() {
+    for pattern in [
+        r"^[A-Z]{2}-\d{4}$",
+        r"^[a-z]+@[a-z]+\.com$",
+        r"^(gold|silver)$",
+        r"^\p{Lu}[^,]*$",
+        r"[0-9]",
+        r"^ab+c?$",
+        r"^\w+(\.\w+)*$",
+    ] {
+        let v = sample(json!({"type": "string", "pattern": pattern}))
+            .unwrap_or_else(|| panic!("a sample for {pattern}"));
+        assert!(v.is_string(), "{pattern}: {v}");
+    }
+    assert_eq!(
+        sample(json!({"type": "string", "pattern": "^a+$", "minLength": 5})),
+        Some(json!("aaaaa"))
+    );
+    assert_eq!(
+        sample(json!({"type": "string", "pattern": "[0-9]", "minLength": 3})),
+        Some(json!("0xx"))
+    );
+    for format in [
+        "date-time",
+        "date",
+        "time",
+        "duration",
+        "email",
+        "idn-email",
+        "hostname",
+        "ipv4",
+        "ipv6",
+        "uri",
+        "uri-reference",
+        "iri",
+        "uri-template",
+        "uuid",
+        "json-pointer",
+        "regex",
+    ] {
+        let v = sample(json!({"type": "string", "format": format}));
+        assert!(v.is_some(), "{format}");
+    }
+    // Dates decode to java.time values (the check goes through `decode_input`).
+    let v = sample(json!({"type": "object", "properties": {
+        "at": {"type": "string", "format": "date-time"},
+        "day": {"type": "string", "format": "date"},
+        "clock": {"type": "string", "format": "time"}
+    }, "required": ["at", "day", "clock"]}));
+    assert!(v.is_some());
+    // No string is both an e-mail address and 3 characters long.
+    assert_eq!(
+        sample(json!({"type": "string", "format": "email", "maxLength": 3})),
+        None
+    );
+    assert_eq!(
+        sample(json!({"type": "string", "pattern": "^a{5}$", "maxLength": 3})),
+        None
+    );
+}
+
+#[test]
+fn samples_of_arrays_objects_and_combinators() {
+    assert_eq!(
+        sample(json!({"type": "array", "items": {"type": "integer"}, "minItems": 3})),
+        Some(json!([1, 1, 1]))
+    );
+    assert_eq!(
+        sample(json!({"type": "array", "items": {"type": "integer"}, "maxItems": 0})),
+        Some(json!([]))
+    );
+    assert_eq!(
+        sample(
+            json!({"type": "array", "items": [{"type": "string"}, {"type": "integer"}],
+                      "minItems": 2})
+        ),
+        Some(json!(["text", 1]))
+    );
+    assert_eq!(
+        sample(json!({"type": "object", "required": ["id"],
+                      "additionalProperties": {"type": "integer", "minimum": 3}})),
+        Some(json!({"id": 3}))
+    );
+    assert_eq!(
+        sample(
+            json!({"type": "object", "minProperties": 2, "additionalProperties": {"type": "boolean"}})
+        ),
+        Some(json!({"property1": true, "property2": true}))
+    );
+    assert_eq!(sample(json!({"const": {"a": 1}})), Some(json!({"a": 1})));
+    assert_eq!(
+        sample(json!({"type": "integer", "enum": ["x", 2, 3]})),
+        Some(json!(2)),
+        "the first enum value of the right type"
+    );
+    // `$ref`s, also into definitions from inside combinators.
+    let v = sample(json!({
+        "type": "object",
+        "properties": {"location": {"$ref": "#/definitions/location"}},
+        "required": ["location"],
+        "definitions": {"location": {"type": "object", "properties": {
+            "city": {"type": "string", "minLength": 5}}, "required": ["city"]}}
+    }))
+    .expect("a sample");
+    assert!(chars(&v["location"]["city"]) >= 5, "{v}");
+    assert_eq!(
+        sample(
+            json!({"definitions": {"pos": {"type": "integer", "minimum": 4}},
+                      "anyOf": [{"type": "string", "minLength": 3, "maxLength": 2}, {"$ref": "#/definitions/pos"}]})
+        ),
+        Some(json!(4))
+    );
+    // oneOf: exactly one member may match (1 is an integer and a number).
+    assert_eq!(
+        sample(json!({"oneOf": [{"type": "integer"}, {"type": "number"}]})),
+        Some(json!(1.5))
+    );
+    // The keywords beside a combinator apply to its members.
+    let v = sample(json!({
+        "type": "object",
+        "properties": {"kind": {"type": "string"}},
+        "required": ["kind"],
+        "oneOf": [
+            {"properties": {"kind": {"const": "card"}, "pan": {"type": "string", "pattern": "^[0-9]{16}$"}}, "required": ["pan"]},
+            {"properties": {"kind": {"const": "iban"}}}
+        ]
+    }))
+    .expect("a sample");
+    assert_eq!(v["kind"], "card");
+    assert_eq!(chars(&v["pan"]), 16);
+    assert_eq!(
+        sample(json!({"allOf": [
+            {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+            {"properties": {"b": {"type": "integer", "minimum": 3}, "a": {"minLength": 6}}, "required": ["b"]}
+        ]})),
+        Some(json!({"a": "textxx", "b": 3}))
+    );
+    // Anything goes.
+    assert_eq!(sample(json!(true)), Some(json!({})));
+    assert_eq!(sample(json!({"a": 1, "b": "string"})), Some(json!({})));
+}
+
+#[test]
+fn no_sample_rather_than_an_invalid_one() {
+    for j in [
+        json!({"type": "string", "minLength": 3, "maxLength": 2}),
+        json!({"type": "integer", "minimum": 10, "maximum": 5}),
+        json!({"not": {}}),
+        json!(false),
+        json!({"type": "object", "required": ["a"], "additionalProperties": false}),
+        json!({"type": "array", "minItems": 2, "uniqueItems": true, "items": {"const": 1}}),
+        json!({"enum": ["a"], "type": "integer"}),
+        // Required fields that recurse forever.
+        json!({"definitions": {"n": {"type": "object", "properties": {"next": {"$ref": "#/definitions/n"}},
+                                     "required": ["next"]}}, "$ref": "#/definitions/n"}),
+    ] {
+        assert_eq!(schema(j.clone()).sample(), None, "{j}");
+    }
+    // Optional recursion stops.
+    let v = sample(json!({"definitions": {"n": {"type": "object", "properties": {
+        "v": {"type": "integer"}, "next": {"$ref": "#/definitions/n"}}}}, "$ref": "#/definitions/n"}))
+    .expect("a sample");
+    assert_eq!(v["v"], 1);
 }
 
 // ---- compile-time output checks ----

@@ -218,7 +218,8 @@ fn decode_scalar(j: &Json, c: Class) -> Result<Value, String> {
 }
 
 /// Encodes a value as JSON. Non-JSON values use their Java `toString` (dates in ISO-8601);
-/// non-finite doubles become `null`.
+/// non-finite doubles become `null` (JSON has no NaN or Infinity), BigDecimals beyond a
+/// double's range a string in scientific notation, and BigIntegers beyond it `null`.
 pub fn to_json(v: &Value) -> Json {
     match v {
         Value::Null => Json::Null,
@@ -245,11 +246,17 @@ pub fn to_json(v: &Value) -> Json {
             // JSON numbers without the scale: 20000.000000000000000000 is written 20000.
             let n = x.normalized();
             let (digits, scale) = n.as_bigint_and_exponent();
-            if scale <= 0 {
+            // Only when the integer can fit an i64 (19 digits): no 10^huge is ever computed.
+            if scale <= 0 && (n.digits() as i64).saturating_sub(scale) <= 19 {
                 let whole = digits * num_traits::pow(BigInt::from(10), (-scale) as usize);
                 if let Some(i) = num_traits::ToPrimitive::to_i64(&whole) {
                     return Json::from(i);
                 }
+            }
+            if (n.digits() as i64).saturating_sub(scale) > 309 {
+                // Beyond a double's range: no JSON number here holds it (and its plain digits
+                // could be huge).
+                return Json::String(n.to_scientific_notation());
             }
             let s = n.to_plain_string();
             serde_json::Number::from_str(&s)
@@ -272,5 +279,34 @@ pub fn to_json(v: &Value) -> Json {
         }),
         Value::Obj(o) => Json::String(o.to_iso_string()),
         Value::Helper(_) => Json::String(v.to_java_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bigdecimal::BigDecimal;
+
+    fn dec(digits: i64, scale: i64) -> Value {
+        Value::BigDec(Arc::new(BigDecimal::new(BigInt::from(digits), scale)))
+    }
+
+    #[test]
+    fn numbers_without_a_json_number() {
+        assert_eq!(to_json(&Value::Double(f64::INFINITY)), Json::Null);
+        assert_eq!(to_json(&Value::Double(f64::NAN)), Json::Null);
+        assert_eq!(to_json(&Value::Float(f32::NEG_INFINITY)), Json::Null);
+        assert_eq!(to_json(&dec(1, -308)), serde_json::json!(1e308));
+        assert_eq!(to_json(&dec(1, -309)), Json::String("1e309".into()));
+        // Neither 10^1000000000 nor its plain digits are computed.
+        assert_eq!(
+            to_json(&dec(15, -1_000_000_000)),
+            Json::String("1.5e1000000001".into())
+        );
+        assert_eq!(to_json(&dec(20000, 0)), serde_json::json!(20000));
+        assert_eq!(
+            to_json(&dec(12, -17)),
+            serde_json::json!(1_200_000_000_000_000_000_i64)
+        );
     }
 }
