@@ -13,20 +13,30 @@ use serde_json::{json, Value};
 
 const TOKEN: &str = "t0ken";
 
-/// A request-response scenario without schemas: `nodes` between the source and a response
-/// sink whose value is `response`.
-fn rr(name: &str, nodes: Vec<Value>, response: &str) -> String {
+/// A request-response scenario whose input has the properties `props` (JSON Schema, `{}` for
+/// none): `nodes` between the source and a response sink whose value is `response`.
+fn rr_in(name: &str, props: Value, nodes: Vec<Value>, response: &str) -> String {
+    let input = json!({"type": "object", "properties": props}).to_string();
     let mut all = vec![json!({"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}})];
     all.extend(nodes);
     all.push(json!({"id": "out", "type": "Sink", "ref": {"typ": "response", "parameters": [
         {"name": "Raw editor", "expression": {"language": "spel", "expression": "true"}},
         {"name": "Value", "expression": {"language": "spel", "expression": response}}]}}));
     json!({
-        "metaData": {"id": name, "additionalFields": {"properties": {"inputSchema": "{}", "outputSchema": "{}", "slug": name}, "metaDataType": "RequestResponseMetaData"}},
+        "metaData": {"id": name, "additionalFields": {"properties": {"inputSchema": input, "outputSchema": "{}", "slug": name}, "metaDataType": "RequestResponseMetaData"}},
         "nodes": all,
         "additionalBranches": []
     })
     .to_string()
+}
+
+/// A scenario that reads nothing of its input.
+fn rr(name: &str, nodes: Vec<Value>, response: &str) -> String {
+    rr_in(name, json!({}), nodes, response)
+}
+
+fn list_of(items: Value) -> Value {
+    json!({"type": "array", "items": items})
 }
 
 fn variable(id: &str, name: &str, expression: &str) -> Value {
@@ -116,15 +126,34 @@ async fn deep_expressions_are_refused_at_deploy_and_the_server_survives() {
     })
     .await;
     let c = Client::of(&s);
-    let plus = vec!["#input.n"; 10_000].join(" + ");
-    let ones = vec!["1"; 40_000].join("+");
-    for (i, expr) in [deep.as_str(), plus.as_str(), ones.as_str()].iter().enumerate() {
-        let (status, body) = c.put(&format!("deep{i}"), rr(&format!("deep{i}"), vec![], expr)).await;
+    // Issue #9: 5,000 `.trim()`s or 10,000 `#input.n` joined by `+` compiled and aborted the
+    // process on the first request; `1+1+...` with 40,000 terms aborted it during the PUT.
+    let plus = vec!["#input.n"; 5_000].join(" + ");
+    let ones = vec!["1"; 20_000].join("+");
+    let longer_plus = vec!["#input.n"; 10_000].join(" + ");
+    let longer_ones = vec!["1"; 40_000].join("+");
+    let n = json!({"n": {"type": "integer"}});
+    let cases = [
+        (deep.as_str(), true),
+        (plus.as_str(), true),
+        (ones.as_str(), true),
+        // Past the expression length limit (64 KiB) before their depth is even looked at.
+        (longer_plus.as_str(), false),
+        (longer_ones.as_str(), false),
+    ];
+    for (i, (expr, positioned)) in cases.iter().enumerate() {
+        let name = format!("deep{i}");
+        let (status, body) = c.put(&name, rr_in(&name, n.clone(), vec![], expr)).await;
         assert_eq!(status, 400, "{}", describe(status, &body));
         assert_eq!(body[0]["nodeId"], "out");
         assert_eq!(body[0]["parameter"], "Value");
-        assert!(first_message(&body).contains("too deep"), "{}", describe(status, &body));
-        assert!(body[0]["column"].as_u64().is_some_and(|c| c > 100));
+        let message = first_message(&body);
+        if *positioned {
+            assert!(message.contains("too deep"), "{}", describe(status, &body));
+            assert!(body[0]["column"].as_u64().is_some_and(|c| c > 100));
+        } else {
+            assert!(message.contains("over the limit of 65536 bytes"), "{message}");
+        }
         assert!(c.alive().await && s.alive());
     }
     let (_, status) = c.get("/api/scenarios/deep-file").await;
@@ -221,13 +250,18 @@ async fn memory_bombs_fail_their_node_and_memory_stays_bounded() {
     let cases: Vec<(&str, String, String, &str)> = vec![
         (
             "product",
-            rr("product", vec![], "#COLLECTION.product(#input.a, #input.b).size()"),
+            rr_in(
+                "product",
+                json!({"a": list_of(json!({"type": "object"})), "b": list_of(json!({"type": "object"}))}),
+                vec![],
+                "#COLLECTION.product(#input.a, #input.b).size()",
+            ),
             json!({"a": vec![json!({}); 100_000], "b": vec![json!({}); 100_000]}).to_string(),
             "out",
         ),
         (
             "replace",
-            rr("replace", vec![], "#input.s.replace('', #input.s)"),
+            rr_in("replace", json!({"s": {"type": "string"}}), vec![], "#input.s.replace('', #input.s)"),
             json!({"s": "x".repeat(200_000)}).to_string(),
             "out",
         ),
@@ -235,7 +269,7 @@ async fn memory_bombs_fail_their_node_and_memory_stays_bounded() {
         ("doubling", rr("doubling", doubling, "#x59.size()"), "{}".into(), ""),
         (
             "text",
-            rr("text", vec![], "#input.s + #input.s + #input.s + #input.s + #input.s + #input.s + #input.s + #input.s + #input.s + #input.s + #input.s"),
+            rr_in("text", json!({"s": {"type": "string"}}), vec![], "#input.s + #input.s + #input.s + #input.s + #input.s + #input.s + #input.s + #input.s + #input.s + #input.s + #input.s"),
             json!({"s": "y".repeat(900_000)}).to_string(),
             "out",
         ),
@@ -325,7 +359,15 @@ async fn cpu_bound_requests_stop_at_the_timeout_and_the_server_stays_responsive(
     let c = Client::of(&s);
     for (name, text) in [
         ("heavy", rr("heavy", vec![], &cpu_bound())),
-        ("heavy-big", rr("heavy-big", vec![], "#COLLECTION.diff(#input.a, #input.b).size()")),
+        (
+            "heavy-big",
+            rr_in(
+                "heavy-big",
+                json!({"a": list_of(json!({"type": "integer"})), "b": list_of(json!({"type": "integer"}))}),
+                vec![],
+                "#COLLECTION.diff(#input.a, #input.b).size()",
+            ),
+        ),
         ("light", scenario("light", "light", "'light'")),
     ] {
         let (status, body) = c.put(name, text).await;
@@ -527,7 +569,9 @@ async fn errors_of_a_fan_out_are_capped() {
                "parameters": [{"name": "Elements", "expression": {"language": "spel", "expression": "#input.items"}}]}),
         variable("divide", "q", "1 / #item"),
     ];
-    assert_eq!(c.put("fan", rr("fan", nodes, "#q")).await.0, 200);
+    let items = json!({"items": list_of(json!({"type": "integer"}))});
+    let (status, body) = c.put("fan", rr_in("fan", items, nodes, "#q")).await;
+    assert_eq!(status, 200, "{}", describe(status, &body));
     let input = json!({"items": vec![0; 1000]}).to_string();
     let (status, body, _) = c.post("/scenario/fan", input).await;
     assert_eq!(status, 500);
@@ -560,7 +604,9 @@ async fn contexts_and_values_made_across_nodes_are_bounded() {
         json!({"id": "each", "type": "CustomNode", "outputVar": "item", "nodeType": "for-each",
                "parameters": [{"name": "Elements", "expression": {"language": "spel", "expression": "#input.items"}}]}),
     ];
-    assert_eq!(c.put("wide", rr("wide", nodes, "#item")).await.0, 200);
+    let items = json!({"items": list_of(json!({"type": "integer"}))});
+    let (status, body) = c.put("wide", rr_in("wide", items, nodes, "#item")).await;
+    assert_eq!(status, 200, "{}", describe(status, &body));
     let input = format!("{{\"items\": [{}]}}", vec!["1"; 400_000].join(","));
     let (status, body, took) = c.post("/scenario/wide", input).await;
     // The first response wins: the fan-out stops being needed, but it must not cost the
