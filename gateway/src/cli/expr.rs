@@ -27,6 +27,9 @@ pub struct ExprArgs {
     /// Treat the text as a template (`Hello #{#input.name}`).
     #[arg(long)]
     pub template: bool,
+    /// Stop evaluating after this many seconds (a runtime error), as a deployment would.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
 }
 
 const COMPILE_ERROR: u8 = 2;
@@ -108,6 +111,10 @@ pub fn run(a: ExprArgs) -> ExitCode {
             return ExitCode::from(COMPILE_ERROR);
         }
     };
+    // The default limits of a deployment, and a deadline.
+    let env = env.with_budget(scenic_spel::eval::Budget::default().with_deadline(Some(
+        std::time::Instant::now() + std::time::Duration::from_secs(a.timeout.max(1)),
+    )));
     match compiled.eval(&values, &env) {
         Ok(v) => {
             println!("{}", to_json(&v));

@@ -19,6 +19,9 @@ pub struct TestArgs {
     pub input: PathBuf,
     #[arg(long)]
     pub fragments: Option<PathBuf>,
+    /// Seconds each input may run (a runtime error past it).
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
 }
 
 pub fn run(a: TestArgs) -> ExitCode {
@@ -67,7 +70,10 @@ pub fn run(a: TestArgs) -> ExitCode {
                     json!({"line": n, "errors": vs.iter().map(|v| json!({"message": v.message, "path": v.pointer, "nodeId": null})).collect::<Vec<_>>()})
                 }
                 Ok(input) => {
-                    let r = futures::executor::block_on(scenario.run_test(input));
+                    // Each input has the time a request would have.
+                    let deadline = std::time::Instant::now()
+                        + std::time::Duration::from_secs(a.timeout.max(1));
+                    let r = futures::executor::block_on(scenario.run_test(input, Some(deadline)));
                     json!({
                         "line": n,
                         "outputs": r.outputs.iter().map(|o| json!({"nodeId": &*o.node_id, "value": scenic_spel::value::to_json(&o.value)})).collect::<Vec<_>>(),

@@ -147,9 +147,16 @@ impl CompiledScenario {
     }
 
     /// Runs for a test: effects outside the process (the `log` processor, real enrichers) are
-    /// skipped.
-    pub async fn run_test(&self, input: Value) -> RunResult {
-        self.graph.run(input, true, None).await
+    /// skipped; past `deadline`, the run stops (`RunResult::exhausted`).
+    pub async fn run_test(&self, input: Value, deadline: Option<std::time::Instant>) -> RunResult {
+        let opts = RunOptions {
+            deadline,
+            skip_side_effects: true,
+            ..RunOptions::default()
+        };
+        self.graph
+            .run_ctx(self.graph.context(input), &opts, None)
+            .await
     }
 
     /// Runs for a test: effects outside the process are skipped, each node is traced.

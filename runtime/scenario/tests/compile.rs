@@ -326,3 +326,85 @@ fn malformed_files_name_the_place() {
     .errors();
     assert!(e[0].message.contains("Nope"));
 }
+
+/// Issue #9: a second source of a streaming scenario was silently ignored; it is refused with
+/// the node named, until several sources are supported.
+#[test]
+fn a_second_source_is_refused_in_streaming_scenarios_too() {
+    let branch = |source: &str, sink: &str| {
+        json!([
+            {"id": source, "type": "Source", "ref": {"typ": "request", "parameters": []}},
+            {"id": sink, "type": "Sink", "ref": {"typ": "dead-end", "parameters": []}}
+        ])
+    };
+    let text = json!({
+        "metaData": {"id": "two", "additionalFields": {"properties": {"inputSchema": "{}", "outputSchema": "{}"}, "metaDataType": "LiteStreamMetaData"}},
+        "nodes": branch("first", "end1"),
+        "additionalBranches": [branch("second", "end2")]
+    })
+    .to_string();
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].node_id.as_deref(), Some("second"));
+    assert!(
+        errs[0].message.contains("one source only"),
+        "{}",
+        errs[0].message
+    );
+}
+
+/// Fragments that use themselves, directly or through others, are a compile error naming the
+/// cycle (issue #9: they overflowed the stack), and nesting is bounded.
+#[test]
+fn recursive_fragments_are_named_and_nesting_is_bounded() {
+    let dir = std::env::temp_dir().join(format!("scenic-frag-cycle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let fragment = |inner: &str| {
+        json!({
+            "metaData": {"id": "f", "additionalFields": {"properties": {}, "metaDataType": "FragmentSpecificData"}},
+            "nodes": [
+                {"id": "input", "type": "FragmentInputDefinition", "parameters": []},
+                {"id": "again", "type": "FragmentInput", "ref": {"id": inner, "parameters": [], "outputVariableNames": {}},
+                 "outputs": {"output": [{"id": "done", "type": "FragmentOutputDefinition", "outputName": "output", "fields": []}]}}
+            ],
+            "additionalBranches": []
+        })
+        .to_string()
+    };
+    std::fs::write(dir.join("a.json"), fragment("b")).expect("write");
+    std::fs::write(dir.join("b.json"), fragment("c")).expect("write");
+    std::fs::write(dir.join("c.json"), fragment("a")).expect("write");
+    // A chain of 20 distinct fragments: deeper than the nesting limit.
+    for i in 0..20 {
+        std::fs::write(
+            dir.join(format!("n{i}.json")),
+            fragment(&format!("n{}", i + 1)),
+        )
+        .expect("write");
+    }
+    let using = |f: &str| {
+        scenario(
+            json!([{"id": "frag", "type": "FragmentInput", "ref": {"id": f, "parameters": [], "outputVariableNames": {}},
+                "outputs": {"output": [raw("out", "1")]}}]),
+            json!([]),
+        )
+    };
+    let frags = DirFragments(dir.clone());
+    let errs = load_scenario(&using("a"), &Registry::builtin(), &frags)
+        .expect_err("cycle")
+        .errors();
+    assert!(
+        errs.iter()
+            .any(|e| e.message == "Fragment cycle: a -> b -> c -> a"),
+        "{errs:?}"
+    );
+    let errs = load_scenario(&using("n0"), &Registry::builtin(), &frags)
+        .expect_err("too deep")
+        .errors();
+    assert!(
+        errs.iter()
+            .any(|e| e.message.contains("nested more than 16 deep")),
+        "{errs:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -100,7 +100,7 @@ fn every_example_has_a_sample_that_fits_and_runs() {
     for (file, s) in &scenarios {
         let sample = checked_sample(file, s).expect("examples have an input schema");
         let input = s.source().decode(sample.clone()).expect("decodes");
-        let run = futures::executor::block_on(s.run_test(input));
+        let run = futures::executor::block_on(s.run_test(input, None));
         assert!(
             run.errors.is_empty(),
             "{}: {sample} fails: {:?}",

@@ -40,8 +40,6 @@ pub enum WorkerError {
     /// Another producer with this worker's `transactional.id` took over: this one must stop.
     #[error("fenced by another worker with the same transactional.id: {0}")]
     Fenced(KafkaError),
-    #[error("the batch did not finish within interpreterTimeout ({0:?})")]
-    InterpreterTimeout(Duration),
     #[error("records not acknowledged within publishTimeout ({0:?})")]
     PublishTimeout(Duration),
     #[error("delivery failed: {0}")]
@@ -471,6 +469,13 @@ fn now_millis() -> i64 {
         .unwrap_or(0)
 }
 
+/// How much of a batch was committed: its first `processed` records; the consumer seeks back
+/// to `seeks` (topic, partition, offset) to read the rest again.
+struct Cut {
+    processed: usize,
+    seeks: Vec<(String, i32, i64)>,
+}
+
 /// Queues a record, waiting for room in the producer's queue until `deadline`.
 fn send(
     producer: &BaseProducer<Delivery>,
@@ -506,9 +511,20 @@ impl Session<'_> {
             producer.begin_transaction().map_err(classify)?;
         }
         match self.produce_batch(batch, batch_id) {
-            Ok(()) => {
+            Ok(Cut { processed, seeks }) => {
+                // A cut batch: the records after the cut are read again, from where they are.
+                for (topic, partition, offset) in seeks {
+                    self.consumer
+                        .seek(
+                            &topic,
+                            partition,
+                            Offset::Offset(offset),
+                            shared.config.publish_timeout.0,
+                        )
+                        .map_err(WorkerError::Kafka)?;
+                }
                 shared.metrics.committed.inc();
-                shared.metrics.committed_records.inc_by(batch.len() as u64);
+                shared.metrics.committed_records.inc_by(processed as u64);
                 shared
                     .metrics
                     .batch_seconds
@@ -530,11 +546,17 @@ impl Session<'_> {
     }
 
     /// Interprets the batch, writes its outputs and error records, and commits its offsets.
+    ///
+    /// A record that runs out of the batch's time (`interpreterTimeout`) cuts the batch: when it
+    /// was the batch's first record it is a poison record (its error goes to the error topic and
+    /// its offset is committed); otherwise the batch ends before it, to be read again first in
+    /// the next batch. Either way the records after the cut are read again: the returned
+    /// positions are where the consumer must seek once the batch is committed.
     fn produce_batch(
         &self,
         batch: &[BorrowedMessage<'_>],
         batch_id: &str,
-    ) -> Result<(), WorkerError> {
+    ) -> Result<Cut, WorkerError> {
         let Session {
             shared,
             rt,
@@ -554,8 +576,9 @@ impl Session<'_> {
         let mut offsets: BTreeMap<(&str, i32), i64> = BTreeMap::new();
         let mut error_records: Vec<(String, Vec<u8>, String)> = Vec::new();
         let mut outputs: Vec<(KafkaRecord, String)> = Vec::new();
+        let mut cut: Option<usize> = None;
 
-        for m in batch {
+        for (index, m) in batch.iter().enumerate() {
             metrics.records.inc();
             let input_ref = format!("{}/{}/{}", m.topic(), m.partition(), m.offset());
             offsets.insert((m.topic(), m.partition()), m.offset() + 1);
@@ -625,7 +648,19 @@ impl Session<'_> {
             };
             let run = rt.block_on(scenario.run_with(input, vec![meta], &opts));
             if run.exhausted == Some(Exhausted::Deadline) {
-                return Err(WorkerError::InterpreterTimeout(interpreter_timeout));
+                if index > 0 {
+                    // The batch is out of time: it ends before this record.
+                    offsets.insert((m.topic(), m.partition()), m.offset());
+                    cut = Some(index);
+                    break;
+                }
+                // Alone, it took the whole batch's time: a poison record. Its error record is
+                // committed with its offset, so it can never block the partition.
+                tracing::warn!(
+                    record = %input_ref,
+                    "a record ran out of interpreterTimeout ({interpreter_timeout:?}) on its own: sent to the error topic"
+                );
+                cut = Some(index + 1);
             }
             for out in &run.outputs {
                 if let Some(r) = KafkaRecord::from_output(&out.value) {
@@ -648,6 +683,22 @@ impl Session<'_> {
                         event.clone(),
                         &input_ref,
                     ));
+                }
+            }
+            if cut.is_some() {
+                break;
+            }
+        }
+        // Where each partition's first unprocessed record is, when the batch was cut.
+        let mut seeks: Vec<(String, i32, i64)> = Vec::new();
+        let processed = cut.unwrap_or(batch.len());
+        if let Some(at) = cut {
+            for m in batch.iter().skip(at) {
+                if !seeks
+                    .iter()
+                    .any(|(t, p, _)| t == m.topic() && *p == m.partition())
+                {
+                    seeks.push((m.topic().to_string(), m.partition(), m.offset()));
                 }
             }
         }
@@ -706,7 +757,7 @@ impl Session<'_> {
         metrics
             .commit_seconds
             .observe(commit_started.elapsed().as_secs_f64());
-        Ok(())
+        Ok(Cut { processed, seeks })
     }
 }
 

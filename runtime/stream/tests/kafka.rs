@@ -632,3 +632,73 @@ fn a_namespace_prefixes_the_group_and_the_topics() {
     }
     assert_eq!(committed_offsets(&b, "team1_ns", "team1_in", 1), vec![1]);
 }
+
+/// A record whose evaluation takes longer than `interpreterTimeout` on its own is a poison
+/// record (issue #9: its batch timed out and restarted for ever): it goes to the error topic,
+/// the records before it commit in their own batch, the records after it are read again and
+/// processed, and nothing is lost.
+#[test]
+fn a_record_that_runs_out_of_time_goes_to_the_error_topic_and_blocks_nothing() {
+    let broker = Broker::start();
+    let b = broker.address();
+    create_topics(&b, &[("in", 1), ("out", 1)]);
+    let scratch = Scratch::new("slow-record");
+    let cfg = numbered_config(&scratch, &b, json!({"interpreterTimeout": "1 s"}));
+    let cfg = scratch.write("config.json", &cfg.to_string());
+    let zeros = format!("{{{}}}", vec!["0"; 10_000].join(","));
+    let ones = format!("{{{}}}", vec!["1"; 10_000].join(","));
+    let scenario = stream_scenario(
+        "slow-record",
+        json!([
+            kafka_source("source", "in"),
+            {"id": "a", "type": "Variable", "varName": "a", "value": e(&zeros)},
+            {"id": "b", "type": "Variable", "varName": "b", "value": e(&ones)},
+            // 10 × 10^8 comparisons for n == 3: far more than a second.
+            {"id": "work", "type": "Variable", "varName": "w", "value": e(
+                "#input.n == 3 ? {1,2,3,4,5,6,7,8,9,10}.![#COLLECTION.diff(#a, #b).size()].size() : 0")},
+            raw_sink("out", "out", "", "{n: #input.n, w: #w}")
+        ]),
+    );
+    let file = scratch.write("slow.json", &scenario);
+    produce_numbered(&b, "in", 1..6, false);
+    let w = WorkerProcess::spawn(&file, &cfg, None, scratch.path("worker.log"));
+    let out = read_topic(
+        &b,
+        "out",
+        true,
+        4,
+        Duration::from_secs(60),
+        Duration::from_millis(300),
+    );
+    let ns: Vec<i64> = out.iter().filter_map(|r| r.json()["n"].as_i64()).collect();
+    assert_eq!(ns, vec![1, 2, 4, 5], "{}", w.log_text());
+    let errors = read_topic(
+        &b,
+        "errors",
+        true,
+        1,
+        Duration::from_secs(10),
+        Duration::from_millis(300),
+    );
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e0 = errors[0].json();
+    assert_eq!(e0["nodeId"], "work", "{e0}");
+    assert!(
+        e0["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("deadline")),
+        "{e0}"
+    );
+    let started = Instant::now();
+    while committed_offsets(&b, "slow-record", "in", 1) != vec![5]
+        && started.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(committed_offsets(&b, "slow-record", "in", 1), vec![5]);
+    assert!(
+        w.log_text().contains("sent to the error topic"),
+        "{}",
+        w.log_text()
+    );
+}

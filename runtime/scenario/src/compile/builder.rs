@@ -177,10 +177,12 @@ pub fn compile_scenario(
         .chain(file.additional_branches.iter())
         .collect();
     let mut pending_joins: Vec<&Vec<Node>> = Vec::new();
+    let mut sources = 0;
     for list in &roots {
         match list.first() {
             Some(Node::Source { .. }) => {
-                if b.source.is_some() {
+                sources += 1;
+                if sources > 1 {
                     // `nussknacker-lite.md` §2.3: exactly one source for request-response;
                     // streaming scenarios with several sources are not supported yet (they
                     // were silently cut to the first one).
