@@ -761,3 +761,37 @@ async fn contexts_and_values_made_across_nodes_are_bounded() {
     assert!(c.alive().await);
     assert!(s.rss_kib() < 1_500_000, "{} KiB", s.rss_kib());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_input_violations_answer_a_small_400() {
+    // Issue #9: a 930 KB body with many violations answered 400 with an 8.9 MB body.
+    let s = start(Some(TOKEN)).await;
+    let c = Client::of(&s);
+    let props = json!({"items": list_of(json!({"type": "integer"}))});
+    assert_eq!(
+        c.put("strict", rr_in("strict", props, vec![], "1")).await.0,
+        200
+    );
+    let body = format!("{{\"items\": [{}]}}", vec!["\"x\""; 230_000].join(","));
+    assert!(body.len() > 900_000 && body.len() < 1 << 20);
+    let r = c
+        .http
+        .post(format!("{}/scenario/strict", c.base))
+        .body(body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 400);
+    let text = r.text().await.expect("text");
+    assert!(text.len() < 64 * 1024, "a {} byte answer", text.len());
+    let entries: Value = serde_json::from_str(&text).expect("json");
+    let entries = entries.as_array().expect("array");
+    assert_eq!(entries.len(), 101);
+    assert!(
+        entries[100]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("229900 more")),
+        "{}",
+        entries[100]
+    );
+}
