@@ -205,17 +205,28 @@ impl Expression {
             this: None,
             env,
         };
-        let result = if self.depth <= SHALLOW {
-            self.root.eval(&cx).map(std::borrow::Cow::into_owned)
-        } else {
-            let need = self.depth as usize * STACK_PER_LEVEL + crate::parser::STACK_RED_ZONE;
-            stacker::maybe_grow(need, need, || {
-                self.root.eval(&cx).map(std::borrow::Cow::into_owned)
-            })
-        };
-        result.map_err(|error| RuntimeError {
-            expression: self.source.clone(),
-            error,
+        if self.depth > SHALLOW {
+            return self.eval_deep(&cx);
+        }
+        match self.root.eval(&cx) {
+            Ok(v) => Ok(v.into_owned()),
+            Err(error) => Err(RuntimeError {
+                expression: self.source.clone(),
+                error,
+            }),
+        }
+    }
+
+    /// A deep tree: evaluated on a stack with room for all of it.
+    #[cold]
+    fn eval_deep(&self, cx: &Cx<'_>) -> Result<Value, RuntimeError> {
+        let need = self.depth as usize * STACK_PER_LEVEL + crate::parser::STACK_RED_ZONE;
+        stacker::maybe_grow(need, need, || match self.root.eval(cx) {
+            Ok(v) => Ok(v.into_owned()),
+            Err(error) => Err(RuntimeError {
+                expression: self.source.clone(),
+                error,
+            }),
         })
     }
 

@@ -49,8 +49,9 @@ impl std::future::Future for YieldNow {
     }
 }
 
-/// Pending (node, context) pairs; a few live inline, so a straight run allocates nothing.
-type Stack = smallvec::SmallVec<[(usize, Ctx); 4]>;
+/// Pending (node, context) pairs; two live inline, so a straight run allocates nothing (and the
+/// run stays small to move to the compute pool).
+type Stack = smallvec::SmallVec<[(usize, Ctx); 2]>;
 
 /// A context: the values of the scenario's variables, by slot.
 pub type Ctx = Vec<Value>;
@@ -363,7 +364,7 @@ impl Graph {
                     return Flow::Done;
                 }
                 let mut pending = false;
-                let r = self.step(
+                let mut r = self.step(
                     at,
                     &mut ctx,
                     run,
@@ -372,14 +373,15 @@ impl Graph {
                     &mut pending,
                     &mut others,
                 );
-                let r = match r {
-                    Ok(()) if pending => self.call(at, &mut ctx, run).await,
-                    other => other,
-                };
-                for (node, message) in others.drain(..) {
-                    if let Some(node) = self.nodes.get(node) {
-                        if self.record_failure(node, message, run) {
-                            return Flow::Done;
+                if pending && r.is_ok() {
+                    r = self.call(at, &mut ctx, run).await;
+                }
+                if !others.is_empty() {
+                    for (node, message) in others.drain(..) {
+                        if let Some(node) = self.nodes.get(node) {
+                            if self.record_failure(node, message, run) {
+                                return Flow::Done;
+                            }
                         }
                     }
                 }

@@ -155,7 +155,10 @@ impl Budget {
             });
         }
         // Allocating is work too: a big string counts towards the next look at the clock.
-        self.tick((bytes / 64).min(u32::MAX as u64) as u32)
+        if bytes >= 4096 {
+            return self.tick((bytes / 64).min(u32::MAX as u64) as u32);
+        }
+        Ok(())
     }
 
     /// Counts `units` of work; every [`CHECK_EVERY`] units, looks at the clock.
@@ -206,6 +209,7 @@ impl Budget {
         }
     }
 
+    #[inline(always)]
     fn check_container(&self, len: usize, v: &Value) -> Result<(), LimitError> {
         let l = &self.limits;
         if len > l.max_collection_len {
@@ -234,21 +238,39 @@ impl Budget {
     /// Checks a value an evaluation produced (a method's result, a built list) and charges what
     /// it newly allocated: the text of a heap string, the top level of a container nobody else
     /// holds (shared values were charged when they were made).
-    #[inline]
+    #[inline(always)]
     pub fn admit(&self, v: &Value) -> Result<(), LimitError> {
-        let fresh = match v {
-            Value::Str(s) if s.is_heap_allocated() => s.len() as u64,
-            Value::List(l) if std::sync::Arc::strong_count(l) == 1 => l.shallow_size(),
-            Value::Map(m) if std::sync::Arc::strong_count(m) == 1 => m.shallow_size(),
-            Value::Str(_) | Value::List(_) | Value::Map(_) => 0,
-            Value::BigDec(_) | Value::BigInt(_) => return self.check_value(v),
-            _ => return Ok(()),
-        };
-        self.check_value(v)?;
-        if fresh == 0 {
-            return Ok(());
+        let l = &self.limits;
+        match v {
+            Value::Str(s) => {
+                if s.len() > l.max_string_bytes {
+                    return Err(LimitError::StringTooLong {
+                        len: s.len(),
+                        limit: l.max_string_bytes,
+                    });
+                }
+                if s.is_heap_allocated() {
+                    return self.charge(s.len() as u64);
+                }
+                Ok(())
+            }
+            Value::List(list) => {
+                self.check_container(list.len(), v)?;
+                if std::sync::Arc::strong_count(list) == 1 {
+                    return self.charge(list.shallow_size());
+                }
+                Ok(())
+            }
+            Value::Map(map) => {
+                self.check_container(map.len(), v)?;
+                if std::sync::Arc::strong_count(map) == 1 {
+                    return self.charge(map.shallow_size());
+                }
+                Ok(())
+            }
+            Value::BigDec(_) | Value::BigInt(_) => self.check_value(v),
+            _ => Ok(()),
         }
-        self.charge(fresh)
     }
 
     /// Checks that a string of `len` bytes may be created, before creating it.

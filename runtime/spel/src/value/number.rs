@@ -37,13 +37,15 @@ pub fn check_big(v: &Value) -> Result<(), String> {
 }
 
 fn check_decimal(d: &BigDecimal) -> Result<(), String> {
-    let (_, scale) = d.as_bigint_and_exponent();
+    let (unscaled, scale) = d.as_bigint_and_scale();
     if scale.abs() > MAX_SCALE {
         return Err(format!(
             "A BigDecimal with scale {scale} is beyond the limit of ±{MAX_SCALE}"
         ));
     }
-    if d.digits() > MAX_DIGITS {
+    // Counting decimal digits is costly: only when the bits say it may be over (10 digits
+    // need at least 30 bits, so `bits * 3 / 10` never exceeds the digit count).
+    if unscaled.bits() * 3 / 10 > MAX_DIGITS / 2 && d.digits() > MAX_DIGITS {
         return Err(format!(
             "A BigDecimal of {} digits is larger than the limit of {MAX_DIGITS} digits",
             d.digits()
