@@ -17,11 +17,15 @@ const TOKEN: &str = "t0ken";
 /// none): `nodes` between the source and a response sink whose value is `response`.
 fn rr_in(name: &str, props: Value, nodes: Vec<Value>, response: &str) -> String {
     let input = json!({"type": "object", "properties": props}).to_string();
-    let mut all = vec![json!({"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}})];
+    let mut all = vec![
+        json!({"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}}),
+    ];
     all.extend(nodes);
-    all.push(json!({"id": "out", "type": "Sink", "ref": {"typ": "response", "parameters": [
+    all.push(
+        json!({"id": "out", "type": "Sink", "ref": {"typ": "response", "parameters": [
         {"name": "Raw editor", "expression": {"language": "spel", "expression": "true"}},
-        {"name": "Value", "expression": {"language": "spel", "expression": response}}]}}));
+        {"name": "Value", "expression": {"language": "spel", "expression": response}}]}}),
+    );
     json!({
         "metaData": {"id": name, "additionalFields": {"properties": {"inputSchema": input, "outputSchema": "{}", "slug": name}, "metaDataType": "RequestResponseMetaData"}},
         "nodes": all,
@@ -121,8 +125,7 @@ async fn deep_expressions_are_refused_at_deploy_and_the_server_survives() {
     let deep = format!("'a'{}", ".trim()".repeat(5000));
     let mut s = start_with(Some(TOKEN), |dir| {
         // Such a file in the folder at start-up: reported, not served; the server comes up.
-        std::fs::write(dir.join("deep-file.json"), rr("deep-file", vec![], &deep))
-            .expect("write");
+        std::fs::write(dir.join("deep-file.json"), rr("deep-file", vec![], &deep)).expect("write");
     })
     .await;
     let c = Client::of(&s);
@@ -152,12 +155,18 @@ async fn deep_expressions_are_refused_at_deploy_and_the_server_survives() {
             assert!(message.contains("too deep"), "{}", describe(status, &body));
             assert!(body[0]["column"].as_u64().is_some_and(|c| c > 100));
         } else {
-            assert!(message.contains("over the limit of 65536 bytes"), "{message}");
+            assert!(
+                message.contains("over the limit of 65536 bytes"),
+                "{message}"
+            );
         }
         assert!(c.alive().await && s.alive());
     }
     let (_, status) = c.get("/api/scenarios/deep-file").await;
-    assert!(status.contains("FAILED") && status.contains("too deep"), "{status}");
+    assert!(
+        status.contains("FAILED") && status.contains("too deep"),
+        "{status}"
+    );
     // The server still deploys and serves.
     let (status, _) = c.put("fine", scenario("fine", "fine", "'ok'")).await;
     assert_eq!(status, 200);
@@ -203,34 +212,57 @@ async fn recursive_fragments_are_a_compile_error_naming_the_cycle() {
         std::fs::write(frags.join("selfish.json"), fragment_using("selfish")).expect("write");
         std::fs::write(frags.join("ping.json"), fragment_using("pong")).expect("write");
         std::fs::write(frags.join("pong.json"), fragment_using("ping")).expect("write");
-        std::fs::write(dir.join("uses-self.json"), scenario_using("uses-self", "selfish"))
-            .expect("write");
-        std::fs::write(dir.join("uses-ping.json"), scenario_using("uses-ping", "ping"))
-            .expect("write");
+        std::fs::write(
+            dir.join("uses-self.json"),
+            scenario_using("uses-self", "selfish"),
+        )
+        .expect("write");
+        std::fs::write(
+            dir.join("uses-ping.json"),
+            scenario_using("uses-ping", "ping"),
+        )
+        .expect("write");
     })
     .await;
     let c = Client::of(&s);
     // At start-up: the server is up, the scenarios are reported with their cycle.
     let (_, status) = c.get("/api/scenarios/uses-self").await;
-    assert!(status.contains("Fragment cycle: selfish -> selfish"), "{status}");
+    assert!(
+        status.contains("Fragment cycle: selfish -> selfish"),
+        "{status}"
+    );
     let (_, status) = c.get("/api/scenarios/uses-ping").await;
-    assert!(status.contains("Fragment cycle: ping -> pong -> ping"), "{status}");
+    assert!(
+        status.contains("Fragment cycle: ping -> pong -> ping"),
+        "{status}"
+    );
     // Over the management API.
     let (status, body) = c.put("again", scenario_using("again", "pong")).await;
     assert_eq!(status, 400, "{}", describe(status, &body));
     assert!(first_message(&body).contains("Fragment cycle: pong -> ping -> pong"));
     // From the folder watch.
-    std::fs::write(s.dir.join("watched.json"), scenario_using("watched", "selfish")).expect("write");
+    std::fs::write(
+        s.dir.join("watched.json"),
+        scenario_using("watched", "selfish"),
+    )
+    .expect("write");
     s.log_contains("Fragment cycle").await;
     assert!(c.alive().await);
     // `scenic validate` reports it too, and exits 1.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_scenic"))
-        .args(["validate", s.dir.join("uses-ping.json").to_str().expect("path")])
+        .args([
+            "validate",
+            s.dir.join("uses-ping.json").to_str().expect("path"),
+        ])
         .output()
         .expect("validate runs");
     assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(text.contains("Fragment cycle: ping -> pong -> ping"), "{text}");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("Fragment cycle: ping -> pong -> ping"),
+        "{text}"
+    );
 }
 
 /// Inputs of a few hundred kilobytes that asked for gigabytes (issue #9).
@@ -243,9 +275,14 @@ async fn memory_bombs_fail_their_node_and_memory_stays_bounded() {
     for _ in 0..7 {
         nested = format!("{ten}.![{nested}]");
     }
-    let mut doubling: Vec<Value> = vec![variable("v0", "x0", "{'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'}")];
+    let mut doubling: Vec<Value> =
+        vec![variable("v0", "x0", "{'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'}")];
     for i in 1..60 {
-        doubling.push(variable(&format!("v{i}"), &format!("x{i}"), &format!("{{#x{}, #x{}}}", i - 1, i - 1)));
+        doubling.push(variable(
+            &format!("v{i}"),
+            &format!("x{i}"),
+            &format!("{{#x{}, #x{}}}", i - 1, i - 1),
+        ));
     }
     let cases: Vec<(&str, String, String, &str)> = vec![
         (
@@ -290,7 +327,12 @@ async fn memory_bombs_fail_their_node_and_memory_stays_bounded() {
         if !node.is_empty() {
             assert_eq!(body[0]["nodeId"], *node, "{name}");
         } else {
-            assert!(body[0]["nodeId"].as_str().is_some_and(|n| n.starts_with('v')), "{name}");
+            assert!(
+                body[0]["nodeId"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with('v')),
+                "{name}"
+            );
         }
         assert!(took < Duration::from_secs(10), "{name} took {took:?}");
         assert!(c.alive().await && s.alive(), "{name}");
@@ -329,7 +371,10 @@ fn cpu_bound() -> String {
 }
 
 /// Polls health, metrics and a light scenario while `heavy` runs: each must answer quickly.
-async fn responsive_while(c: &Client, heavy: tokio::task::JoinHandle<(u16, Value, Duration)>) -> (u16, Value, Duration) {
+async fn responsive_while(
+    c: &Client,
+    heavy: tokio::task::JoinHandle<(u16, Value, Duration)>,
+) -> (u16, Value, Duration) {
     let mut worst = Duration::ZERO;
     let mut polls = 0;
     while !heavy.is_finished() {
@@ -346,7 +391,10 @@ async fn responsive_while(c: &Client, heavy: tokio::task::JoinHandle<(u16, Value
         polls += 1;
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(polls >= 5, "only {polls} polls: the heavy request ended too soon to tell");
+    assert!(
+        polls >= 5,
+        "only {polls} polls: the heavy request ended too soon to tell"
+    );
     assert!(worst < Duration::from_millis(1000), "a poll took {worst:?}");
     heavy.await.expect("task")
 }
@@ -355,7 +403,12 @@ async fn responsive_while(c: &Client, heavy: tokio::task::JoinHandle<(u16, Value
 async fn cpu_bound_requests_stop_at_the_timeout_and_the_server_stays_responsive() {
     // Issue #9: with --timeout 3 --workers 1 a request answered 200 after 21.7 s and /alive
     // stalled meanwhile.
-    let s = start_args(Some(TOKEN), |_| {}, &["--timeout", "3", "--max-eval-memory", "17179869184"]).await;
+    let s = start_args(
+        Some(TOKEN),
+        |_| {},
+        &["--timeout", "3", "--max-eval-memory", "17179869184"],
+    )
+    .await;
     let c = Client::of(&s);
     for (name, text) in [
         ("heavy", rr("heavy", vec![], &cpu_bound())),
@@ -374,8 +427,13 @@ async fn cpu_bound_requests_stop_at_the_timeout_and_the_server_stays_responsive(
         assert_eq!(status, 200, "{name}: {}", describe(status, &body));
     }
     // A small body (starts on the I/O thread, moves to the pool) and a big one (starts there).
-    let big = json!({"a": (0..70_000).collect::<Vec<_>>(), "b": (70_000..140_000).collect::<Vec<_>>()}).to_string();
-    for (path, body) in [("/scenario/heavy", "{}".to_string()), ("/scenario/heavy-big", big)] {
+    let big =
+        json!({"a": (0..70_000).collect::<Vec<_>>(), "b": (70_000..140_000).collect::<Vec<_>>()})
+            .to_string();
+    for (path, body) in [
+        ("/scenario/heavy", "{}".to_string()),
+        ("/scenario/heavy-big", big),
+    ] {
         let client = Client::of(&s);
         let path = path.to_string();
         let heavy = tokio::spawn(async move { client.post(&path, body).await });
@@ -390,16 +448,24 @@ async fn cpu_bound_requests_stop_at_the_timeout_and_the_server_stays_responsive(
     let mut heavies = Vec::new();
     for _ in 0..3 {
         let client = Client::of(&s);
-        heavies.push(tokio::spawn(async move { client.post("/scenario/heavy", "{}".into()).await }));
+        heavies.push(tokio::spawn(async move {
+            client.post("/scenario/heavy", "{}".into()).await
+        }));
     }
     let last = heavies.pop().expect("three");
     let (status, _, took) = responsive_while(&c, last).await;
     assert_eq!(status, 504);
-    assert!(took < Duration::from_millis(4500), "answered after {took:?}");
+    assert!(
+        took < Duration::from_millis(4500),
+        "answered after {took:?}"
+    );
     for h in heavies {
         let (status, _, took) = h.await.expect("task");
         assert_eq!(status, 504);
-        assert!(took < Duration::from_millis(4500), "answered after {took:?}");
+        assert!(
+            took < Duration::from_millis(4500),
+            "answered after {took:?}"
+        );
     }
 }
 
@@ -407,7 +473,11 @@ async fn cpu_bound_requests_stop_at_the_timeout_and_the_server_stays_responsive(
 fn chained(name: &str, n: usize) -> String {
     let mut nodes = vec![variable("v0", "x0", "1")];
     for i in 1..n {
-        nodes.push(variable(&format!("v{i}"), &format!("x{i}"), &format!("#x{} + 1", i - 1)));
+        nodes.push(variable(
+            &format!("v{i}"),
+            &format!("x{i}"),
+            &format!("#x{} + 1", i - 1),
+        ));
     }
     rr(name, nodes, &format!("#x{}", n - 1))
 }
@@ -420,7 +490,11 @@ async fn compilation_is_linear_and_bounded() {
     let started = Instant::now();
     let (status, body) = c.put("wide", chained("wide", 20_000)).await;
     assert_eq!(status, 200, "{}", describe(status, &body));
-    assert!(started.elapsed() < Duration::from_secs(8), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        started.elapsed()
+    );
     let (status, body, _) = c.post("/scenario/wide", "{}".into()).await;
     assert_eq!((status, body), (200, json!(20_000)));
     drop(s);
@@ -431,23 +505,37 @@ async fn compilation_is_linear_and_bounded() {
     let started = Instant::now();
     let (status, body) = c.put("wide", chained("wide", 20_000)).await;
     assert_eq!(status, 400);
-    assert!(first_message(&body).contains("more than 10000 nodes"), "{}", describe(status, &body));
+    assert!(
+        first_message(&body).contains("more than 10000 nodes"),
+        "{}",
+        describe(status, &body)
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
     // Nesting records node after node cannot build types too deep to handle.
     let mut nodes = vec![variable("v0", "x0", "{a: 1}")];
     for i in 1..400 {
-        nodes.push(variable(&format!("v{i}"), &format!("x{i}"), &format!("{{a: #x{}}}", i - 1)));
+        nodes.push(variable(
+            &format!("v{i}"),
+            &format!("x{i}"),
+            &format!("{{a: #x{}}}", i - 1),
+        ));
     }
     let (status, body) = c.put("nest", rr("nest", nodes, "#x399")).await;
     assert_eq!(status, 400, "{}", describe(status, &body));
-    assert!(first_message(&body).contains("levels deep"), "{}", describe(status, &body));
+    assert!(
+        first_message(&body).contains("levels deep"),
+        "{}",
+        describe(status, &body)
+    );
     drop(s);
 
     // A compile deadline: a deploy that takes too long is refused, and serving goes on.
     let s = start_args(Some(TOKEN), |_| {}, &["--compile-timeout", "1"]).await;
     let c = Client::of(&s);
     let list = format!("{{{}}}", vec!["7"; 30_000].join(","));
-    let nodes: Vec<Value> = (0..240).map(|i| variable(&format!("v{i}"), &format!("x{i}"), &list)).collect();
+    let nodes: Vec<Value> = (0..240)
+        .map(|i| variable(&format!("v{i}"), &format!("x{i}"), &list))
+        .collect();
     let slow = rr("slow", nodes, "1");
     let client = Client::of(&s);
     let put = tokio::spawn(async move { client.put("slow", slow).await });
@@ -455,7 +543,11 @@ async fn compilation_is_linear_and_bounded() {
     assert!(c.alive().await);
     let (status, body) = put.await.expect("task");
     assert_eq!(status, 400, "{}", describe(status, &body));
-    assert!(first_message(&body).contains("longer than 1 s"), "{}", describe(status, &body));
+    assert!(
+        first_message(&body).contains("longer than 1 s"),
+        "{}",
+        describe(status, &body)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -469,7 +561,8 @@ async fn a_trickling_body_times_out_with_408() {
     let started = Instant::now();
     let reader = std::thread::spawn(move || {
         let mut conn = std::net::TcpStream::connect(addr).expect("connect");
-        conn.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        conn.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
         conn.write_all(b"POST /scenario/light HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
             .expect("headers");
         let mut sender = conn.try_clone().expect("clone");
@@ -497,7 +590,12 @@ async fn a_trickling_body_times_out_with_408() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_test_call_runs_under_the_timeout_off_the_io_threads() {
     // Issue #9: `POST /api/scenarios/{name}/test` ran without the request timeout.
-    let s = start_args(Some(TOKEN), |_| {}, &["--timeout", "2", "--max-eval-memory", "17179869184"]).await;
+    let s = start_args(
+        Some(TOKEN),
+        |_| {},
+        &["--timeout", "2", "--max-eval-memory", "17179869184"],
+    )
+    .await;
     let c = Client::of(&s);
     for (name, text) in [
         ("heavy", rr("heavy", vec![], &cpu_bound())),
@@ -509,15 +607,28 @@ async fn a_test_call_runs_under_the_timeout_off_the_io_threads() {
     let url = format!("{}/api/scenarios/heavy/test", s.base);
     let started = Instant::now();
     let test = tokio::spawn(async move {
-        let r = client.post(url).bearer_auth(TOKEN).body("[{}]").send().await.expect("send");
+        let r = client
+            .post(url)
+            .bearer_auth(TOKEN)
+            .body("[{}]")
+            .send()
+            .await
+            .expect("send");
         r.status().as_u16()
     });
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (status, body, took) = c.post("/scenario/light", "{}".into()).await;
     assert_eq!((status, body), (200, json!("light")));
-    assert!(took < Duration::from_secs(1), "a light request took {took:?}");
+    assert!(
+        took < Duration::from_secs(1),
+        "a light request took {took:?}"
+    );
     assert_eq!(test.await.expect("task"), 504);
-    assert!(started.elapsed() < Duration::from_secs(4), "answered after {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "answered after {:?}",
+        started.elapsed()
+    );
     // Too many inputs are refused.
     let many = format!("[{}]", vec!["{}"; 1001].join(","));
     let r = reqwest::Client::new()
@@ -545,17 +656,31 @@ async fn node_counters_survive_a_redeploy() {
     // Issue #9: node counters reset on every redeploy.
     let s = start(Some(TOKEN)).await;
     let c = Client::of(&s);
-    assert_eq!(c.put("count", scenario("count", "count", "'one'")).await.0, 200);
+    assert_eq!(
+        c.put("count", scenario("count", "count", "'one'")).await.0,
+        200
+    );
     for _ in 0..3 {
         assert_eq!(c.post("/scenario/count", "{}".into()).await.0, 200);
     }
-    assert_eq!(c.put("count", scenario("count", "count", "'two'")).await.0, 200);
+    assert_eq!(
+        c.put("count", scenario("count", "count", "'two'")).await.0,
+        200
+    );
     let (status, body, _) = c.post("/scenario/count", "{}".into()).await;
     assert_eq!((status, body), (200, json!("two")));
     let (_, metrics) = c.get("/metrics").await;
-    let entered = series(&metrics, "scenic_node_count_total", &["scenario=\"count\"", "node=\"out\""]);
+    let entered = series(
+        &metrics,
+        "scenic_node_count_total",
+        &["scenario=\"count\"", "node=\"out\""],
+    );
     assert_eq!(entered, Some(4.0), "node counts after a redeploy");
-    let ended = series(&metrics, "scenic_end_total", &["scenario=\"count\"", "node=\"out\""]);
+    let ended = series(
+        &metrics,
+        "scenic_end_total",
+        &["scenario=\"count\"", "node=\"out\""],
+    );
     assert_eq!(ended, Some(4.0));
 }
 
@@ -578,7 +703,9 @@ async fn errors_of_a_fan_out_are_capped() {
     let entries = body.as_array().expect("array");
     assert_eq!(entries.len(), 101, "{}", describe(status, &body));
     assert_eq!(entries[0]["nodeId"], "divide");
-    assert!(entries[100]["message"].as_str().is_some_and(|m| m.contains("900 more errors")));
+    assert!(entries[100]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("900 more errors")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -588,16 +715,30 @@ async fn contexts_and_values_made_across_nodes_are_bounded() {
     // A record nested one level per node, 300 nodes: deeper than a value may be.
     let mut nodes = vec![variable("v0", "x0", "{1}")];
     for i in 1..300 {
-        nodes.push(variable(&format!("v{i}"), &format!("x{i}"), &format!("true ? {{#x{}}} : null", i - 1)));
+        nodes.push(variable(
+            &format!("v{i}"),
+            &format!("x{i}"),
+            &format!("true ? {{#x{}}} : null", i - 1),
+        ));
     }
-    let (status, body) = c.put("deep-value", rr("deep-value", nodes, "#x299.size()")).await;
+    let (status, body) = c
+        .put("deep-value", rr("deep-value", nodes, "#x299.size()"))
+        .await;
     if status == 200 {
         let (status, body, _) = c.post("/scenario/deep-value", "{}".into()).await;
         assert_eq!(status, 500, "{}", describe(status, &body));
-        assert!(first_message(&body).contains("levels deep"), "{}", describe(status, &body));
+        assert!(
+            first_message(&body).contains("levels deep"),
+            "{}",
+            describe(status, &body)
+        );
     } else {
         assert_eq!(status, 400, "{}", describe(status, &body));
-        assert!(first_message(&body).contains("levels deep"), "{}", describe(status, &body));
+        assert!(
+            first_message(&body).contains("levels deep"),
+            "{}",
+            describe(status, &body)
+        );
     }
     // A for-each over a million elements (a 2-byte element each): bounded by the memory budget.
     let nodes = vec![
@@ -611,7 +752,11 @@ async fn contexts_and_values_made_across_nodes_are_bounded() {
     let (status, body, took) = c.post("/scenario/wide", input).await;
     // The first response wins: the fan-out stops being needed, but it must not cost the
     // process its memory either way.
-    assert!(status == 200 || status == 500, "{}", describe(status, &body));
+    assert!(
+        status == 200 || status == 500,
+        "{}",
+        describe(status, &body)
+    );
     assert!(took < Duration::from_secs(20), "took {took:?}");
     assert!(c.alive().await);
     assert!(s.rss_kib() < 1_500_000, "{} KiB", s.rss_kib());

@@ -35,7 +35,6 @@ pub struct PoolSettings {
     pub max_concurrent: usize,
 }
 
-
 pub struct ComputePool {
     /// `Option` only so that `Drop` can take it: a runtime must not be dropped (blocking) inside
     /// another runtime, and the pool is dropped on an actix thread at shutdown.
