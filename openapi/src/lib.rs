@@ -223,8 +223,14 @@ fn document(info: utoipa::openapi::Info, operations: Vec<(String, ScenarioOperat
     for (path, operation) in &operations {
         let prefix = ident::pascal(&operation.operation_id);
         let api = operation.api;
-        let input = convert::embed(&api.input_schema, &prefix, "Input", &mut components);
-        let output = convert::embed(&api.output_schema, &prefix, "Output", &mut components);
+        let input = convert::embed(&api.input_schema, &prefix, "Input", true, &mut components);
+        let output = convert::embed(
+            &api.output_schema,
+            &prefix,
+            "Output",
+            false,
+            &mut components,
+        );
         let post = format!("/paths/{}/post", escape_pointer_segment(path));
         set_schema(
             &mut doc,
@@ -405,9 +411,10 @@ mod tests {
         assert_eq!(post["summary"], "LoanRequest");
         assert_eq!(post["tags"], json!(["Nussknacker"]));
         assert_eq!(post["requestBody"]["required"], true);
+        // The server decodes an integer without a format as a 64-bit `Long`.
         assert_eq!(
             post["requestBody"]["content"]["application/json"]["schema"],
-            loan.input_schema
+            json!({"type": "object", "properties": {"amount": {"type": "integer", "format": "int64"}}})
         );
         assert_eq!(
             post["responses"]["200"]["content"]["application/json"]["schema"],
