@@ -156,10 +156,15 @@ impl Components {
 /// Converts `schema` for embedding: returns the schema to put in the request or response body,
 /// and adds its definitions (and, when needed, the schema itself) to `components` under names
 /// starting with `prefix` (`kind` — `Input` or `Output` — disambiguates clashes).
+///
+/// With `request` (the schema the server decodes request bodies with), every integer without a
+/// `format` and without a bound beyond the 64-bit range gets `format: int64`: the server types
+/// such an integer as a `Long`, as the reference does, and answers 400 for a value beyond it.
 pub(crate) fn embed(
     schema: &Value,
     prefix: &str,
     kind: &str,
+    request: bool,
     components: &mut Components,
 ) -> Value {
     let Value::Object(root) = schema else {
@@ -189,6 +194,7 @@ pub(crate) fn embed(
         root_component: None,
         prefix,
         kind,
+        request,
         components,
         collecting: true,
         targets: Vec::new(),
@@ -211,6 +217,25 @@ pub(crate) fn embed(
         }
         None => body,
     }
+}
+
+/// Whether the server decodes values of this schema as `Long` (64 bits) although the schema
+/// does not say so: type `integer` without a `format` and without a bound beyond the 64-bit
+/// range (the typing of `#input`, `spel.md` §16; bounds beyond it make a `BigInteger`).
+fn is_long(obj: &Map<String, Value>) -> bool {
+    let integer = match obj.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "integer"),
+        _ => false,
+    };
+    let bound = |keys: [&str; 2]| {
+        keys.iter()
+            .find_map(|k| obj.get(*k).and_then(Value::as_f64))
+    };
+    // Compared as the typer compares (`i64::MIN as f64`, `i64::MAX as f64`: both ±2^63).
+    let below = bound(["minimum", "exclusiveMinimum"]).is_some_and(|m| m < i64::MIN as f64);
+    let above = bound(["maximum", "exclusiveMaximum"]).is_some_and(|m| m > i64::MAX as f64);
+    integer && !obj.contains_key("format") && !below && !above
 }
 
 fn reference_to(component: &str) -> Value {
@@ -249,6 +274,8 @@ struct Converter<'a, 'c> {
     root_component: Option<String>,
     prefix: &'a str,
     kind: &'a str,
+    /// A request body's schema: integers get their 64-bit range (see [`embed`]).
+    request: bool,
     components: &'c mut Components,
     /// Pass 1: only record reference targets (in `targets`), change nothing else.
     collecting: bool,
@@ -469,6 +496,9 @@ impl<'a> Converter<'a, '_> {
                     out.insert(exclusive.to_owned(), limit);
                 }
             }
+        }
+        if self.request && is_long(obj) {
+            out.insert("format".to_owned(), Value::String("int64".to_owned()));
         }
         Value::Object(out)
     }
@@ -766,8 +796,53 @@ mod tests {
 
     fn embed_one(schema: Value) -> (Value, Vec<(String, Value)>) {
         let mut components = Components::default();
-        let body = embed(&schema, "Loan", "Input", &mut components);
+        let body = embed(&schema, "Loan", "Input", false, &mut components);
         (body, components.into_schemas().collect())
+    }
+
+    #[test]
+    fn request_integers_get_the_64_bit_range_the_server_accepts() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "plain": {"type": "integer"},
+                "bounded": {"type": "integer", "minimum": 1},
+                "small": {"type": "integer", "minimum": 0, "maximum": 100},
+                "nullable": {"type": ["integer", "null"]},
+                "int32": {"type": "integer", "format": "int32"},
+                "huge": {"type": "integer", "maximum": 1e30},
+                "hugeNegative": {"type": "integer", "exclusiveMinimum": -1e30},
+                "number": {"type": "number"},
+                "list": {"type": "array", "items": {"$ref": "#/definitions/count"}}
+            },
+            "definitions": {"count": {"type": "integer"}}
+        });
+        let mut components = Components::default();
+        let body = embed(&schema, "Loan", "Input", true, &mut components);
+        let p = &body["properties"];
+        for name in ["plain", "bounded", "small", "nullable"] {
+            assert_eq!(p[name]["format"], "int64", "{name}");
+        }
+        assert_eq!(p["int32"]["format"], "int32");
+        for name in ["huge", "hugeNegative", "number"] {
+            assert!(p[name].get("format").is_none(), "{name}");
+        }
+        assert_eq!(
+            p["list"]["items"],
+            json!({"$ref": "#/components/schemas/LoanCount"})
+        );
+        let components: Vec<(String, Value)> = components.into_schemas().collect();
+        assert_eq!(
+            components,
+            [(
+                "LoanCount".to_owned(),
+                json!({"type": "integer", "format": "int64"})
+            )]
+        );
+        // Responses are described as they are: the server may write integers beyond 64 bits.
+        let mut components = Components::default();
+        let body = embed(&schema, "Loan", "Output", false, &mut components);
+        assert!(body["properties"]["plain"].get("format").is_none());
     }
 
     #[test]
@@ -985,7 +1060,7 @@ mod tests {
         let mut components = Components::default();
         components.reserve_external("LoanAddress");
         let schema = json!({"definitions": {"address": {}, "Address": {}, "ADDRESS!": {}}});
-        embed(&schema, "Loan", "Input", &mut components);
+        embed(&schema, "Loan", "Input", false, &mut components);
         let names: Vec<String> = components.into_schemas().map(|(n, _)| n).collect();
         assert_eq!(
             names,

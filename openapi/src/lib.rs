@@ -111,12 +111,7 @@ impl<'a> ScenarioOperation<'a> {
 
     fn build(&self) -> Operation {
         let api = self.api;
-        let error_content = || {
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name(ERRORS_SCHEMA)))
-                .build()
-        };
-        OperationBuilder::new()
+        let mut operation = OperationBuilder::new()
             .operation_id(Some(self.operation_id.clone()))
             .summary(Some(api.name.clone()))
             .description(Some(match non_empty(api.description.as_deref()) {
@@ -135,29 +130,72 @@ impl<'a> ScenarioOperation<'a> {
                 "200",
                 ResponseBuilder::new()
                     .description("The scenario's response.")
+                    .header(VERSION_HEADER, version_header())
                     .content("application/json", ContentBuilder::new().build()),
-            )
-            .response(
-                "400",
-                ResponseBuilder::new()
-                    .description(
-                        "The body is not JSON or does not match the input schema \
-                         (one entry per violation, with its JSON pointer in `path`).",
-                    )
-                    .content("application/json", error_content()),
-            )
-            .response(
-                "500",
-                ResponseBuilder::new()
-                    .description(
-                        "The scenario failed: a node failed at run time (`nodeId`), the output \
-                         does not match the output schema, or no response was produced.",
-                    )
-                    .content("application/json", error_content()),
-            )
-            .build()
+            );
+        for (status, description) in ERROR_RESPONSES {
+            let mut response = ResponseBuilder::new().description(*description).content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(ERRORS_SCHEMA)))
+                    .build(),
+            );
+            // A 404 comes before any deployment is found: no version answers it.
+            if *status != "404" {
+                response = response.header(VERSION_HEADER, version_header());
+            }
+            operation = operation.response(*status, response);
+        }
+        operation.build()
     }
 }
+
+/// The response header naming the deployed version that answered (`decisions.md` §3).
+pub const VERSION_HEADER: &str = "Scenic-Scenario-Version";
+
+fn version_header() -> utoipa::openapi::header::Header {
+    utoipa::openapi::header::HeaderBuilder::new()
+        .schema(ObjectBuilder::new().schema_type(Type::String))
+        .description(Some(
+            "The deployed version (content hash) of the scenario that answered.",
+        ))
+        .build()
+}
+
+/// Every error status an invocation can answer (`decisions.md` §2 and §3), each with the
+/// shared error body.
+const ERROR_RESPONSES: &[(&str, &str)] = &[
+    (
+        "400",
+        "The body is not JSON or does not match the input schema \
+         (one entry per violation, with its JSON pointer in `path`).",
+    ),
+    (
+        "404",
+        "No scenario is deployed at this path (it was cancelled or never deployed).",
+    ),
+    (
+        "408",
+        "The request body did not arrive within the request timeout.",
+    ),
+    (
+        "413",
+        "The request body is larger than the server's limit (1 MiB unless configured).",
+    ),
+    (
+        "500",
+        "The scenario failed: a node failed at run time (`nodeId`), the output \
+         does not match the output schema, or no response was produced.",
+    ),
+    (
+        "503",
+        "The scenario is being deployed or the server is shutting down: retry later or elsewhere.",
+    ),
+    (
+        "504",
+        "The scenario did not answer within the request timeout (30 s unless configured).",
+    ),
+];
 
 /// The whole document: utoipa builds the structure, then the converted schemas are spliced in.
 fn document(info: utoipa::openapi::Info, operations: Vec<(String, ScenarioOperation)>) -> Value {
@@ -177,6 +215,7 @@ fn document(info: utoipa::openapi::Info, operations: Vec<(String, ScenarioOperat
     // The only (and default) variant; set explicitly so the document states 3.1.0 on purpose.
     openapi.openapi = OpenApiVersion::Version31;
     let mut doc = serde_json::to_value(&openapi).unwrap_or_else(|_| Value::Object(Map::new()));
+    require_version_headers(&mut doc);
 
     let mut components = Components::default();
     components.reserve_external(ERROR_SCHEMA);
@@ -184,8 +223,14 @@ fn document(info: utoipa::openapi::Info, operations: Vec<(String, ScenarioOperat
     for (path, operation) in &operations {
         let prefix = ident::pascal(&operation.operation_id);
         let api = operation.api;
-        let input = convert::embed(&api.input_schema, &prefix, "Input", &mut components);
-        let output = convert::embed(&api.output_schema, &prefix, "Output", &mut components);
+        let input = convert::embed(&api.input_schema, &prefix, "Input", true, &mut components);
+        let output = convert::embed(
+            &api.output_schema,
+            &prefix,
+            "Output",
+            false,
+            &mut components,
+        );
         let post = format!("/paths/{}/post", escape_pointer_segment(path));
         set_schema(
             &mut doc,
@@ -202,6 +247,26 @@ fn document(info: utoipa::openapi::Info, operations: Vec<(String, ScenarioOperat
         schemas.extend(components.into_schemas());
     }
     doc
+}
+
+/// utoipa's `Header` has no `required`: every answer but a 404 carries the version header.
+fn require_version_headers(doc: &mut Value) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(Value::Object(responses)) = item.pointer_mut("/post/responses") else {
+            continue;
+        };
+        for response in responses.values_mut() {
+            if let Some(Value::Object(header)) = response
+                .get_mut("headers")
+                .and_then(|h| h.get_mut(VERSION_HEADER))
+            {
+                header.insert("required".to_owned(), Value::Bool(true));
+            }
+        }
+    }
 }
 
 fn set_schema(doc: &mut Value, content_pointer: &str, schema: Value) {
@@ -346,23 +411,46 @@ mod tests {
         assert_eq!(post["summary"], "LoanRequest");
         assert_eq!(post["tags"], json!(["Nussknacker"]));
         assert_eq!(post["requestBody"]["required"], true);
+        // The server decodes an integer without a format as a 64-bit `Long`.
         assert_eq!(
             post["requestBody"]["content"]["application/json"]["schema"],
-            loan.input_schema
+            json!({"type": "object", "properties": {"amount": {"type": "integer", "format": "int64"}}})
         );
         assert_eq!(
             post["responses"]["200"]["content"]["application/json"]["schema"],
             loan.output_schema
         );
-        for status in ["200", "400", "500"] {
+        let statuses: Vec<&String> = post["responses"]
+            .as_object()
+            .expect("responses")
+            .keys()
+            .collect();
+        assert_eq!(
+            statuses,
+            ["200", "400", "404", "408", "413", "500", "503", "504"]
+        );
+        let version = json!({
+            "description": "The deployed version (content hash) of the scenario that answered.",
+            "required": true,
+            "schema": {"type": "string"}
+        });
+        for status in statuses {
             let description = post["responses"][status]["description"].as_str();
             assert!(description.is_some_and(|d| !d.is_empty()), "{status}");
-        }
-        for status in ["400", "500"] {
-            assert_eq!(
-                post["responses"][status]["content"]["application/json"]["schema"],
-                json!({"$ref": "#/components/schemas/ScenarioErrors"})
-            );
+            if status != "200" {
+                assert_eq!(
+                    post["responses"][status]["content"]["application/json"]["schema"],
+                    json!({"$ref": "#/components/schemas/ScenarioErrors"}),
+                    "{status}"
+                );
+            }
+            // A 404 names no deployment; every other answer names the version that gave it.
+            let header = &post["responses"][status]["headers"][VERSION_HEADER];
+            if status == "404" {
+                assert!(header.is_null(), "{status}");
+            } else {
+                assert_eq!(header, &version, "{status}");
+            }
         }
         assert_eq!(
             doc["components"]["schemas"]["ScenarioErrors"]["items"],

@@ -113,6 +113,20 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        // A test runs at most `MAX_TEST_INPUTS` inputs (more are a 400): say so in its body's
+        // schema, which the path macro cannot bound.
+        use utoipa::openapi::{RefOr, Schema};
+        let body = openapi
+            .paths
+            .paths
+            .get_mut("/api/scenarios/{name}/test")
+            .and_then(|item| item.post.as_mut())
+            .and_then(|op| op.request_body.as_mut())
+            .and_then(|body| body.content.get_mut("application/json"))
+            .and_then(|content| content.schema.as_mut());
+        if let Some(RefOr::T(Schema::Array(inputs))) = body {
+            inputs.max_items = Some(MAX_TEST_INPUTS);
+        }
         // No license: an empty one makes the document invalid.
         openapi.info.license = None;
         openapi.info.version = env!("CARGO_PKG_VERSION").to_string();
@@ -626,7 +640,7 @@ impl Manager {
 #[utoipa::path(put, path = "/api/scenarios/{name}", request_body(content = Object, description = "The scenario in the Designer's export format", content_type = "application/json"),
     params(("name" = String, Path, description = "Scenario name")),
     responses((status = 200, description = "Deployed", body = Status),
-        (status = 400, description = "The scenario does not compile (every error), is not UTF-8 or not request-response", body = Vec<ErrorEntry>),
+        (status = 400, description = "The scenario does not compile (every error), is not UTF-8 or not request-response; compile errors are then listed under the name (status FAILED unless a previous version still serves)", body = Vec<ErrorEntry>),
         (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>), (status = 403, description = "No token configured", body = Vec<ErrorEntry>),
         (status = 409, description = "The slug or the scenario name (metaData.id) belongs to another name, which the message names", body = Vec<ErrorEntry>),
         (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>),
@@ -777,12 +791,13 @@ impl scenic_scenario::interp::Tracer for Trace<'_> {
     }
 }
 
-#[utoipa::path(post, path = "/api/scenarios/{name}/test", request_body(content = Vec<Object>, description = "Inputs", content_type = "application/json"),
+#[utoipa::path(post, path = "/api/scenarios/{name}/test", request_body(content = Vec<serde_json::Value>, description = "Inputs, each any JSON value: an input that does not match the scenario's input schema gets its violations in its result", content_type = "application/json"),
     params(("name" = String, Path, description = "Scenario name")),
     responses((status = 200, description = "Per input: each node's variables, each sink's output, each error", body = Object),
-        (status = 400, description = "The body is not a JSON array", body = Vec<ErrorEntry>), (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>),
+        (status = 400, description = "The body is not a JSON array, or has more inputs than a test runs", body = Vec<ErrorEntry>), (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>),
         (status = 403, description = "No token configured", body = Vec<ErrorEntry>), (status = 404, description = "No such scenario deployed", body = Vec<ErrorEntry>),
-        (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>)),
+        (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>),
+        (status = 504, description = "The inputs did not finish within the request timeout (all together)", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
 async fn test(
     m: web::Data<Manager>,
