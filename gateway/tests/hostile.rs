@@ -795,3 +795,48 @@ async fn many_input_violations_answer_a_small_400() {
         entries[100]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_response_record_of_many_big_fields_is_refused_before_it_is_written() {
+    // Each field is a bounded 1 MB string; forty of them would make a 40 MB response.
+    let s = start(Some(TOKEN)).await;
+    let c = Client::of(&s);
+    let fields: Vec<String> = (0..40).map(|i| format!("f{i}")).collect();
+    let out_schema = json!({"type": "object", "properties": fields.iter().map(|f| (f.clone(), json!({"type": "string"}))).collect::<serde_json::Map<_, _>>()});
+    let mut params = vec![
+        json!({"name": "Raw editor", "expression": {"language": "spel", "expression": "false"}}),
+    ];
+    params.extend(
+        fields
+            .iter()
+            .map(|f| json!({"name": f, "expression": {"language": "spel", "expression": "#big"}})),
+    );
+    let text = json!({
+        "metaData": {"id": "wide-out", "additionalFields": {"properties": {
+            "inputSchema": json!({"type": "object", "properties": {"s": {"type": "string"}}}).to_string(),
+            "outputSchema": out_schema.to_string(), "slug": "wide-out"}, "metaDataType": "RequestResponseMetaData"}},
+        "nodes": [
+            {"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}},
+            variable("big", "big", "#input.s + #input.s"),
+            {"id": "out", "type": "Sink", "ref": {"typ": "response", "parameters": params}}
+        ],
+        "additionalBranches": []
+    })
+    .to_string();
+    let (status, body) = c.put("wide-out", text).await;
+    assert_eq!(status, 200, "{}", describe(status, &body));
+    let (status, body, _) = c
+        .post(
+            "/scenario/wide-out",
+            json!({"s": "z".repeat(500_000)}).to_string(),
+        )
+        .await;
+    assert_eq!(status, 500, "{}", describe(status, &body));
+    assert!(
+        first_message(&body).contains("over a limit"),
+        "{}",
+        describe(status, &body)
+    );
+    assert_eq!(body[0]["nodeId"], "out");
+    assert!(c.alive().await);
+}

@@ -757,12 +757,27 @@ async fn test_inputs(
         results.push(serde_json::json!({
             "nodes": trace.nodes,
             "omittedNodes": trace.omitted,
-            "outputs": run.outputs.iter().map(|o| serde_json::json!({"nodeId": &*o.node_id, "value": scenic_spel::value::to_json(&o.value)})).collect::<Vec<_>>(),
+            "outputs": run.outputs.iter().map(|o| output_json(&o.node_id, &o.value, &scenario.graph.limits)).collect::<Vec<_>>(),
             "errors": run.errors.iter().map(|e| serde_json::json!({"nodeId": &*e.node_id, "message": e.message})).collect::<Vec<_>>(),
             "omittedErrors": run.omitted_errors,
         }));
     }
     Ok(serde_json::json!({ "results": results }))
+}
+
+/// A sink's output as the test report shows it; one over the value limits is named, not
+/// written out.
+pub(crate) fn output_json(
+    node: &str,
+    value: &scenic_spel::Value,
+    limits: &scenic_spel::limits::Limits,
+) -> serde_json::Value {
+    match limits.check(value) {
+        Ok(()) => serde_json::json!({"nodeId": node, "value": scenic_spel::value::to_json(value)}),
+        Err(e) => {
+            serde_json::json!({"nodeId": node, "error": format!("The output is over a limit: {e}")})
+        }
+    }
 }
 
 /// Collects the variables each node sees, up to [`MAX_TRACED_NODES`] visits.

@@ -102,12 +102,13 @@ pub struct Expression {
 /// Trees up to this deep are evaluated on the caller's stack as it is; deeper ones make sure
 /// of `depth × STACK_PER_LEVEL` bytes first (a new segment when the thread has less left).
 const SHALLOW: u32 = 12;
-/// Stack one level of evaluation may take: measured at about 25 KiB in debug builds (the
-/// evaluator's frame is large there) and well under 2 KiB in release ones.
+/// Stack one level of evaluation may take: measured at 25 to 40 KiB in debug builds (the
+/// evaluator's frame is large there) and well under 2 KiB in release ones; twice that here.
+/// Only the touched pages of a new segment are ever committed.
 const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
-    40 << 10
+    96 << 10
 } else {
-    8 << 10
+    16 << 10
 };
 
 fn line_col(src: &str, offset: u32) -> (usize, usize) {

@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::eval::LimitError;
+use crate::value::Value;
+
 /// The limits of one deployment. `Default` gives the documented defaults (`docs/limits.md`),
 /// which no scenario in `examples/` or the reference's exports comes near.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +55,53 @@ impl Limits {
         max_value_depth: u32::MAX,
         max_invocation_bytes: u64::MAX,
     };
+}
+
+impl Limits {
+    /// Checks a value against the per-value limits: its length (strings, collections), its
+    /// size as JSON would spell it out, its depth, and the digits of big numbers. What every
+    /// value an evaluation makes goes through, and what encoders check a value against before
+    /// they write it.
+    #[inline]
+    pub fn check(&self, v: &Value) -> Result<(), LimitError> {
+        match v {
+            Value::Str(s) if s.len() > self.max_string_bytes => Err(LimitError::StringTooLong {
+                len: s.len(),
+                limit: self.max_string_bytes,
+            }),
+            Value::List(list) => self.check_container(list.len(), v),
+            Value::Map(map) => self.check_container(map.len(), v),
+            Value::BigDec(_) | Value::BigInt(_) => {
+                crate::value::number::check_big(v).map_err(LimitError::Number)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn check_container(&self, len: usize, v: &Value) -> Result<(), LimitError> {
+        if len > self.max_collection_len {
+            return Err(LimitError::CollectionTooLarge {
+                len,
+                limit: self.max_collection_len,
+            });
+        }
+        let size = v.size();
+        if size > self.max_value_bytes {
+            return Err(LimitError::ValueTooLarge {
+                size,
+                limit: self.max_value_bytes,
+            });
+        }
+        let depth = v.depth();
+        if depth > self.max_value_depth {
+            return Err(LimitError::ValueTooDeep {
+                depth,
+                limit: self.max_value_depth,
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Default for Limits {

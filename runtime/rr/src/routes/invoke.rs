@@ -253,6 +253,14 @@ fn conclude(
             source_id,
         )]));
     };
+    // The response record is assembled from bounded values; bounded itself before it is
+    // written out (a record of many big fields could still spell out gigabytes).
+    if let Err(e) = d.scenario.graph.limits.check(&first.value) {
+        return fail(ApiError::ScenarioFailed(vec![ErrorEntry::new(
+            format!("The response is over a limit: {e}"),
+            Some(&first.node_id),
+        )]));
+    }
     let encoded = match d.scenario.source().output_schema() {
         Some(schema) => schema.encode_output(&first.value).map_err(|violations| {
             let message = Violation::describe_all(&violations);

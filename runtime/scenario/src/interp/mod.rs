@@ -167,10 +167,13 @@ pub struct NodeError {
     pub message: String,
 }
 
+/// Sink outputs; a request-response run usually has one, kept inline (no allocation).
+pub type Outputs = smallvec::SmallVec<[SinkOutput; 1]>;
+
 /// What one run produced: sink outputs in order, and every error.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct RunResult {
-    pub outputs: Vec<SinkOutput>,
+    pub outputs: Outputs,
     /// The first [`MAX_ERRORS`] errors.
     pub errors: Vec<NodeError>,
     /// Errors beyond [`MAX_ERRORS`], counted only.
@@ -325,11 +328,11 @@ impl Graph {
         opts: &RunOptions,
         mut tracer: Option<&mut dyn Tracer>,
     ) -> RunResult {
-        let opts = RunOptions {
-            slice: None,
-            ..opts.clone()
-        };
-        let mut run = self.begin(start, &opts);
+        let mut run = self.begin(start, opts);
+        if opts.slice.is_some() {
+            // To its end: a slice would only make the loop below go round again.
+            run.end_slice();
+        }
         while self
             .drive(
                 &mut run,
@@ -343,72 +346,88 @@ impl Graph {
         run.finish()
     }
 
-    /// Runs `run` until it ends, or until its slice is over.
+    /// Runs `run` until it ends, or until its slice is over. Nodes run synchronously
+    /// ([`Graph::run_nodes`]); only service calls and the periodic yields await.
     pub async fn drive(&self, run: &mut Run, mut tracer: Option<&mut dyn Tracer>) -> Flow {
-        let mut others: Vec<(usize, String)> = Vec::new();
         loop {
-            while let Some((at, mut ctx)) = run.stack.pop() {
-                if run.out.exhausted.is_some() {
-                    return Flow::Done;
+            match self.run_nodes(run, tracer.as_deref_mut().map(|t| t as &mut dyn Tracer)) {
+                Pause::Done => return Flow::Done,
+                Pause::Preempted => return Flow::Preempted,
+                Pause::Yield => {
+                    // Long runs (big for-each fan-outs) give the executor a chance to run
+                    // other requests and to fire the request timeout.
+                    YieldNow(false).await;
                 }
+                Pause::Call(at, mut ctx) => {
+                    if let Err(message) = self.call(at, &mut ctx, run).await {
+                        if self.stopped(at, ctx, message, run) {
+                            return run_flow(run);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs nodes until the run ends, is preempted, must yield, or reaches a service call.
+    fn run_nodes(&self, run: &mut Run, mut tracer: Option<&mut dyn Tracer>) -> Pause {
+        loop {
+            // Whatever exhausts the budget clears the stack and returns at once.
+            while let Some((at, ctx)) = run.stack.pop() {
                 // Each node visit is work: a fan-out of a million contexts stops at the
                 // deadline, or at the end of the slice before the node starts.
                 if let Err(limit) = run.env.budget.tick(1) {
                     if run.env.budget.exhausted() == Some(Exhausted::Preempted) {
                         run.stack.push((at, ctx));
-                        return Flow::Preempted;
+                        return Pause::Preempted;
                     }
                     if let Some(node) = self.nodes.get(at) {
                         self.record_failure(node, limit.to_string(), run);
                     }
-                    return Flow::Done;
+                    return Pause::Done;
                 }
-                let mut pending = false;
-                let mut r = self.step(
+                let stepped = self.step(
                     at,
-                    &mut ctx,
+                    ctx,
                     run,
                     // A reborrow per node (the cast shortens the trait object's lifetime).
                     tracer.as_deref_mut().map(|t| t as &mut dyn Tracer),
-                    &mut pending,
-                    &mut others,
                 );
-                if pending && r.is_ok() {
-                    r = self.call(at, &mut ctx, run).await;
-                }
-                if !others.is_empty() {
-                    for (node, message) in others.drain(..) {
-                        if let Some(node) = self.nodes.get(node) {
-                            if self.record_failure(node, message, run) {
-                                return Flow::Done;
-                            }
+                run.steps = run.steps.wrapping_add(1);
+                match stepped {
+                    Stepped::Ok => {}
+                    Stepped::Call(ctx) => return Pause::Call(at, ctx),
+                    Stepped::Exhausted => {
+                        run.stack.clear();
+                        run.barriers.clear();
+                        return Pause::Done;
+                    }
+                    Stepped::Failed(failure) => {
+                        let (message, ctx) = *failure;
+                        if self.stopped(at, ctx, message, run) {
+                            return match run_flow(run) {
+                                Flow::Done => Pause::Done,
+                                Flow::Preempted => Pause::Preempted,
+                            };
                         }
                     }
                 }
-                if let Err(message) = r {
-                    if self.stopped(at, ctx, message, run) {
-                        return run_flow(run);
-                    }
-                }
-                run.steps = run.steps.wrapping_add(1);
                 if run.steps.is_multiple_of(YIELD_EVERY) {
-                    // Long runs (big for-each fan-outs) give the executor a chance to run other
-                    // requests and to fire the request timeout.
-                    YieldNow(false).await;
+                    return Pause::Yield;
                 }
             }
             let Some((at, ctxs)) = run.barriers.pop_first() else {
-                return Flow::Done;
+                return Pause::Done;
             };
             let Some(node) = self.nodes.get(at) else {
-                return Flow::Done;
+                return Pause::Done;
             };
             if let Step::Custom { transformer, next } = &node.step {
                 let results = transformer.apply(&ctxs, &run.env);
                 if run.env.budget.exhausted() == Some(Exhausted::Preempted) {
                     // Redo the barrier with the same contexts once the run continues.
                     run.barriers.insert(at, ctxs);
-                    return Flow::Preempted;
+                    return Pause::Preempted;
                 }
                 let mut cont = Vec::new();
                 for r in results {
@@ -416,7 +435,7 @@ impl Graph {
                         Ok(c) => cont.push(c),
                         Err(message) => {
                             if self.record_failure(node, message, run) {
-                                return Flow::Done;
+                                return Pause::Done;
                             }
                         }
                     }
@@ -446,24 +465,12 @@ impl Graph {
     /// Records a failure of `node`; true when it exhausted the invocation's budget (then the
     /// run is over).
     fn record_failure(&self, node: &GraphNode, message: String, run: &mut Run) -> bool {
-        bump(&node.counters.errors);
-        if run.out.errors.len() < MAX_ERRORS {
-            run.out.errors.push(NodeError {
-                node_id: node.id.clone(),
-                message,
-            });
-        } else {
-            run.out.omitted_errors += 1;
+        if record(&mut run.out, &run.env.budget, node, message) {
+            run.stack.clear();
+            run.barriers.clear();
+            return true;
         }
-        match run.env.budget.exhausted() {
-            Some(e @ (Exhausted::Deadline | Exhausted::Memory)) => {
-                run.out.exhausted = Some(e);
-                run.stack.clear();
-                run.barriers.clear();
-                true
-            }
-            _ => false,
-        }
+        false
     }
 
     /// Invokes the service of node `at` (an enricher or processor) and continues.
@@ -487,25 +494,32 @@ impl Graph {
         Ok(())
     }
 
-    /// Runs one node synchronously. A service call is the only thing that awaits: it is
-    /// handed back to `drive` (`pending`; no future is built for the other nodes). On success
-    /// the context has moved on; on failure it is still in `ctx`.
-    /// Failures of other nodes (a join's branch expression) go to `others`.
+    /// Runs one node synchronously. A service call is the only thing that awaits: it is handed
+    /// back with its context (`Stepped::Call`). On failure the context comes back with the
+    /// message, to redo the node if the run was preempted. Failures of another node (a join's
+    /// branch expression) are recorded here.
     fn step(
         &self,
         at: usize,
-        ctx: &mut Ctx,
+        mut ctx: Ctx,
         run: &mut Run,
         tracer: Option<&mut dyn Tracer>,
-        pending: &mut bool,
-        others: &mut Vec<(usize, String)>,
-    ) -> StepResult {
+    ) -> Stepped {
+        /// The expression's value, or the node's failure with its context.
+        macro_rules! attempt {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(m) => return Stepped::Failed(Box::new((m.to_string(), ctx))),
+                }
+            };
+        }
         let Some(node) = self.nodes.get(at) else {
-            return Ok(());
+            return Stepped::Ok;
         };
         bump(&node.counters.entered);
         if let Some(t) = tracer {
-            t.node(&node.id, ctx);
+            t.node(&node.id, &ctx);
         }
         let Run {
             env,
@@ -516,19 +530,20 @@ impl Graph {
             ..
         } = run;
         match &node.step {
-            Step::Source { next } => go(node, *next, std::mem::take(ctx), stack),
+            Step::Source { next } => go(node, *next, ctx, stack),
             Step::Filter {
                 cond,
                 on_true,
                 on_false,
-            } => match cond.eval(ctx, env)? {
-                Value::Bool(true) => go(node, *on_true, std::mem::take(ctx), stack),
-                Value::Bool(false) => go(node, *on_false, std::mem::take(ctx), stack),
+            } => match attempt!(cond.eval(&ctx, env)) {
+                Value::Bool(true) => go(node, *on_true, ctx, stack),
+                Value::Bool(false) => go(node, *on_false, ctx, stack),
                 other => {
-                    return Err(format!(
+                    let m = format!(
                         "Filter expression returned {} instead of a boolean",
                         other.class_name()
-                    ))
+                    );
+                    return Stepped::Failed(Box::new((m, ctx)));
                 }
             },
             Step::Switch {
@@ -537,46 +552,48 @@ impl Graph {
                 expr_val,
             } => {
                 if let Some((slot, p)) = expr_val {
-                    let v = p.eval(ctx, env)?;
-                    set(ctx, *slot, v);
+                    let v = attempt!(p.eval(&ctx, env));
+                    set(&mut ctx, *slot, v);
                 }
                 for (cond, next) in cases {
-                    match cond.eval(ctx, env)? {
+                    match attempt!(cond.eval(&ctx, env)) {
                         Value::Bool(true) => {
-                            go(node, *next, std::mem::take(ctx), stack);
-                            return Ok(());
+                            go(node, *next, ctx, stack);
+                            return Stepped::Ok;
                         }
                         Value::Bool(false) => {}
                         other => {
-                            return Err(format!(
+                            let m = format!(
                                 "Choice condition returned {} instead of a boolean",
                                 other.class_name()
-                            ))
+                            );
+                            return Stepped::Failed(Box::new((m, ctx)));
                         }
                     }
                 }
-                go(node, *default, std::mem::take(ctx), stack)
+                go(node, *default, ctx, stack)
             }
             Step::Split { branches } => {
                 let copies = branches.len().saturating_sub(1) as u64;
-                env.budget
-                    .charge(copies * ctx_bytes(ctx))
-                    .map_err(|e| e.to_string())?;
+                attempt!(env.budget.charge(copies * ctx_bytes(&ctx)));
                 // Pushed in reverse so the first branch runs first; the last push (branch 0)
                 // takes the context instead of cloning it.
+                let mut last = None;
                 for (i, next) in branches.iter().enumerate().rev() {
-                    let c = if i == 0 {
-                        std::mem::take(ctx)
+                    if i == 0 {
+                        last = Some(*next);
                     } else {
-                        ctx.clone()
-                    };
-                    go(node, *next, c, stack);
+                        go(node, *next, ctx.clone(), stack);
+                    }
+                }
+                if let Some(next) = last {
+                    go(node, next, ctx, stack);
                 }
             }
             Step::Variable { slot, value, next } => {
-                let v = value.eval(ctx, env)?;
-                set(ctx, *slot, v);
-                go(node, *next, std::mem::take(ctx), stack)
+                let v = attempt!(value.eval(&ctx, env));
+                set(&mut ctx, *slot, v);
+                go(node, *next, ctx, stack)
             }
             Step::Record { slot, fields, next } => {
                 // Later fields read earlier ones through the variable; a failure (or a
@@ -584,24 +601,24 @@ impl Graph {
                 let old = ctx.get(*slot).cloned().unwrap_or_default();
                 let mut m = Value::map_with_capacity(fields.len());
                 for (k, p) in fields {
-                    match p.eval(ctx, env) {
+                    match p.eval(&ctx, env) {
                         Ok(v) => {
                             m.insert(k.clone(), v);
-                            set(ctx, *slot, Value::map(m.clone()));
+                            set(&mut ctx, *slot, Value::map(m.clone()));
                         }
                         Err(e) => {
-                            set(ctx, *slot, old);
-                            return Err(e);
+                            set(&mut ctx, *slot, old);
+                            return Stepped::Failed(Box::new((e, ctx)));
                         }
                     }
                 }
                 let record = Value::map(m);
                 if let Err(e) = env.budget.admit(&record) {
-                    set(ctx, *slot, old);
-                    return Err(e.to_string());
+                    set(&mut ctx, *slot, old);
+                    return Stepped::Failed(Box::new((e.to_string(), ctx)));
                 }
-                set(ctx, *slot, record);
-                go(node, *next, std::mem::take(ctx), stack)
+                set(&mut ctx, *slot, record);
+                go(node, *next, ctx, stack)
             }
             Step::Service {
                 service,
@@ -610,32 +627,36 @@ impl Graph {
             } => {
                 if *skip_side_effects && service.has_side_effects() {
                     if let Some(s) = slot {
-                        set(ctx, *s, Value::Null);
+                        set(&mut ctx, *s, Value::Null);
                     }
-                    end_or_go(node, *next, std::mem::take(ctx), stack);
-                    return Ok(());
+                    end_or_go(node, *next, ctx, stack);
+                    return Stepped::Ok;
                 }
-                *pending = true;
+                return Stepped::Call(ctx);
             }
             Step::Custom { transformer, next } => {
                 if transformer.barrier() {
-                    barriers.entry(at).or_default().push(std::mem::take(ctx));
-                    return Ok(());
+                    barriers.entry(at).or_default().push(ctx);
+                    return Stepped::Ok;
                 }
-                let results = transformer.apply(std::slice::from_ref(ctx), env);
+                let results = transformer.apply(std::slice::from_ref(&ctx), env);
                 if env.budget.exhausted().is_some() {
                     // Preempted or out of budget part way: the contexts made are dropped.
                     let message = results
                         .into_iter()
                         .find_map(Result::err)
                         .unwrap_or_else(|| "The invocation ran out of its budget".into());
-                    return Err(message);
+                    return Stepped::Failed(Box::new((message, ctx)));
                 }
                 let mut cont = Vec::with_capacity(results.len());
                 for r in results {
                     match r {
                         Ok(c) => cont.push(c),
-                        Err(e) => others.push((at, e)),
+                        Err(e) => {
+                            if record(out, &env.budget, node, e) {
+                                return Stepped::Exhausted;
+                            }
+                        }
                     }
                 }
                 for c in cont.into_iter().rev() {
@@ -644,46 +665,49 @@ impl Graph {
             }
             Step::BranchEnd { join, branch } => {
                 let Some(j) = self.nodes.get(*join) else {
-                    return Ok(());
+                    return Stepped::Ok;
                 };
                 if let Step::Join { join: jn, .. } = &j.step {
-                    match jn.arrive(*branch, ctx, env) {
+                    match jn.arrive(*branch, &ctx, env) {
                         Ok(c) => stack.push((*join, c)),
                         // The branch's expression belongs to the join node.
                         Err(e) => {
                             if env.budget.exhausted() == Some(Exhausted::Preempted) {
-                                return Err(e);
+                                return Stepped::Failed(Box::new((e, ctx)));
                             }
-                            others.push((*join, e));
+                            if record(out, &env.budget, j, e) {
+                                return Stepped::Exhausted;
+                            }
                         }
                     }
                 }
             }
-            Step::Join { next, .. } => go(node, *next, std::mem::take(ctx), stack),
+            Step::Join { next, .. } => go(node, *next, ctx, stack),
             Step::FragmentStart { assigns, next } => {
                 for (slot, p) in assigns {
-                    let v = p.eval(ctx, env)?;
-                    set(ctx, *slot, v);
+                    let v = attempt!(p.eval(&ctx, env));
+                    set(&mut ctx, *slot, v);
                 }
-                go(node, *next, std::mem::take(ctx), stack)
+                go(node, *next, ctx, stack)
             }
             Step::FragmentEnd { output, next } => {
                 if let Some((slot, fields)) = output {
                     let mut m = Value::map_with_capacity(fields.len());
                     for (k, p) in fields {
-                        m.insert(k.clone(), p.eval(ctx, env)?);
+                        let v = attempt!(p.eval(&ctx, env));
+                        m.insert(k.clone(), v);
                     }
                     let record = Value::map(m);
-                    env.budget.admit(&record).map_err(|e| e.to_string())?;
-                    set(ctx, *slot, record);
+                    attempt!(env.budget.admit(&record));
+                    set(&mut ctx, *slot, record);
                 }
-                go(node, *next, std::mem::take(ctx), stack)
+                go(node, *next, ctx, stack)
             }
             Step::Sink { sink } => {
                 // Test runs evaluate sinks too: their values are the point of the test.
-                if let Some(value) = sink.emit(ctx, env)? {
-                    // The sink's record is made here: bounded like any value made.
-                    env.budget.admit(&value).map_err(|e| e.to_string())?;
+                if let Some(value) = attempt!(sink.emit(&ctx, env)) {
+                    // A sink's record is assembled from values already bounded; the encoders
+                    // bound what they write of it (`to_json_limited`, `encode_output`).
                     out.outputs.push(SinkOutput {
                         node_id: node.id.clone(),
                         value,
@@ -692,8 +716,51 @@ impl Graph {
                 bump(&node.counters.ended);
             }
         }
-        Ok(())
+        Stepped::Ok
     }
+}
+
+/// Records a failure of `node`; true when it exhausted the invocation's budget (the run is
+/// then over: `out.exhausted` says why).
+fn record(out: &mut RunResult, budget: &Budget, node: &GraphNode, message: String) -> bool {
+    bump(&node.counters.errors);
+    if out.errors.len() < MAX_ERRORS {
+        out.errors.push(NodeError {
+            node_id: node.id.clone(),
+            message,
+        });
+    } else {
+        out.omitted_errors += 1;
+    }
+    match budget.exhausted() {
+        Some(e @ (Exhausted::Deadline | Exhausted::Memory)) => {
+            out.exhausted = Some(e);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// What one node did with its context.
+enum Stepped {
+    /// Passed it on (or ended it).
+    Ok,
+    /// Its service is to be called with it.
+    Call(Ctx),
+    /// Failed: the message, and the context to redo the node with if the run was preempted.
+    Failed(Box<(String, Ctx)>),
+    /// Another node's failure exhausted the budget.
+    Exhausted,
+}
+
+/// Why [`Graph::run_nodes`] stopped.
+enum Pause {
+    Done,
+    Preempted,
+    /// Time for a yield to the executor.
+    Yield,
+    /// Node `at` calls a service with this context.
+    Call(usize, Ctx),
 }
 
 /// Whether a stopped run is over or only paused.

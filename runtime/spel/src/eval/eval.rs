@@ -26,28 +26,6 @@ fn owned<'a>(v: Value) -> R<'a> {
     Ok(Cow::Owned(v))
 }
 
-/// What a method call on these values may cost, in work units: methods are linear in their
-/// inputs (the few that are not count their own loops), so the clock is looked at often
-/// enough even when each call of a loop handles a big string or collection.
-#[inline]
-fn charge_work(target: &Value, args: &[Value], cx: &Cx<'_>) -> EvalResult<()> {
-    fn units(v: &Value) -> usize {
-        match v {
-            Value::Str(s) => s.len() / 64,
-            Value::List(l) => l.len() / 8,
-            Value::Map(m) => m.len() / 8,
-            _ => 0,
-        }
-    }
-    let n = args
-        .iter()
-        .fold(units(target), |n, a| n.saturating_add(units(a)));
-    if n > 0 {
-        cx.env.budget.tick(n.min(u32::MAX as usize) as u32)?;
-    }
-    Ok(())
-}
-
 /// A container built from values already charged: only its own limits are checked.
 #[inline]
 fn checked<'a>(v: Value, cx: &Cx<'_>) -> R<'a> {
@@ -227,18 +205,15 @@ impl Node {
                     }
                 }
                 if let (Callee::One(m), Some(values)) = (callee, const_args.as_deref()) {
-                    charge_work(&t, values, cx)?;
                     return called((m.call)(&t, values, cx.env), cx);
                 }
                 if let Some(values) = const_args.as_deref() {
-                    charge_work(&t, values, cx)?;
                     return made(call(callee, &t, values, cx)?, cx);
                 }
                 let mut vals: SmallVec<[Value; 4]> = SmallVec::with_capacity(args.len());
                 for a in args.iter() {
                     vals.push(a.eval(cx)?.into_owned());
                 }
-                charge_work(&t, &vals, cx)?;
                 made(call(callee, &t, &vals, cx)?, cx)
             }
             Node::Index {

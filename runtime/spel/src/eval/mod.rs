@@ -21,7 +21,7 @@ pub(crate) use node::{Callee, CmpOp, Node, TplNode};
 use crate::value::{Str, ZoneId};
 
 /// Where `#DATE` reads the time.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Clock {
     System,
     Fixed(DateTime<Utc>),
@@ -63,8 +63,8 @@ impl EvalEnv {
     /// The same settings with a fresh budget: what each invocation evaluates with.
     pub fn with_budget(&self, budget: Budget) -> EvalEnv {
         EvalEnv {
-            clock: self.clock.clone(),
-            zone: self.zone.clone(),
+            clock: self.clock,
+            zone: self.zone,
             locale: self.locale.clone(),
             budget,
         }

@@ -778,7 +778,7 @@ pub(crate) fn arg_obj(a: &[Value], i: usize) -> Result<&Obj, String> {
 
 pub(crate) fn arg_zone(a: &[Value], i: usize) -> Result<ZoneId, String> {
     match arg_obj(a, i)? {
-        Obj::ZoneId(z) => Ok(z.clone()),
+        Obj::ZoneId(z) => Ok(*z),
         Obj::ZoneOffset(o) => Ok(ZoneId::Offset(*o)),
         o => Err(format!("expected a ZoneId, got {}", o.class_name())),
     }
@@ -901,7 +901,7 @@ pub(crate) fn fields_of(o: &Obj) -> Option<Fields> {
             f.date = Some(z.dt.naive_local().date());
             f.time = Some(z.dt.naive_local().time());
             f.offset = Some(*z.dt.offset());
-            f.zone = Some(z.zone.clone());
+            f.zone = Some(z.zone);
             f.instant = Some(z.dt.with_timezone(&Utc));
         }
         Obj::DayOfWeek(d) => f.dow = Some(*d),
@@ -911,7 +911,7 @@ pub(crate) fn fields_of(o: &Obj) -> Option<Fields> {
             f.zone = Some(ZoneId::Offset(*x));
         }
         Obj::ZoneId(z) => {
-            f.zone = Some(z.clone());
+            f.zone = Some(*z);
             if let ZoneId::Offset(x) = z {
                 f.offset = Some(*x);
             }
@@ -1093,7 +1093,7 @@ pub static METHODS: &[MethodDef] = &[
         Obj::OffsetDateTime(env.now().with_timezone(&arg_offset(a, 0)?))
     )),
     m!("nowAtDefaultTimeZone", [], ZDT, |_, _, env| ov(
-        Obj::ZonedDateTime(now_zoned(env, env.zone.clone()))
+        Obj::ZonedDateTime(now_zoned(env, env.zone))
     )),
     m!("zone", [P::Str], ZID, |_, a, _| {
         let s = args::str(a, 0)?;
@@ -1142,7 +1142,7 @@ pub static METHODS: &[MethodDef] = &[
         [LDT],
         P::Class(Class::Instant),
         |_, a, env| {
-            let z = zdt_of_local(arg_local_date_time(a, 0)?, env.zone.clone(), None)?;
+            let z = zdt_of_local(arg_local_date_time(a, 0)?, env.zone, None)?;
             ov(Obj::Instant(z.dt.with_timezone(&Utc)))
         }
     ),
@@ -1156,7 +1156,7 @@ pub static METHODS: &[MethodDef] = &[
         FixedOffset::east_opt(0).ok_or("offset")?
     ))),
     mf!("defaultTimeZone", [], t_zone_id, |_, _, env| ov(
-        Obj::ZoneId(env.zone.clone())
+        Obj::ZoneId(env.zone)
     )),
     m!("MONDAY", [], DOW, |_, _, _| dow(0)),
     m!("TUESDAY", [], DOW, |_, _, _| dow(1)),

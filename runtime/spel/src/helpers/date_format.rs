@@ -1686,7 +1686,7 @@ fn resolve(p: &Parsed, text: &str) -> Result<Resolved, String> {
     let g = |f: F| p.fields.get(&f).copied();
     let mut r = Resolved {
         offset: p.offset,
-        zone: p.zone.clone(),
+        zone: p.zone,
         ..Resolved::default()
     };
     // Year
@@ -1873,7 +1873,7 @@ impl Formatter {
             }
             Target::ZonedDateTime => {
                 let l = ldt()?;
-                match (r.zone.clone(), r.offset) {
+                match (r.zone, r.offset) {
                     (Some(z), Some(o)) => {
                         let inst = o
                             .from_local_datetime(&l)
@@ -1892,7 +1892,7 @@ impl Formatter {
             }
             Target::Instant => {
                 let l = ldt()?;
-                let inst = match (r.offset, r.zone.clone()) {
+                let inst = match (r.offset, r.zone) {
                     (Some(o), _) => o
                         .from_local_datetime(&l)
                         .single()

@@ -212,10 +212,10 @@ pub(crate) fn plus_unit(o: &Obj, n: i64, u: Unit) -> Result<Obj, String> {
                     z.dt.with_timezone(&Utc)
                         .checked_add_signed(delta(n, u)?)
                         .ok_or_else(invalid_dt)?;
-                Obj::ZonedDateTime(zdt_of_instant(inst, z.zone.clone()))
+                Obj::ZonedDateTime(zdt_of_instant(inst, z.zone))
             } else {
                 let l = add_local(z.dt.naive_local(), n, u)?;
-                Obj::ZonedDateTime(zdt_of_local(l, z.zone.clone(), Some(*z.dt.offset()))?)
+                Obj::ZonedDateTime(zdt_of_local(l, z.zone, Some(*z.dt.offset()))?)
             }
         }
         Obj::Duration(x) => {
@@ -423,7 +423,7 @@ fn with_field(o: &Obj, f: WField, v: i64) -> Result<Obj, String> {
         }
         Obj::ZonedDateTime(z) => {
             let l = with_local(z.dt.naive_local(), f, v)?;
-            Obj::ZonedDateTime(zdt_of_local(l, z.zone.clone(), Some(*z.dt.offset()))?)
+            Obj::ZonedDateTime(zdt_of_local(l, z.zone, Some(*z.dt.offset()))?)
         }
         other => return Err(format!("{} does not support with", other.class_name())),
     })
@@ -1022,15 +1022,15 @@ static ZONED_DATE_TIME: &[MethodDef] = table!(ZDT; [Nanos, Seconds, Minutes, Hou
     }),
     m!("withEarlierOffsetAtOverlap", [], ZDT, |r, _, _| {
         let z = as_zoned(r)?;
-        ov(Obj::ZonedDateTime(zdt_of_local(z.dt.naive_local(), z.zone.clone(), None)?))
+        ov(Obj::ZonedDateTime(zdt_of_local(z.dt.naive_local(), z.zone, None)?))
     }),
     m!("withLaterOffsetAtOverlap", [], ZDT, |r, _, _| {
         let z = as_zoned(r)?;
         let l = z.dt.naive_local();
-        let earlier = zdt_of_local(l, z.zone.clone(), None)?;
+        let earlier = zdt_of_local(l, z.zone, None)?;
         // The later offset is the one in force a day later when the local time is ambiguous.
         let later_off = d::offset_at(&z.zone, &l.checked_add_signed(TimeDelta::days(1)).unwrap_or(l));
-        let later = zdt_of_local(l, z.zone.clone(), Some(later_off))?;
+        let later = zdt_of_local(l, z.zone, Some(later_off))?;
         ov(Obj::ZonedDateTime(if later.dt.naive_local() == l { later } else { earlier }))
     }),
 ]);
@@ -1268,7 +1268,7 @@ static MONTH: &[MethodDef] = &[
 
 fn zone_of(r: &Value) -> Result<ZoneId, String> {
     match recv(r)? {
-        Obj::ZoneId(z) => Ok(z.clone()),
+        Obj::ZoneId(z) => Ok(*z),
         Obj::ZoneOffset(o) => Ok(ZoneId::Offset(*o)),
         o => Err(format!("expected a ZoneId, got {}", o.class_name())),
     }
@@ -1555,10 +1555,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     (
         Class::LocalDate,
         m!("now", [], LD, |_, _, e| ov(Obj::LocalDate(
-            zdt_of_instant(e.now(), e.zone.clone())
-                .dt
-                .naive_local()
-                .date()
+            zdt_of_instant(e.now(), e.zone).dt.naive_local().date()
         ))),
     ),
     (
@@ -1638,10 +1635,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     (
         Class::LocalTime,
         m!("now", [], LT, |_, _, e| ov(Obj::LocalTime(
-            zdt_of_instant(e.now(), e.zone.clone())
-                .dt
-                .naive_local()
-                .time()
+            zdt_of_instant(e.now(), e.zone).dt.naive_local().time()
         ))),
     ),
     (
@@ -1717,7 +1711,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     (
         Class::LocalDateTime,
         m!("now", [], LDT, |_, _, e| ov(Obj::LocalDateTime(
-            zdt_of_instant(e.now(), e.zone.clone()).dt.naive_local()
+            zdt_of_instant(e.now(), e.zone).dt.naive_local()
         ))),
     ),
     (
@@ -1829,7 +1823,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     (
         Class::OffsetDateTime,
         m!("now", [], ODT, |_, _, e| {
-            let z = zdt_of_instant(e.now(), e.zone.clone());
+            let z = zdt_of_instant(e.now(), e.zone);
             ov(Obj::OffsetDateTime(z.dt))
         }),
     ),
@@ -1855,7 +1849,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     (
         Class::ZonedDateTime,
         m!("now", [], ZDT, |_, _, e| ov(Obj::ZonedDateTime(
-            zdt_of_instant(e.now(), e.zone.clone())
+            zdt_of_instant(e.now(), e.zone)
         ))),
     ),
     (
@@ -2037,9 +2031,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     ),
     (
         Class::ZoneId,
-        m!("systemDefault", [], ZID, |_, _, e| ov(Obj::ZoneId(
-            e.zone.clone()
-        ))),
+        m!("systemDefault", [], ZID, |_, _, e| ov(Obj::ZoneId(e.zone))),
     ),
     (
         Class::ZoneOffset,

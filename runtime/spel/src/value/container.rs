@@ -10,6 +10,7 @@
 //! [`Limits::max_value_bytes`]: crate::limits::Limits::max_value_bytes
 
 use std::ops::Deref;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
 use super::{Value, ValueMap};
 
@@ -35,11 +36,26 @@ pub struct List {
     meta: Meta,
 }
 
-/// A map value (also records).
-#[derive(Clone)]
+/// A map value (also records). Its size and depth are worked out when first asked for and
+/// kept: most maps are records that are only read and written out (a response), whose size the
+/// encoder bounds as it goes; maps an evaluation makes are checked, which works them out.
 pub struct Map {
     entries: ValueMap,
-    meta: Meta,
+    /// `UNKNOWN` until worked out.
+    size: AtomicU64,
+    depth: AtomicU32,
+}
+
+const UNKNOWN: u64 = u64::MAX;
+
+impl Clone for Map {
+    fn clone(&self) -> Self {
+        Map {
+            entries: self.entries.clone(),
+            size: AtomicU64::new(self.size.load(Relaxed)),
+            depth: AtomicU32::new(self.depth.load(Relaxed)),
+        }
+    }
 }
 
 impl List {
@@ -85,23 +101,43 @@ impl List {
 
 impl Map {
     pub fn new(entries: ValueMap) -> Map {
-        let mut size = SLOT_BYTES + CONTAINER_BYTES;
-        let mut depth = 0;
-        for (k, v) in &entries {
-            let (ks, kd) = k.meta();
-            let (vs, vd) = v.meta();
-            size = size
-                .saturating_add(ENTRY_BYTES + ks)
-                .saturating_add(vs);
-            depth = depth.max(kd).max(vd);
-        }
         Map {
             entries,
-            meta: Meta {
-                size,
-                depth: depth.saturating_add(1),
-            },
+            size: AtomicU64::new(UNKNOWN),
+            depth: AtomicU32::new(0),
         }
+    }
+
+    /// Size and depth, worked out once (recursion goes only as deep as maps not asked before,
+    /// on a stack that grows on demand).
+    #[inline]
+    fn meta(&self) -> (u64, u32) {
+        let size = self.size.load(Relaxed);
+        if size != UNKNOWN {
+            return (size, self.depth.load(Relaxed));
+        }
+        self.work_out()
+    }
+
+    #[cold]
+    fn work_out(&self) -> (u64, u32) {
+        super::with_stack(|| {
+            let mut size = SLOT_BYTES + CONTAINER_BYTES;
+            let mut depth = 0;
+            for (k, v) in &self.entries {
+                let (ks, kd) = k.meta();
+                let (vs, vd) = v.meta();
+                size = size
+                    .saturating_add(ENTRY_BYTES + ks)
+                    .saturating_add(vs)
+                    .min(UNKNOWN - 1);
+                depth = depth.max(kd).max(vd);
+            }
+            let depth = depth.saturating_add(1);
+            self.depth.store(depth, Relaxed);
+            self.size.store(size, Relaxed);
+            (size, depth)
+        })
     }
 
     pub fn entries(&self) -> &ValueMap {
@@ -114,11 +150,11 @@ impl Map {
     }
 
     pub fn size(&self) -> u64 {
-        self.meta.size
+        self.meta().0
     }
 
     pub fn depth(&self) -> u32 {
-        self.meta.depth
+        self.meta().1
     }
 
     pub fn shallow_size(&self) -> u64 {
@@ -190,7 +226,12 @@ impl Drop for List {
 
 impl Drop for Map {
     fn drop(&mut self) {
-        if self.meta.depth >= RECURSIVE_DROP_DEPTH {
+        // A map whose size was never worked out was built from checked parts (a sink's record)
+        // or decoded from JSON (at most 128 levels): never deep enough to matter. Every map an
+        // evaluation makes is checked, which works its depth out.
+        let deep =
+            self.size.load(Relaxed) != UNKNOWN && self.depth.load(Relaxed) >= RECURSIVE_DROP_DEPTH;
+        if deep {
             let mut pending = Vec::with_capacity(self.entries.len() * 2);
             for (k, v) in self.entries.drain(..) {
                 pending.push(k);
@@ -202,13 +243,19 @@ impl Drop for Map {
 }
 
 impl Value {
-    /// Size and depth together, in one match: what building a container reads of each child.
+    /// Size and depth together: what building a container reads of each child. Ordered for the
+    /// common children (scalars, short strings), which cost a tag test or two.
     #[inline(always)]
     fn meta(&self) -> (u64, u32) {
+        if let Value::Str(s) = self {
+            if !s.is_heap_allocated() {
+                return (SLOT_BYTES, 0);
+            }
+            return (SLOT_BYTES + s.len() as u64, 0);
+        }
         match self {
             Value::List(l) => (l.meta.size, l.meta.depth),
-            Value::Map(m) => (m.meta.size, m.meta.depth),
-            Value::Str(s) => (SLOT_BYTES + s.len() as u64, 0),
+            Value::Map(m) => m.meta(),
             Value::BigInt(_) | Value::BigDec(_) | Value::Obj(_) => (self.size(), 0),
             _ => (SLOT_BYTES, 0),
         }
@@ -221,9 +268,9 @@ impl Value {
     #[inline]
     pub fn size(&self) -> u64 {
         match self {
-            Value::Str(s) => SLOT_BYTES + s.len() as u64,
+            Value::Str(s) if s.is_heap_allocated() => SLOT_BYTES + s.len() as u64,
             Value::List(l) => l.meta.size,
-            Value::Map(m) => m.meta.size,
+            Value::Map(m) => m.size(),
             Value::BigInt(b) => SLOT_BYTES + 16 + b.bits() / 8,
             // The unscaled integer's bits: O(1), unlike counting decimal digits.
             Value::BigDec(d) => SLOT_BYTES + 24 + d.as_bigint_and_scale().0.bits() / 8,
@@ -237,7 +284,7 @@ impl Value {
     pub fn depth(&self) -> u32 {
         match self {
             Value::List(l) => l.meta.depth,
-            Value::Map(m) => m.meta.depth,
+            Value::Map(m) => m.depth(),
             _ => 0,
         }
     }

@@ -7,7 +7,7 @@ use super::Str;
 use crate::types::Class;
 
 /// `java.time.ZoneId`: a fixed offset (`Z`, `+01:00`) or a region (`Europe/Warsaw`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ZoneId {
     Offset(FixedOffset),
     Region(chrono_tz::Tz),
