@@ -35,22 +35,45 @@ fn checked<'a>(v: Value, cx: &Cx<'_>) -> R<'a> {
 
 /// A value the evaluation just made: checked against the per-value limits and charged to the
 /// invocation's budget.
-#[inline]
+// Inlined into the evaluator in release builds only: in debug builds every inlined copy adds
+// its temporaries to the evaluator's frame, which the recursion multiplies.
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn made<'a>(v: Value, cx: &Cx<'_>) -> R<'a> {
-    cx.env.budget.admit(&v)?;
+    if allocates(&v) {
+        cx.env.budget.admit(&v)?;
+    }
     Ok(Cow::Owned(v))
 }
 
-/// The result of a method call: a helper's own failure, or a value to admit.
-#[inline]
-fn called<'a>(r: Result<Value, String>, cx: &Cx<'_>) -> R<'a> {
-    match r {
-        Ok(v) => made(v, cx),
-        Err(m) => Err(over_budget(cx).unwrap_or(EvalError::Failed(m))),
+/// Whether a value holds memory of its own to check and charge: scalars and inline strings
+/// (up to 23 bytes, the common method result) need no look at the budget.
+#[inline(always)]
+fn allocates(v: &Value) -> bool {
+    match v {
+        Value::Str(s) => s.is_heap_allocated(),
+        Value::List(_) | Value::Map(_) | Value::BigDec(_) | Value::BigInt(_) => true,
+        _ => false,
     }
 }
 
+/// The result of a method call: a helper's own failure, or a value to admit.
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn called<'a>(r: Result<Value, String>, cx: &Cx<'_>) -> R<'a> {
+    match r {
+        Ok(v) => made(v, cx),
+        Err(m) => Err(helper_failed(m, cx)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn helper_failed(m: String, cx: &Cx<'_>) -> EvalError {
+    over_budget(cx).unwrap_or(EvalError::Failed(m))
+}
+
 /// When a helper failed because the invocation ran out of time or memory, that is the error.
+#[cold]
+#[inline(never)]
 fn over_budget(cx: &Cx<'_>) -> Option<EvalError> {
     use super::budget::{Exhausted, LimitError};
     let limit = match cx.env.budget.exhausted()? {
