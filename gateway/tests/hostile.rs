@@ -352,6 +352,7 @@ async fn memory_bombs_fail_their_node_and_memory_stays_bounded() {
         assert_eq!(h.await.expect("task"), 500);
     }
     let after = s.rss_kib();
+    eprintln!("resident memory: {before} KiB before the bombs, {after} KiB after 20 at once");
     assert!(s.alive());
     assert!(
         after < 1_500_000,
