@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use scenic_rr::compute::ComputePool;
+use scenic_rr::error::ErrorEntry;
 use scenic_rr::metrics::Metrics;
 use scenic_rr::startup::ExtraRoutes;
 use scenic_rr::{Deployed, Scenarios};
@@ -43,54 +44,6 @@ pub struct Status {
     /// `parameter`, `line`, `column`.
     #[schema(value_type = Vec<ErrorEntry>)]
     pub errors: Vec<CompileError>,
-}
-
-/// One entry of an error body. Every error and refusal of the management API is a JSON array
-/// of these: the invocation API's shape (`[{"message", "nodeId"}]`), with a compile error's
-/// parameter and line:column, or an input violation's JSON pointer, where they apply.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct ErrorEntry {
-    pub message: String,
-    /// The node the problem is in; null when it is in none.
-    #[serde(rename = "nodeId")]
-    #[schema(required)]
-    pub node_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<String>,
-    /// 1-based line and column inside the expression.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
-    /// A JSON pointer into the input.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-}
-
-impl ErrorEntry {
-    pub fn new(message: impl Into<String>) -> ErrorEntry {
-        ErrorEntry {
-            message: message.into(),
-            node_id: None,
-            parameter: None,
-            line: None,
-            column: None,
-            path: None,
-        }
-    }
-}
-
-impl From<&CompileError> for ErrorEntry {
-    fn from(e: &CompileError) -> ErrorEntry {
-        ErrorEntry {
-            message: e.message.clone(),
-            node_id: e.node_id.clone(),
-            parameter: e.parameter.clone(),
-            line: e.line,
-            column: e.column,
-            path: None,
-        }
-    }
 }
 
 /// The management API's own OpenAPI document.
@@ -285,7 +238,7 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
 
 /// An error or refusal: one entry naming no node.
 fn refusal(status: StatusCode, text: &str) -> HttpResponse {
-    json(status, &[ErrorEntry::new(text)])
+    json(status, &[ErrorEntry::new(text, None)])
 }
 
 impl Manager {
@@ -736,9 +689,9 @@ async fn test_inputs(
         let value = match scenario.source().decode(input) {
             Ok(v) => v,
             Err(violations) => {
-                let errors: Vec<serde_json::Value> = violations
-                    .iter()
-                    .map(|v| serde_json::json!({"nodeId": null, "path": v.pointer, "message": v.message}))
+                let errors: Vec<ErrorEntry> = violations
+                    .into_iter()
+                    .map(|v| ErrorEntry::at(v.message, None, v.pointer))
                     .collect();
                 results.push(serde_json::json!({"nodes": [], "outputs": [], "errors": errors}));
                 continue;

@@ -6,12 +6,24 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-/// One entry of an error body.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// One entry of an error body, of the invocation API and the management API alike: the
+/// reference's `{"message", "nodeId"}`, with a compile error's parameter and line:column, or an
+/// input violation's JSON pointer, where they apply.
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ErrorEntry {
     pub message: String,
+    /// The node the problem is in; null when it is in none.
     #[serde(rename = "nodeId")]
+    #[schema(required)]
     pub node_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    /// 1-based line and column inside the expression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// A JSON pointer into the input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
@@ -21,6 +33,30 @@ impl ErrorEntry {
         ErrorEntry {
             message: message.into(),
             node_id: node_id.map(str::to_string),
+            parameter: None,
+            line: None,
+            column: None,
+            path: None,
+        }
+    }
+
+    /// An input violation: its message, the source node, its JSON pointer.
+    pub fn at(message: impl Into<String>, node_id: Option<&str>, path: String) -> ErrorEntry {
+        ErrorEntry {
+            path: Some(path),
+            ..ErrorEntry::new(message, node_id)
+        }
+    }
+}
+
+impl From<&scenic_scenario::CompileError> for ErrorEntry {
+    fn from(e: &scenic_scenario::CompileError) -> ErrorEntry {
+        ErrorEntry {
+            message: e.message.clone(),
+            node_id: e.node_id.clone(),
+            parameter: e.parameter.clone(),
+            line: e.line,
+            column: e.column,
             path: None,
         }
     }
@@ -30,7 +66,7 @@ impl ErrorEntry {
 pub enum ApiError {
     /// The body is not JSON (the message names line and column), or is nested too deeply.
     #[error("malformed request body")]
-    MalformedJson(ErrorEntry),
+    MalformedJson(Box<ErrorEntry>),
     /// The body violates `inputSchema`: one entry per violation.
     #[error("input does not match the input schema")]
     InvalidInput(Vec<ErrorEntry>),
@@ -68,7 +104,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let entries = match self {
-            ApiError::MalformedJson(e) => vec![e.clone()],
+            ApiError::MalformedJson(e) => vec![(**e).clone()],
             ApiError::InvalidInput(v) | ApiError::ScenarioFailed(v) => v.clone(),
             ApiError::NotFound(slug) => vec![ErrorEntry::new(
                 format!("No scenario is deployed at '{slug}'"),

@@ -45,10 +45,10 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            ApiError::MalformedJson(ErrorEntry::new(
+            ApiError::MalformedJson(Box::new(ErrorEntry::new(
                 format!("Could not read the request body: {e}"),
                 None,
-            ))
+            )))
         })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::TooLarge(limit));
@@ -187,27 +187,21 @@ fn decode(d: &Deployed, body: &[u8]) -> Result<Value, ApiError> {
     // serde_json is strict and stops at 128 levels of nesting.
     let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         d.metrics.rejected.inc();
-        let mut entry = ErrorEntry::new(
+        ApiError::MalformedJson(Box::new(ErrorEntry::new(
             format!(
                 "Malformed JSON at line {} column {}: {e}",
                 e.line(),
                 e.column()
             ),
             source_id,
-        );
-        entry.path = None;
-        ApiError::MalformedJson(entry)
+        )))
     })?;
     d.scenario.source().decode(json).map_err(|violations| {
         d.metrics.rejected.inc();
         ApiError::InvalidInput(
             violations
                 .into_iter()
-                .map(|v| ErrorEntry {
-                    message: v.located(),
-                    node_id: source_id.map(str::to_string),
-                    path: Some(v.pointer),
-                })
+                .map(|v| ErrorEntry::at(v.located(), source_id, v.pointer))
                 .collect(),
         )
     })
