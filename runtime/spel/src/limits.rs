@@ -65,10 +65,7 @@ impl Limits {
     #[inline]
     pub fn check(&self, v: &Value) -> Result<(), LimitError> {
         match v {
-            Value::Str(s) if s.len() > self.max_string_bytes => Err(LimitError::StringTooLong {
-                len: s.len(),
-                limit: self.max_string_bytes,
-            }),
+            Value::Str(s) => self.check_string_len(s.len()),
             Value::List(list) => self.check_container(list.len(), v),
             Value::Map(map) => self.check_container(map.len(), v),
             Value::BigDec(_) | Value::BigInt(_) => {
@@ -78,14 +75,34 @@ impl Limits {
         }
     }
 
+    /// Whether a string of `len` bytes may exist.
     #[inline]
-    pub(crate) fn check_container(&self, len: usize, v: &Value) -> Result<(), LimitError> {
+    pub fn check_string_len(&self, len: usize) -> Result<(), LimitError> {
+        if len > self.max_string_bytes {
+            return Err(LimitError::StringTooLong {
+                len,
+                limit: self.max_string_bytes,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether a list of `len` elements, or a map of `len` entries, may exist.
+    #[inline]
+    pub fn check_collection_len(&self, len: usize) -> Result<(), LimitError> {
         if len > self.max_collection_len {
             return Err(LimitError::CollectionTooLarge {
                 len,
                 limit: self.max_collection_len,
             });
         }
+        Ok(())
+    }
+
+    /// A list's or map's length, size and depth.
+    #[inline]
+    pub(crate) fn check_container(&self, len: usize, v: &Value) -> Result<(), LimitError> {
+        self.check_collection_len(len)?;
         let size = v.size();
         if size > self.max_value_bytes {
             return Err(LimitError::ValueTooLarge {

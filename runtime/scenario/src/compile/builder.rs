@@ -1001,13 +1001,11 @@ impl Builder<'_> {
                         assigns.push((slot, c));
                     }
                 }
-                None => self.errors.push(CompileError {
-                    node_id: Some(id.to_string()),
-                    parameter: Some(p.name.clone()),
-                    line: None,
-                    column: None,
-                    message: format!("Missing fragment parameter '{}'", p.name),
-                }),
+                None => self.errors.push(CompileError::param(
+                    id,
+                    &p.name,
+                    format!("Missing fragment parameter '{}'", p.name),
+                )),
             }
             inner_scope.declare(&p.name, slot, ty);
         }
@@ -1192,29 +1190,25 @@ fn compile_expression(
     limits: &ScenarioLimits,
 ) -> Result<Param, Vec<CompileError>> {
     if e.expression.len() > limits.max_expression_bytes {
-        return Err(vec![CompileError {
-            node_id: Some(node.to_string()),
-            parameter: Some(param.to_string()),
-            line: None,
-            column: None,
-            message: format!(
+        return Err(vec![CompileError::param(
+            node,
+            param,
+            format!(
                 "The expression is {} bytes long, over the limit of {} bytes",
                 e.expression.len(),
                 limits.max_expression_bytes
             ),
-        }]);
+        )]);
     }
     let template = match e.language.as_str() {
         "spel" => false,
         "spelTemplate" => true,
         other => {
-            return Err(vec![CompileError {
-                node_id: Some(node.to_string()),
-                parameter: Some(param.to_string()),
-                line: None,
-                column: None,
-                message: format!("Unsupported expression language '{other}'"),
-            }])
+            return Err(vec![CompileError::param(
+                node,
+                param,
+                format!("Unsupported expression language '{other}'"),
+            )])
         }
     };
     let spel_scope = scope.spel(total, meta);
@@ -1242,15 +1236,13 @@ fn compile_expression(
             // so that nothing typing them later recurses without end.
             let depth = expr.static_type().depth();
             if depth > limit {
-                return Err(vec![CompileError {
-                    node_id: Some(node.to_string()),
-                    parameter: Some(param.to_string()),
-                    line: None,
-                    column: None,
-                    message: format!(
+                return Err(vec![CompileError::param(
+                    node,
+                    param,
+                    format!(
                         "The expression's type is nested {depth} levels deep, over the limit of {limit}"
                     ),
-                }]);
+                )]);
             }
             Ok(expr)
         })

@@ -69,6 +69,16 @@ impl CompileError {
             message: message.into(),
         }
     }
+    /// An error of one parameter of `node`, as a whole (not at a line and column in it).
+    pub fn param(node: &str, parameter: &str, message: impl Into<String>) -> CompileError {
+        CompileError {
+            node_id: Some(node.to_string()),
+            parameter: Some(parameter.to_string()),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
 }
 
 /// A compiled parameter: an expression resolved against its node's variables.

@@ -199,11 +199,6 @@ impl Budget {
         self.limits.check(v)
     }
 
-    #[inline]
-    fn check_container(&self, len: usize, v: &Value) -> Result<(), LimitError> {
-        self.limits.check_container(len, v)
-    }
-
     /// Checks a value an evaluation produced (a method's result, a built list) and charges what
     /// it newly allocated: the text of a heap string, the top level of a container nobody else
     /// holds (shared values were charged when they were made).
@@ -213,23 +208,18 @@ impl Budget {
         match v {
             // Inline strings (up to 23 bytes) allocate nothing and fit every limit.
             Value::Str(s) if s.is_heap_allocated() => {
-                if s.len() > l.max_string_bytes {
-                    return Err(LimitError::StringTooLong {
-                        len: s.len(),
-                        limit: l.max_string_bytes,
-                    });
-                }
+                l.check_string_len(s.len())?;
                 self.charge(s.len() as u64)
             }
             Value::List(list) => {
-                self.check_container(list.len(), v)?;
+                l.check_container(list.len(), v)?;
                 if std::sync::Arc::strong_count(list) == 1 {
                     return self.charge(list.shallow_size());
                 }
                 Ok(())
             }
             Value::Map(map) => {
-                self.check_container(map.len(), v)?;
+                l.check_container(map.len(), v)?;
                 if std::sync::Arc::strong_count(map) == 1 {
                     return self.charge(map.shallow_size());
                 }
@@ -243,33 +233,15 @@ impl Budget {
     /// Checks that a string of `len` bytes may be created, before creating it.
     #[inline]
     pub fn reserve_string(&self, len: usize) -> Result<(), LimitError> {
-        if len > self.limits.max_string_bytes {
-            return Err(LimitError::StringTooLong {
-                len,
-                limit: self.limits.max_string_bytes,
-            });
-        }
+        self.limits.check_string_len(len)?;
         self.charge(len as u64)
     }
 
     /// Checks that a collection of `len` elements may be created, before creating it.
     #[inline]
     pub fn reserve_collection(&self, len: usize) -> Result<(), LimitError> {
-        self.check_collection_len(len)?;
+        self.limits.check_collection_len(len)?;
         self.charge((len as u64).saturating_mul(crate::value::SLOT_BYTES))
-    }
-
-    /// Checks a collection's length without charging it (for collections that grow in steps,
-    /// each step charged on its own).
-    #[inline]
-    pub fn check_collection_len(&self, len: usize) -> Result<(), LimitError> {
-        if len > self.limits.max_collection_len {
-            return Err(LimitError::CollectionTooLarge {
-                len,
-                limit: self.limits.max_collection_len,
-            });
-        }
-        Ok(())
     }
 }
 

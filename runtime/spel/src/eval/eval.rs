@@ -677,13 +677,7 @@ fn add(x: &Value, y: &Value, cx: &Cx<'_>) -> EvalResult<Value> {
     if let (Value::Str(a), Value::Str(b)) = (x, y) {
         // The common case: the length is known before anything is allocated.
         let len = a.len().saturating_add(b.len());
-        if len > cx.env.budget.limits().max_string_bytes {
-            return Err(super::budget::LimitError::StringTooLong {
-                len,
-                limit: cx.env.budget.limits().max_string_bytes,
-            }
-            .into());
-        }
+        cx.env.budget.limits().check_string_len(len)?;
         let mut s = String::with_capacity(len);
         s.push_str(a);
         s.push_str(b);
@@ -705,22 +699,13 @@ fn add(x: &Value, y: &Value, cx: &Cx<'_>) -> EvalResult<Value> {
 /// Appends `v`'s Java `toString` to `out`, refusing text longer than a string may be. The text
 /// of a list or map is about as long as its size, which its limit bounds already.
 fn write_text(v: &Value, out: &mut String, cx: &Cx<'_>) -> EvalResult<()> {
-    let limit = cx.env.budget.limits().max_string_bytes;
+    let limits = cx.env.budget.limits();
     if let Value::Str(s) = v {
         // Known before copying.
-        let len = out.len().saturating_add(s.len());
-        if len > limit {
-            return Err(super::budget::LimitError::StringTooLong { len, limit }.into());
-        }
+        limits.check_string_len(out.len().saturating_add(s.len()))?;
     }
     v.write_java(out);
-    if out.len() > limit {
-        return Err(super::budget::LimitError::StringTooLong {
-            len: out.len(),
-            limit,
-        }
-        .into());
-    }
+    limits.check_string_len(out.len())?;
     Ok(())
 }
 

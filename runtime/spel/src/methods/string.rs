@@ -128,6 +128,7 @@ pub fn java_split(
         if parts.len().is_multiple_of(1024) {
             // Charged in steps of 1024 parts, so a huge split stops early.
             env.budget
+                .limits()
                 .check_collection_len(parts.len() + 1)
                 .and_then(|_| env.budget.charge(1024 * crate::value::SLOT_BYTES))
                 .map_err(|e| e.to_string())?;
@@ -164,21 +165,20 @@ fn replace_regex(s: &str, pattern: &str, replacement: &str, all: bool, env: &Eva
     let re = compile_regex(pattern)?;
     let rep = java_replacement(replacement);
     let refs = rep.matches('$').count();
-    let limit = env.budget.limits().max_string_bytes;
+    let limits = env.budget.limits();
     let mut out = String::new();
     let mut last = 0;
     for caps in re.captures_iter(s) {
         let Some(m) = caps.get(0) else { continue };
         // Every group lies inside the match, so one expansion is at most this long.
         let worst = out.len() + (m.start() - last) + rep.len() + refs.saturating_mul(m.len());
-        if worst > limit {
+        if worst > limits.max_string_bytes {
             // The bound is loose; expand and measure before failing.
             let mut probe = String::new();
             caps.expand(&rep, &mut probe);
-            let len = out.len() + (m.start() - last) + probe.len();
-            if len > limit {
-                return Err(crate::eval::LimitError::StringTooLong { len, limit }.to_string());
-            }
+            limits
+                .check_string_len(out.len() + (m.start() - last) + probe.len())
+                .map_err(|e| e.to_string())?;
         }
         out.push_str(&s[last..m.start()]);
         caps.expand(&rep, &mut out);
@@ -422,13 +422,10 @@ pub fn join_checked(parts: &[Value], sep: &str, env: &EvalEnv) -> R {
             out.push_str(sep);
         }
         v.write_java(&mut out);
-        if out.len() > env.budget.limits().max_string_bytes {
-            return Err(crate::eval::LimitError::StringTooLong {
-                len: out.len(),
-                limit: env.budget.limits().max_string_bytes,
-            }
-            .to_string());
-        }
+        env.budget
+            .limits()
+            .check_string_len(out.len())
+            .map_err(|e| e.to_string())?;
     }
     Ok(Value::from(out))
 }
