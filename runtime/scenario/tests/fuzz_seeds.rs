@@ -1,19 +1,11 @@
-//! Replays the scenario fuzz target's committed inputs (`runtime/fuzz/seeds/scenario/`: the seeds and
-//! every input the fuzzer found a defect with) in the normal test run, so a fixed defect stays
-//! fixed without libFuzzer.
+//! The scenario fuzz target's committed inputs, replayed (see `runtime/fuzz/harness/replay.rs`).
 
 #[path = "../../fuzz/harness/scenario.rs"]
 mod harness;
+#[path = "../../fuzz/harness/replay.rs"]
+mod replay;
 
 #[test]
 fn every_committed_fuzz_input_runs_cleanly() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/scenario");
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).expect("seeds folder") {
-        let path = entry.expect("entry").path();
-        let data = std::fs::read(&path).expect("seed");
-        harness::run(&data);
-        n += 1;
-    }
-    assert!(n > 0, "no seeds in {}", dir.display());
+    replay::replay("scenario", harness::run);
 }
