@@ -40,7 +40,6 @@ pub struct ComputePool {
     /// another runtime, and the pool is dropped on an actix thread at shutdown.
     runtime: Option<tokio::runtime::Runtime>,
     permits: Arc<Semaphore>,
-    threads: usize,
 }
 
 /// Late answers: a job is given this long past its deadline to notice it (its budget checks
@@ -68,12 +67,7 @@ impl ComputePool {
         Ok(ComputePool {
             runtime: Some(runtime),
             permits: Arc::new(Semaphore::new(max_concurrent)),
-            threads,
         })
-    }
-
-    pub fn threads(&self) -> usize {
-        self.threads
     }
 
     /// Runs `job` on the pool, waiting for a place until `deadline`; its result, or why there

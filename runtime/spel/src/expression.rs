@@ -231,11 +231,6 @@ impl Expression {
         })
     }
 
-    /// Levels of the compiled tree.
-    pub fn depth(&self) -> u32 {
-        self.depth
-    }
-
     /// The static type the typer computed.
     pub fn static_type(&self) -> &Type {
         &self.ty

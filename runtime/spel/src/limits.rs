@@ -45,19 +45,6 @@ impl Limits {
         max_invocation_bytes: 128 << 20,
     };
 
-    /// No size limits at all: for tools that evaluate trusted text (tests, the conformance
-    /// runner). Depth stays bounded: it protects the stack, not the budget.
-    pub const UNBOUNDED: Limits = Limits {
-        max_expression_depth: Limits::DEFAULT.max_expression_depth,
-        max_string_bytes: usize::MAX,
-        max_collection_len: usize::MAX,
-        max_value_bytes: u64::MAX,
-        max_value_depth: u32::MAX,
-        max_invocation_bytes: u64::MAX,
-    };
-}
-
-impl Limits {
     /// Checks a value against the per-value limits: its length (strings, collections), its
     /// size as JSON would spell it out, its depth, and the digits of big numbers. What every
     /// value an evaluation makes goes through, and what encoders check a value against before

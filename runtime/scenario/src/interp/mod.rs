@@ -225,10 +225,6 @@ impl Run {
         self.env.budget.end_slice();
     }
 
-    pub fn budget(&self) -> &Budget {
-        &self.env.budget
-    }
-
     /// What the run produced.
     pub fn finish(self) -> RunResult {
         let mut out = self.out;

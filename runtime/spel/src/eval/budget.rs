@@ -106,10 +106,6 @@ impl Budget {
         &self.limits
     }
 
-    pub fn deadline(&self) -> Option<Instant> {
-        self.deadline
-    }
-
     /// Bytes charged so far.
     pub fn used(&self) -> u64 {
         self.used.load(Relaxed)
@@ -176,7 +172,7 @@ impl Budget {
     }
 
     /// Looks at the clock now.
-    pub fn check_now(&self) -> Result<(), LimitError> {
+    fn check_now(&self) -> Result<(), LimitError> {
         self.sticky()?;
         if self.deadline.is_none() && self.sliced.load(Relaxed) == 0 {
             return Ok(());

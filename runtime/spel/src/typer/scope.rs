@@ -54,11 +54,6 @@ impl Scope {
         self.slots = self.slots.max(slot + 1);
     }
 
-    /// Removes a variable (a scenario node that clears the variables before it).
-    pub fn remove(&mut self, name: &str) {
-        self.vars.remove(name);
-    }
-
     /// Declares a variable whose value is known at compile time (`#meta`): expressions read it
     /// as a constant, with no slot.
     pub fn declare_const(&mut self, name: &str, value: Value) {

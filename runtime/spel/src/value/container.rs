@@ -76,15 +76,6 @@ impl List {
         }
     }
 
-    pub fn items(&self) -> &Vec<Value> {
-        &self.items
-    }
-
-    /// The elements, taken out (the list is left empty).
-    pub fn into_items(mut self) -> Vec<Value> {
-        std::mem::take(&mut self.items)
-    }
-
     pub fn size(&self) -> u64 {
         self.meta.size
     }
@@ -138,15 +129,6 @@ impl Map {
             self.size.store(size, Relaxed);
             (size, depth)
         })
-    }
-
-    pub fn entries(&self) -> &ValueMap {
-        &self.entries
-    }
-
-    /// The entries, taken out (the map is left empty).
-    pub fn into_entries(mut self) -> ValueMap {
-        std::mem::take(&mut self.entries)
     }
 
     pub fn size(&self) -> u64 {
