@@ -41,6 +41,16 @@ fn io(e: std::io::Error) -> ReadError {
     }
 }
 
+/// Whether the text is a streaming scenario (`LiteStreamMetaData` / `StreamMetaData`): those
+/// run in `scenic-stream`, whose Kafka components this binary does not link.
+pub fn is_streaming(text: &str) -> bool {
+    use scenic_scenario::model::{parse_scenario, ScenarioType};
+    parse_scenario(text)
+        .ok()
+        .and_then(|file| file.meta.scenario_type().ok())
+        .is_some_and(|t| matches!(t, ScenarioType::LiteStream | ScenarioType::Stream))
+}
+
 /// Reads a regular file (symlinks are followed) of at most `limit` bytes.
 pub fn read(path: &Path, limit: usize) -> Result<String, ReadError> {
     let meta = std::fs::metadata(path).map_err(io)?;

@@ -884,3 +884,27 @@ async fn a_cancelled_scenarios_series_are_removed() {
         text.len()
     );
 }
+
+/// A streaming scenario is refused as such (it runs in `scenic-stream`), not as a scenario whose
+/// Kafka components are unknown.
+#[tokio::test]
+async fn a_streaming_scenario_is_refused_as_streaming() {
+    let s = start(Some("t")).await;
+    let mut text: Value = serde_json::from_str(&scenario("events", "events", "1")).expect("json");
+    text["metaData"]["additionalFields"]["metaDataType"] = "LiteStreamMetaData".into();
+    text["nodes"][0]["ref"]["typ"] = "kafka".into();
+    text["nodes"][1]["ref"]["typ"] = "kafka".into();
+    let r = reqwest::Client::new()
+        .put(format!("{}/api/scenarios/events", s.base))
+        .bearer_auth("t")
+        .body(text.to_string())
+        .send()
+        .await
+        .expect("send");
+    let e = assert_error_shape(r, 400).await;
+    assert_eq!(
+        e[0]["message"],
+        "Only request-response scenarios are served by the gateway"
+    );
+    assert_eq!(e.len(), 1, "{e:?}");
+}

@@ -74,15 +74,10 @@ pub fn load(
     load_scenario_with(&text, registry, frags.as_ref(), limits).map_err(|e| e.errors())
 }
 
-/// Whether the file holds a streaming scenario (`LiteStreamMetaData` / `StreamMetaData`): those
-/// run in `scenic-stream`, whose Kafka components this binary does not link.
+/// Whether the file holds a streaming scenario (see [`scenario_file::is_streaming`]).
 pub fn is_streaming(path: &Path) -> bool {
-    use scenic_scenario::model::{parse_scenario, ScenarioType};
     scenario_file::read(path, MAX_SCENARIO_BYTES)
-        .ok()
-        .and_then(|text| parse_scenario(&text).ok())
-        .and_then(|file| file.meta.scenario_type().ok())
-        .is_some_and(|t| matches!(t, ScenarioType::LiteStream | ScenarioType::Stream))
+        .is_ok_and(|text| scenario_file::is_streaming(&text))
 }
 
 /// Prints every error of a file, one per line.

@@ -213,15 +213,6 @@ pub fn name_of(path: &Path) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Whether the text is a streaming scenario (`LiteStreamMetaData` / `StreamMetaData`): those
-/// run in `scenic-stream`, whose Kafka components this binary does not link.
-fn is_streaming(text: &str) -> bool {
-    scenic_scenario::model::parse_scenario(text)
-        .ok()
-        .and_then(|file| file.meta.scenario_type().ok())
-        .is_some_and(|t| matches!(t, ScenarioType::LiteStream | ScenarioType::Stream))
-}
-
 fn rfc3339(t: SystemTime) -> String {
     let since = t.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
     // Milliseconds: two deployments within a second get different times.
@@ -390,7 +381,7 @@ impl Manager {
         text: &str,
         origin: Origin,
     ) -> Result<Status, DeployError> {
-        if is_streaming(text) {
+        if scenario_file::is_streaming(text) {
             return Err(DeployError::NotRequestResponse);
         }
         // Compiling takes long: outside the lock.
