@@ -283,8 +283,28 @@ async fn requests_time_out_with_504() {
     let app = spawn_app_with(&[slow], limits).await;
     let r = app.post("/scenario/slow", r#"{"n": 5000}"#).await;
     assert_eq!(r.status(), 504);
+    // A big body runs on the compute pool from the start: its timeout is the pool's.
+    let big = json!({"n": 5000, "pad": "x".repeat(scenic_rr::routes::invoke::BIG_BODY)});
+    let r = app.post("/scenario/slow", &big.to_string()).await;
+    assert_eq!(r.status(), 504);
     let r = app.post("/scenario/slow", r#"{"n": 1}"#).await;
     assert_eq!(r.status(), 200);
+    // Both timeouts are failures of the scenario.
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
+    for line in [
+        r#"scenic_invocations_total{outcome="failure",scenario="slow"} 2"#,
+        r#"scenic_invocations_total{outcome="success",scenario="slow"} 1"#,
+    ] {
+        assert!(text.contains(line), "missing {line} in\n{text}");
+    }
 }
 
 #[actix_web::test]

@@ -92,8 +92,9 @@ async fn invoke(
         .await
         .map_err(|_| ApiError::BodyTimeout(timeout.as_secs()))??;
     let answer = if body.len() >= BIG_BODY || d.recently_preempted() {
-        let d = d.clone();
-        on_pool(state, deadline, async move {
+        let job = d.clone();
+        on_pool(state, d, deadline, async move {
+            let d = job;
             let input = decode(&d, &body)?;
             let run = d
                 .scenario
@@ -117,10 +118,7 @@ async fn invoke(
             inline_first(state, d, &body, started, timeout),
         )
         .await
-        .map_err(|_| {
-            d.metrics.failure.inc();
-            ApiError::Timeout(timeout.as_secs())
-        })??
+        .map_err(|_| timed_out(d, timeout))??
     };
     let mut response = HttpResponse::Ok();
     response.content_type("application/json");
@@ -153,8 +151,9 @@ async fn inline_first(
     }
     d.mark_preempted();
     run.end_slice();
-    let d = d.clone();
-    on_pool(state, deadline, async move {
+    let job = d.clone();
+    on_pool(state, d, deadline, async move {
+        let d = job;
         let graph = &d.scenario.graph;
         // The slice is over: the run now goes to its end (or its deadline).
         while graph.drive(&mut run, None).await == Flow::Preempted {
@@ -165,20 +164,31 @@ async fn inline_first(
     .await
 }
 
-/// Runs `job` on the compute pool; past the deadline, 504.
+/// Runs `job` (an invocation of `d`) on the compute pool; past the deadline, 504. The job
+/// counts its own outcome (see [`conclude`]); what the pool answers instead is counted here.
 async fn on_pool(
     state: &AppState,
+    d: &Deployed,
     deadline: Instant,
     job: impl std::future::Future<Output = Result<Vec<u8>, ApiError>> + Send + 'static,
 ) -> Result<Vec<u8>, ApiError> {
     match state.compute.run(deadline, job).await {
         Ok(answer) => answer,
-        Err(PoolError::Deadline) => Err(ApiError::Timeout(state.limits.timeout.as_secs())),
-        Err(PoolError::Crashed) => Err(ApiError::ScenarioFailed(vec![ErrorEntry::new(
-            "The invocation failed unexpectedly; the server logs say more",
-            None,
-        )])),
+        Err(PoolError::Deadline) => Err(timed_out(d, state.limits.timeout)),
+        Err(PoolError::Crashed) => {
+            d.metrics.failure.inc();
+            Err(ApiError::ScenarioFailed(vec![ErrorEntry::new(
+                "The invocation failed unexpectedly; the server logs say more",
+                None,
+            )]))
+        }
     }
+}
+
+/// An invocation of `d` stopped waiting at its deadline: a failure of the scenario, 504.
+fn timed_out(d: &Deployed, timeout: Duration) -> ApiError {
+    d.metrics.failure.inc();
+    ApiError::Timeout(timeout.as_secs())
 }
 
 /// Strict JSON, then the scenario's source: schema defaults, validation, typed decoding.
