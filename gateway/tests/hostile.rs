@@ -558,34 +558,46 @@ async fn a_trickling_body_times_out_with_408() {
     let c = Client::of(&s);
     let (status, _) = c.put("light", scenario("light", "light", "'light'")).await;
     assert_eq!(status, 200);
-    let addr = s.base.trim_start_matches("http://").to_string();
-    let started = Instant::now();
-    let reader = std::thread::spawn(move || {
-        let mut conn = std::net::TcpStream::connect(addr).expect("connect");
-        conn.set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
-        conn.write_all(b"POST /scenario/light HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
-            .expect("headers");
-        let mut sender = conn.try_clone().expect("clone");
-        std::thread::spawn(move || {
-            for _ in 0..20 {
-                if sender.write_all(b" ").is_err() {
-                    break;
+    // An invocation, and the management API's two calls with a body.
+    let auth = format!("Authorization: Bearer {TOKEN}\r\n");
+    for head in [
+        "POST /scenario/light HTTP/1.1\r\n".to_string(),
+        format!("PUT /api/scenarios/light HTTP/1.1\r\n{auth}"),
+        format!("POST /api/scenarios/light/test HTTP/1.1\r\n{auth}"),
+    ] {
+        let addr = s.base.trim_start_matches("http://").to_string();
+        let started = Instant::now();
+        let request = head.clone();
+        let reader = std::thread::spawn(move || {
+            let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+            conn.set_read_timeout(Some(Duration::from_secs(10)))
+                .expect("timeout");
+            conn.write_all(format!("{request}Host: x\r\nContent-Length: 100\r\n\r\n").as_bytes())
+                .expect("headers");
+            let mut sender = conn.try_clone().expect("clone");
+            std::thread::spawn(move || {
+                for _ in 0..20 {
+                    if sender.write_all(b" ").is_err() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(500));
                 }
-                std::thread::sleep(Duration::from_millis(500));
-            }
+            });
+            let mut answer = [0u8; 256];
+            let n = conn.read(&mut answer).unwrap_or(0);
+            String::from_utf8_lossy(&answer[..n]).to_string()
         });
-        let mut answer = [0u8; 256];
-        let n = conn.read(&mut answer).unwrap_or(0);
-        String::from_utf8_lossy(&answer[..n]).to_string()
-    });
-    assert!(c.alive().await);
-    let answer = tokio::task::spawn_blocking(move || reader.join().expect("reader"))
-        .await
-        .expect("join");
-    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    let took = started.elapsed();
-    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+        assert!(c.alive().await);
+        let answer = tokio::task::spawn_blocking(move || reader.join().expect("reader"))
+            .await
+            .expect("join");
+        assert!(answer.starts_with("HTTP/1.1 408"), "{head}: {answer}");
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(4),
+            "{head}: answered after {took:?}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

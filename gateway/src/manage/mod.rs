@@ -11,10 +11,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use scenic_rr::compute::ComputePool;
 use scenic_rr::error::ErrorEntry;
 use scenic_rr::metrics::Metrics;
+use scenic_rr::routes::body::read_limited;
 use scenic_rr::startup::ExtraRoutes;
 use scenic_rr::{Deployed, Scenarios};
 use scenic_scenario::compile::fragments_dir;
@@ -538,6 +539,13 @@ impl Manager {
         }
     }
 
+    /// The request timeout: for a body to arrive, and for a test call's inputs to run.
+    fn timeout(&self) -> Duration {
+        self.compute
+            .as_ref()
+            .map_or(Duration::from_secs(30), |(_, t)| *t)
+    }
+
     /// Runs sample inputs through the deployed scenario: each node's variables and each sink's
     /// output; effects outside the process are skipped. Bounded as invocations are: on the
     /// compute pool, under the request timeout (for all inputs together), at most
@@ -555,11 +563,7 @@ impl Manager {
             .and_then(|s| s.slug)
             .ok_or(TestError::NotDeployed)?;
         let deployed = self.scenarios.get(&slug).ok_or(TestError::NotDeployed)?;
-        let timeout = self
-            .compute
-            .as_ref()
-            .map(|(_, t)| *t)
-            .unwrap_or(Duration::from_secs(30));
+        let timeout = self.timeout();
         let deadline = Instant::now() + timeout;
         let job = test_inputs(deployed, inputs, deadline);
         match &self.compute {
@@ -587,6 +591,7 @@ impl Manager {
         (status = 400, description = "The scenario does not compile (every error), is not UTF-8 or not request-response; compile errors are then listed under the name (status FAILED unless a previous version still serves)", body = Vec<ErrorEntry>),
         (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>), (status = 403, description = "No token configured", body = Vec<ErrorEntry>),
         (status = 409, description = "The slug or the scenario name (metaData.id) belongs to another name, which the message names", body = Vec<ErrorEntry>),
+        (status = 408, description = "The body did not arrive within the request timeout", body = Vec<ErrorEntry>),
         (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>),
         (status = 500, description = "The deployment was interrupted", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
@@ -599,11 +604,11 @@ async fn put(
     if let Some(r) = m.authorize(&req) {
         return r;
     }
-    let body = match read_body(&req, payload, m.max_scenario).await {
+    let body = match read_limited(&req, payload, m.max_scenario, m.timeout()).await {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(e) => return e.error_response(),
     };
-    let Ok(text) = String::from_utf8(body.into()) else {
+    let Ok(text) = String::from_utf8(body) else {
         return refusal(StatusCode::BAD_REQUEST, "The scenario is not UTF-8");
     };
     // Compiling takes long (a large scenario, seconds): on the blocking pool, so that this
@@ -617,44 +622,6 @@ async fn put(
             "The deployment was interrupted",
         ),
     }
-}
-
-/// Reads a request body of at most `limit` bytes, after the token check (an unauthenticated
-/// client cannot make the server buffer a body).
-async fn read_body(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-    limit: usize,
-) -> Result<web::Bytes, HttpResponse> {
-    use futures::StreamExt;
-    let too_large = || {
-        refusal(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("The body is larger than the limit of {limit} bytes"),
-        )
-    };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(too_large());
-    }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            refusal(
-                StatusCode::BAD_REQUEST,
-                &format!("Cannot read the request body: {e}"),
-            )
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 #[utoipa::path(delete, path = "/api/scenarios/{name}", params(("name" = String, Path, description = "Scenario name")),
@@ -755,6 +722,7 @@ impl scenic_scenario::interp::Tracer for Trace<'_> {
     responses((status = 200, description = "Per input: each node's variables, each sink's output, each error", body = Object),
         (status = 400, description = "The body is not a JSON array, or has more inputs than a test runs", body = Vec<ErrorEntry>), (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>),
         (status = 403, description = "No token configured", body = Vec<ErrorEntry>), (status = 404, description = "No such scenario deployed", body = Vec<ErrorEntry>),
+        (status = 408, description = "The body did not arrive within the request timeout", body = Vec<ErrorEntry>),
         (status = 413, description = "The body is over the limit", body = Vec<ErrorEntry>),
         (status = 504, description = "The inputs did not finish within the request timeout (all together)", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
@@ -767,9 +735,9 @@ async fn test(
     if let Some(r) = m.authorize(&req) {
         return r;
     }
-    let body = match read_body(&req, payload, m.max_scenario).await {
+    let body = match read_limited(&req, payload, m.max_scenario, m.timeout()).await {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(e) => return e.error_response(),
     };
     let inputs = match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(serde_json::Value::Array(items)) => items,

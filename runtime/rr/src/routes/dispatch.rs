@@ -36,7 +36,7 @@ pub async fn scenario(
                 return Err(ApiError::MethodNotAllowed("POST"));
             }
             let d = state.resolve(Some(slug))?;
-            invoke::handle(&state, d, payload).await
+            invoke::handle(&state, d, &req, payload).await
         }
         "definition" => {
             get_only(req.method())?;

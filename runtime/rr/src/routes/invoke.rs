@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 use actix_web::http::header::HeaderName;
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use futures::StreamExt;
 use scenic_scenario::interp::{Flow, RunOptions, RunResult, MAX_ERRORS};
 use scenic_scenario::schema::Violation;
 use scenic_spel::eval::Exhausted;
 use scenic_spel::Value;
 
+use super::body::read_limited;
 use crate::compute::PoolError;
 use crate::error::{ApiError, ErrorEntry};
 use crate::startup::AppState;
@@ -38,33 +38,17 @@ pub async fn single(
         return Err(ApiError::MethodNotAllowed("POST"));
     }
     let d = state.resolve(None)?;
-    handle(&state, d, payload).await
-}
-
-async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::MalformedJson(Box::new(ErrorEntry::new(
-                format!("Could not read the request body: {e}"),
-                None,
-            )))
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::TooLarge(limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    handle(&state, d, &req, payload).await
 }
 
 /// Invokes a deployed scenario. Every answer, errors included, names the version that gave it.
 pub(crate) async fn handle(
     state: &AppState,
     d: Arc<Deployed>,
+    req: &HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let mut response = match invoke(state, &d, payload).await {
+    let mut response = match invoke(state, &d, req, payload).await {
         Ok(r) => r,
         Err(e) => e.error_response(),
     };
@@ -79,6 +63,7 @@ const VERSION_HEADER: HeaderName = HeaderName::from_static("scenic-scenario-vers
 async fn invoke(
     state: &AppState,
     d: &Arc<Deployed>,
+    req: &HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     if !state.is_ready() {
@@ -87,10 +72,7 @@ async fn invoke(
     let timeout = state.limits.timeout;
     let started = Instant::now();
     let deadline = started + timeout;
-    // A body that trickles in (a byte a second) must not hold its connection for ever.
-    let body = tokio::time::timeout(timeout, read_limited(payload, state.limits.max_body))
-        .await
-        .map_err(|_| ApiError::BodyTimeout(timeout.as_secs()))??;
+    let body = read_limited(req, payload, state.limits.max_body, timeout).await?;
     let answer = if body.len() >= BIG_BODY || d.recently_preempted() {
         let job = d.clone();
         on_pool(state, d, deadline, async move {

@@ -1,5 +1,6 @@
 //! HTTP handlers, one file per resource.
 
+pub mod body;
 pub mod definition;
 pub mod dispatch;
 pub mod health;
