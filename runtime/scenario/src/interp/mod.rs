@@ -702,8 +702,10 @@ impl Graph {
             Step::Sink { sink } => {
                 // Test runs evaluate sinks too: their values are the point of the test.
                 if let Some(value) = attempt!(sink.emit(&ctx, env)) {
-                    // A sink's record is assembled from values already bounded; the encoders
-                    // bound what they write of it (`to_json_limited`, `encode_output`).
+                    // A sink's record is assembled from values already bounded, but a record of
+                    // many big fields can still be over the limits: each runtime checks it
+                    // against them before encoding it (the request-response answer, the Kafka
+                    // sink, the test report's `output_json`).
                     out.outputs.push(SinkOutput {
                         node_id: node.id.clone(),
                         value,

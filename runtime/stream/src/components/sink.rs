@@ -57,7 +57,8 @@ impl Sink for KafkaSink {
             None => Value::Null,
         };
         let v = self.value.eval(ctx, env)?;
-        // Bounded before it is written out (see the interpreter's sink step).
+        // Bounded before it is encoded: the value may be one a component built, which no
+        // evaluation checked (see the interpreter's sink step).
         env.budget.check_value(&v).map_err(|e| e.to_string())?;
         let json = match &self.schema {
             Some(schema) => schema.encode_output(&v).map_err(|violations| {
