@@ -12,7 +12,6 @@ use clap::Args;
 use scenic_rr::compute::ComputePool;
 use scenic_rr::metrics::Metrics;
 use scenic_rr::startup::AppState;
-use scenic_rr::state::Broken;
 use scenic_rr::{Application, Deployed, Limits, Scenarios, Settings};
 use scenic_scenario::model::ScenarioType;
 use scenic_scenario::Registry;
@@ -243,15 +242,6 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             ),
             FileOutcome::Failed(DeployError::Invalid(errors)) => {
                 files::print_errors(path, &errors);
-                // The file's name only: what the runtime keeps may be served, server paths
-                // must not be.
-                scenarios.add_broken(Broken {
-                    source: path
-                        .file_name()
-                        .map(|f| f.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    errors,
-                });
             }
             FileOutcome::Failed(DeployError::Conflict(c)) => {
                 eprintln!("{}: not deployed: {c}", path.display())

@@ -1404,8 +1404,22 @@ impl ParamCompiler for BranchParams {
         &mut self,
         name: &str,
         expected: Option<&Type>,
-        _extra: &[(&str, Type)],
+        extra: &[(&str, Type)],
     ) -> Option<(Param, Vec<usize>)> {
+        // A join's slots are fixed before its parameters compile (every branch shares them),
+        // so there is none to give extra variables: refuse rather than compile the expression
+        // without them.
+        if !extra.is_empty() {
+            let names: Vec<String> = extra.iter().map(|(n, _)| format!("#{n}")).collect();
+            self.error(
+                Some(name),
+                format!(
+                    "Variables {} are not available in a join's parameters",
+                    names.join(", ")
+                ),
+            );
+            return None;
+        }
         self.compile(name, expected).map(|p| (p, Vec::new()))
     }
     fn error(&mut self, parameter: Option<&str>, message: String) {
@@ -1429,5 +1443,52 @@ impl ParamCompiler for BranchParams {
     }
     fn slots(&self) -> usize {
         self.total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn branch_params(expression: &str) -> BranchParams {
+        BranchParams {
+            meta: Value::Null,
+            limits: ScenarioLimits::default(),
+            node: "join".into(),
+            branch: Some("left".into()),
+            params: vec![Parameter {
+                name: "value".into(),
+                expression: Expression {
+                    language: "spel".into(),
+                    expression: expression.into(),
+                },
+            }],
+            scope: VarScope::default(),
+            total: 1,
+            errors: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_join_parameter_with_extra_variables_is_refused_not_compiled_without_them() {
+        let mut pc = branch_params("#ROW.a");
+        let made = pc.compile_with("value", None, &[("ROW", Type::Unknown)]);
+        assert!(made.is_none());
+        assert_eq!(pc.errors.len(), 1, "{:?}", pc.errors);
+        assert_eq!(pc.errors[0].node_id.as_deref(), Some("join"));
+        assert_eq!(pc.errors[0].parameter.as_deref(), Some("value (left)"));
+        assert!(
+            pc.errors[0].message.contains("#ROW"),
+            "{}",
+            pc.errors[0].message
+        );
+    }
+
+    #[test]
+    fn a_join_parameter_without_extra_variables_compiles() {
+        let mut pc = branch_params("1 + 2");
+        let made = pc.compile_with("value", None, &[]);
+        assert!(made.is_some(), "{:?}", pc.errors);
+        assert!(pc.errors.is_empty());
     }
 }
