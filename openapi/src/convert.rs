@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use scenic_spel::types::json_ref::{escape_segment, parse_local_ref, LocalRef};
 use serde_json::{Map, Value};
 
 use crate::ident;
@@ -537,16 +538,13 @@ impl<'a> Converter<'a, '_> {
     /// The reference rewritten to point into the OpenAPI document; `None` when it points
     /// nowhere inside the schema (it is dropped). References to other documents are kept.
     fn rewrite_ref(&mut self, reference: &str) -> Option<String> {
-        let Some(fragment) = reference.strip_prefix('#') else {
+        if !reference.starts_with('#') {
             return Some(reference.to_owned());
-        };
-        let fragment = percent_decode(fragment)?;
-        let segments: Vec<String> = if fragment.is_empty() {
-            Vec::new()
-        } else if let Some(pointer) = fragment.strip_prefix('/') {
-            pointer.split('/').map(unescape_segment).collect()
-        } else {
-            self.anchors.get(&fragment)?.clone()
+        }
+        // The one reading of a `$ref` that typing and validation share.
+        let segments: Vec<String> = match parse_local_ref(reference)? {
+            LocalRef::Pointer(segments) => segments,
+            LocalRef::Anchor(name) => self.anchors.get(&name)?.clone(),
         };
         if self.collecting {
             self.targets.push(segments);
@@ -696,7 +694,7 @@ fn verbatim(node: &Value, rest: &[String], mut out: Vec<String>) -> Option<Vec<S
     let mut pointer = String::new();
     for segment in rest {
         pointer.push('/');
-        pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        pointer.push_str(&escape_segment(segment));
     }
     node.pointer(&pointer)?;
     out.extend(rest.iter().cloned());
@@ -750,16 +748,12 @@ fn collect_anchors(
     }
 }
 
-fn unescape_segment(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
-}
-
 /// `/a/b` form of a pointer, escaped for use in a URI fragment.
 fn encode_pointer(segments: &[String]) -> String {
     let mut out = String::new();
     for segment in segments {
         out.push('/');
-        let escaped = segment.replace('~', "~0").replace('/', "~1");
+        let escaped = escape_segment(segment);
         for byte in escaped.bytes() {
             if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
                 out.push(char::from(byte));
@@ -769,23 +763,6 @@ fn encode_pointer(segments: &[String]) -> String {
         }
     }
     out
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        if byte == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(byte);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -1074,8 +1051,11 @@ mod tests {
             encode_pointer(&["a b".to_owned(), "c/d~".to_owned(), "ż".to_owned()]),
             "/a%20b/c~1d~0/%C5%BC"
         );
-        assert_eq!(percent_decode("a%20b").as_deref(), Some("a b"));
-        assert_eq!(percent_decode("%zz"), None);
-        assert_eq!(percent_decode("%"), None);
+        assert_eq!(
+            parse_local_ref("#/a%20b/c~1d~0"),
+            Some(LocalRef::Pointer(vec!["a b".to_owned(), "c/d~".to_owned()]))
+        );
+        assert_eq!(parse_local_ref("#/%zz"), None);
+        assert_eq!(parse_local_ref("#/%"), None);
     }
 }

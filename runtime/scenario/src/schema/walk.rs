@@ -2,8 +2,6 @@
 //! that visits every (sub-schema, instance value) pair of a JSON instance, used to fill in
 //! defaults before validation.
 
-use std::borrow::Cow;
-
 use serde_json::{Map, Value as Json};
 
 pub(crate) type Obj = Map<String, Json>;
@@ -53,37 +51,7 @@ fn ref_of(s: &Json) -> Option<&str> {
 
 /// A `#/json/pointer` reference: the target and its (decoded) pointer.
 fn lookup<'a>(root: &'a Json, reference: &str) -> Option<(&'a Json, String)> {
-    let pointer = percent_decode(reference.strip_prefix('#')?);
-    if pointer.is_empty() {
-        return Some((root, String::new()));
-    }
-    root.pointer(&pointer).map(|t| (t, pointer.into_owned()))
-}
-
-fn percent_decode(s: &str) -> Cow<'_, str> {
-    if !s.contains('%') {
-        return Cow::Borrowed(s);
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+    scenic_spel::types::json_ref::resolve_ref(root, reference)
 }
 
 /// The names in `type` (a string or an array of strings); empty when absent.

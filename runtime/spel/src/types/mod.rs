@@ -3,6 +3,7 @@
 //! (`Record{a: Integer}`, `List[String]`, `Integer(4)`, `A | B`) and its parser.
 
 mod class;
+pub mod json_ref;
 mod parse;
 mod relations;
 mod schema;

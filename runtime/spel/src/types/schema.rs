@@ -14,11 +14,7 @@ pub fn type_of_schema(schema: &Json) -> Type {
 }
 
 fn resolve<'a>(root: &'a Json, reference: &str) -> Option<&'a Json> {
-    let pointer = reference.strip_prefix('#')?;
-    if pointer.is_empty() {
-        return Some(root);
-    }
-    root.pointer(pointer)
+    super::json_ref::resolve_ref(root, reference).map(|(target, _)| target)
 }
 
 fn typed(s: &Json, root: &Json, seen: &mut Vec<String>) -> Type {
