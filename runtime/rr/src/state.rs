@@ -101,18 +101,9 @@ impl Deployed {
     }
 }
 
-/// A scenario that failed to compile, kept to report its errors.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct Broken {
-    /// Where it came from, as clients may see it: a file's name, never a server path.
-    pub source: String,
-    pub errors: Vec<scenic_scenario::CompileError>,
-}
-
 #[derive(Default)]
 pub struct Scenarios {
     by_slug: RwLock<HashMap<String, Arc<Deployed>>>,
-    broken: RwLock<Vec<Broken>>,
 }
 
 impl Scenarios {
@@ -183,15 +174,5 @@ impl Scenarios {
             .unwrap_or_default();
         v.sort_by(|a, b| a.scenario.slug.cmp(&b.scenario.slug));
         v
-    }
-
-    pub fn add_broken(&self, b: Broken) {
-        if let Ok(mut v) = self.broken.write() {
-            v.push(b);
-        }
-    }
-
-    pub fn broken(&self) -> Vec<Broken> {
-        self.broken.read().map(|v| v.clone()).unwrap_or_default()
     }
 }
