@@ -908,3 +908,65 @@ async fn a_streaming_scenario_is_refused_as_streaming() {
     );
     assert_eq!(e.len(), 1, "{e:?}");
 }
+
+/// One deploy path: a file at start-up and a PUT of the same scenario are refused for the same
+/// slug or `metaData.id` conflict with the same message, naming the owner and its file.
+#[tokio::test]
+async fn the_folder_at_start_and_the_api_refuse_a_conflict_with_the_same_error() {
+    let slug_clash = scenario("other", "first", "'b'");
+    let id_clash = scenario("owner", "third", "'c'");
+    let (b, c) = (slug_clash.clone(), id_clash.clone());
+    let s = common::start_with(Some("t"), move |dir| {
+        std::fs::write(dir.join("a.json"), scenario("owner", "first", "'a'")).expect("write");
+        std::fs::write(dir.join("b.json"), b).expect("write");
+        std::fs::write(dir.join("c.json"), c).expect("write");
+    })
+    .await;
+    let client = reqwest::Client::new();
+    for (name, text, expected) in [
+        (
+            "b",
+            slug_clash,
+            "Slug 'first' belongs to 'a' (deployed from file a.json)",
+        ),
+        (
+            "c",
+            id_clash,
+            "Scenario 'owner' (metaData.id) is already deployed as 'a' (deployed from file a.json)",
+        ),
+    ] {
+        let at_start: Value = client
+            .get(format!("{}/api/scenarios/{name}", s.base))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(at_start["status"], "FAILED", "{at_start}");
+        let from_file = at_start["errors"][0]["message"]
+            .as_str()
+            .expect("message")
+            .to_string();
+        assert_eq!(from_file, expected);
+        s.log_contains(&format!("{name}.json: not deployed: {expected}"))
+            .await;
+        let r = client
+            .put(format!("{}/api/scenarios/{name}", s.base))
+            .bearer_auth("t")
+            .body(text)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), 409);
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(body[0]["message"], from_file.as_str(), "{body}");
+    }
+    let r = client
+        .post(format!("{}/scenario/first", s.base))
+        .body("{}")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.text().await.expect("text"), "\"a\"", "the owner serves");
+}

@@ -251,3 +251,49 @@ async fn renaming_a_file_moves_its_scenario() {
     }
     eventually(&c, &url, (200, Some("\"hi\""))).await;
 }
+
+/// Removes a folder when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Two served folders with a file of the same name: the first claims the management name, the
+/// other is refused, at start-up and by the watch that starts after it (which used to deploy it
+/// over the first), until the first is removed; then it takes the name over.
+#[tokio::test]
+async fn a_name_taken_by_a_file_in_another_folder_waits_for_it() {
+    // Only this test uses the name: one per test process.
+    let other =
+        TempDir(std::env::temp_dir().join(format!("scenic-gw-other-{}", std::process::id())));
+    std::fs::create_dir_all(&other.0).expect("dir");
+    std::fs::write(other.0.join("x.json"), scenario("x2", "x2", "'second'")).expect("write");
+    let s = common::start_args(
+        None,
+        |dir| std::fs::write(dir.join("x.json"), scenario("x1", "x1", "'first'")).expect("write"),
+        &[other.0.to_str().expect("path")],
+    )
+    .await;
+    let c = reqwest::Client::new();
+    let (first, second) = (
+        format!("{}/scenario/x1", s.base),
+        format!("{}/scenario/x2", s.base),
+    );
+    let taken = format!(
+        "{}: not deployed: the name 'x' is taken by {}",
+        other.0.join("x.json").display(),
+        s.dir.join("x.json").display()
+    );
+    s.log_contains(&taken).await;
+    // Time for the watches' first scans.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    eventually(&c, &first, (200, Some("\"first\""))).await;
+    eventually(&c, &second, (404, None)).await;
+
+    std::fs::remove_file(s.dir.join("x.json")).expect("remove");
+    eventually(&c, &second, (200, Some("\"second\""))).await;
+    eventually(&c, &first, (404, None)).await;
+}

@@ -1,7 +1,6 @@
 //! `scenic serve DIR|FILES…` (every request-response scenario under `/scenario/{slug}`) and
 //! `scenic run FILE` (one scenario at `/`, what a Kubernetes pod runs).
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +17,7 @@ use scenic_scenario::Registry;
 
 use super::files;
 use super::limits::LimitArgs;
-use crate::manage::{DeployError, FileOutcome, Manager, Trigger};
+use crate::manage::{Manager, Trigger};
 use crate::scenario_file::MAX_SCENARIO_BYTES;
 
 #[derive(Args, Debug)]
@@ -220,36 +219,10 @@ pub fn serve(a: ServeArgs) -> ExitCode {
         .with_limits(a.http.limits.scenario())
         .with_compute(compute.clone(), settings.limits.timeout),
     );
-    let mut names: HashMap<String, &PathBuf> = HashMap::new();
+    // The folder watch's way, with its conflict rules and its log lines: a file refused here
+    // is refused for the same reason when it changes, and over the management API.
     for path in &paths {
-        let Some(name) = crate::manage::name_of(path) else {
-            eprintln!("{}: skipped: the file name is not UTF-8", path.display());
-            continue;
-        };
-        if let Some(other) = names.get(&name) {
-            eprintln!(
-                "{}: not deployed: the name '{name}' is taken by {}",
-                path.display(),
-                other.display()
-            );
-            continue;
-        }
-        names.insert(name, path);
-        match manager.deploy_file(path, Trigger::Scan) {
-            FileOutcome::Failed(DeployError::NotRequestResponse) => println!(
-                "{}: skipped: a streaming scenario (run it with scenic-stream, see docs/streaming.md)",
-                path.display()
-            ),
-            FileOutcome::Failed(DeployError::Invalid(errors)) => {
-                files::print_errors(path, &errors);
-            }
-            FileOutcome::Failed(DeployError::Conflict(c)) => {
-                eprintln!("{}: not deployed: {c}", path.display())
-            }
-            FileOutcome::Skipped(why) => eprintln!("warning: {}: skipped: {why}", path.display()),
-            FileOutcome::Removed(_) => eprintln!("warning: {}: skipped: removed", path.display()),
-            FileOutcome::Deployed(_) | FileOutcome::Unchanged => {}
-        }
+        manager.apply_file(path, Trigger::Scan);
     }
     // Folders are watched: files added, changed or removed deploy, redeploy or cancel.
     let mut watchers = Vec::new();

@@ -106,6 +106,12 @@ pub enum FileOutcome {
     Skipped(ReadError),
     /// The file is gone; `true` when the deployment it made was cancelled.
     Removed(bool),
+    /// Not deployed: its management name (the file name without `.json`) belongs to another
+    /// file, `by` (a file of the same name in another served folder).
+    NameTaken {
+        name: String,
+        by: PathBuf,
+    },
 }
 
 /// Why a file is looked at.
@@ -126,6 +132,19 @@ struct FileState {
     deployed: Option<u64>,
     /// The content last tried (deployed or not).
     tried: u64,
+}
+
+/// What the manager knows of scenario files; one lock, so that a name's holder and the files'
+/// states change together.
+#[derive(Default)]
+struct Files {
+    /// What was last deployed and tried from each file, so that only a real change of the file
+    /// redeploys it.
+    state: HashMap<PathBuf, FileState>,
+    /// The file each management name belongs to: the first file that claimed it (deployed or
+    /// not), until that file is removed. Two served folders can hold files of the same name;
+    /// without this the later one would silently replace the earlier one's scenario.
+    holders: HashMap<String, PathBuf>,
 }
 
 /// Where a deployment came from.
@@ -179,9 +198,8 @@ pub struct Manager {
     /// By management name. A slug and a scenario name belong to one management name at most;
     /// every change of the deployments happens under this lock.
     entries: Mutex<HashMap<String, Entry>>,
-    /// What was last deployed and tried from each file, so that only a real change of the file
-    /// redeploys it.
-    files: Mutex<HashMap<PathBuf, FileState>>,
+    /// Files deployed or tried, and which file holds each name.
+    files: Mutex<Files>,
     /// The limits every deployment compiles and runs under.
     limits: ScenarioLimits,
     /// Where test runs run, and how long they may take: as invocations do.
@@ -212,6 +230,37 @@ pub fn name_of(path: &Path) -> Option<String> {
     path.file_stem()
         .and_then(|s| s.to_str())
         .map(str::to_string)
+}
+
+/// Logs what became of one file: at start-up and in the folder watch alike.
+pub fn report(path: &Path, outcome: &FileOutcome) {
+    let file = path.display();
+    match outcome {
+        FileOutcome::Unchanged => {}
+        FileOutcome::Deployed(s) => {
+            tracing::info!(scenario = %s.name, version = ?s.version, "deployed from {file}")
+        }
+        FileOutcome::Failed(DeployError::Invalid(errors)) => {
+            tracing::warn!("{file}: not deployed: {} error(s)", errors.len());
+            for e in errors {
+                tracing::warn!("  {e}");
+            }
+        }
+        FileOutcome::Failed(DeployError::NotRequestResponse) => tracing::info!(
+            "{file}: skipped: a streaming scenario (run it with scenic-stream, see docs/streaming.md)"
+        ),
+        FileOutcome::Failed(DeployError::Conflict(c)) => {
+            tracing::warn!("{file}: not deployed: {c}")
+        }
+        // Both full paths: the log is the server's own, and the two files share their name.
+        FileOutcome::NameTaken { name, by } => tracing::warn!(
+            "{file}: not deployed: the name '{name}' is taken by {}",
+            by.display()
+        ),
+        FileOutcome::Skipped(why) => tracing::warn!("{file}: skipped: {why}"),
+        FileOutcome::Removed(true) => tracing::info!("cancelled: {file} was removed"),
+        FileOutcome::Removed(false) => {}
+    }
 }
 
 fn rfc3339(t: SystemTime) -> String {
@@ -264,14 +313,18 @@ impl Manager {
             max_scenario,
             token,
             entries: Mutex::new(HashMap::new()),
-            files: Mutex::new(HashMap::new()),
+            files: Mutex::new(Files::default()),
             limits: ScenarioLimits::default(),
             compute: None,
         }
     }
 
-    /// Deploys a scenario file under its name (start-up and folder watch), unless its content is
-    /// what was last deployed from it (see [`Trigger`]); a file that is gone cancels its name.
+    /// Deploys a scenario file under its name, unless its content is what was last deployed
+    /// from it (see [`Trigger`]); a file that is gone cancels its name. The one way files are
+    /// deployed: the folder at start-up and the folder watch both come here, and from here to
+    /// [`Manager::deploy_text`], the management API's way, so that a file is refused for the
+    /// same conflicts, with the same error, as a PUT. On top of the API's rules, a management
+    /// name belongs to one file (see [`FileOutcome::NameTaken`]).
     pub fn deploy_file(&self, path: &Path, trigger: Trigger) -> FileOutcome {
         let Some(name) = name_of(path) else {
             return FileOutcome::Skipped(ReadError::NotUtf8);
@@ -279,16 +332,24 @@ impl Manager {
         let text = match scenario_file::read(path, self.max_scenario) {
             Ok(t) => t,
             Err(ReadError::Missing) => {
+                let mut files = lock(&self.files);
+                let known = files.state.remove(path).is_some();
+                // Only the name's holder cancels it: the removal of a file refused for its name
+                // changes nothing.
+                let holds = files.holders.get(&name).is_some_and(|h| h == path);
+                if holds {
+                    files.holders.remove(&name);
+                }
+                drop(files);
                 // The file deployed (or tried) under its name: its removal is the latest change.
-                let known = lock(&self.files).remove(path);
-                return FileOutcome::Removed(known.is_some() && self.cancel_name(&name));
+                return FileOutcome::Removed(known && holds && self.cancel_name(&name));
             }
             Err(e) => return FileOutcome::Skipped(e),
         };
         let hash = content_hash(&text);
         {
             let mut files = lock(&self.files);
-            let state = files.get(path).copied();
+            let state = files.state.get(path).copied();
             let unchanged = state.is_some_and(|s| match trigger {
                 Trigger::Change => s.tried == hash && s.deployed == Some(hash),
                 Trigger::Scan => s.tried == hash,
@@ -297,17 +358,27 @@ impl Manager {
                 return FileOutcome::Unchanged;
             }
             let deployed = state.and_then(|s| s.deployed);
-            files.insert(
+            files.state.insert(
                 path.to_path_buf(),
                 FileState {
                     deployed,
                     tried: hash,
                 },
             );
+            let holder = files.holders.get(&name).filter(|h| h.as_path() != path);
+            // A holder that is gone gives the name up: its removal is not handled yet (a file
+            // moved between two served folders, whose watchers run apart).
+            if let Some(by) = holder.filter(|h| std::fs::symlink_metadata(h).is_ok()) {
+                return FileOutcome::NameTaken {
+                    name,
+                    by: by.clone(),
+                };
+            }
+            files.holders.insert(name.clone(), path.to_path_buf());
         }
         match self.deploy_text(&name, &text, Origin::File(path.to_path_buf())) {
             Ok(s) => {
-                if let Some(state) = lock(&self.files).get_mut(path) {
+                if let Some(state) = lock(&self.files).state.get_mut(path) {
                     state.deployed = Some(hash);
                 }
                 FileOutcome::Deployed(s)
@@ -316,9 +387,40 @@ impl Manager {
         }
     }
 
+    /// Deploys a file and logs the outcome (start-up and the folder watch). A removal that
+    /// frees a name deploys the file that waited for it (refused earlier as
+    /// [`FileOutcome::NameTaken`]).
+    pub fn apply_file(&self, path: &Path, trigger: Trigger) {
+        let outcome = self.deploy_file(path, trigger);
+        report(path, &outcome);
+        if let FileOutcome::Removed(_) = outcome {
+            if let Some(next) = name_of(path).and_then(|n| self.waiting_for(&n)) {
+                // `Change`: the waiting file's content was tried (and refused), not deployed.
+                let outcome = self.deploy_file(&next, Trigger::Change);
+                report(&next, &outcome);
+            }
+        }
+    }
+
+    /// A file refused for its name `name` that is still there, once the name has no holder.
+    fn waiting_for(&self, name: &str) -> Option<PathBuf> {
+        let files = lock(&self.files);
+        if files.holders.contains_key(name) {
+            return None;
+        }
+        let mut waiting: Vec<&PathBuf> = files
+            .state
+            .keys()
+            .filter(|p| name_of(p).as_deref() == Some(name) && p.is_file())
+            .collect();
+        // A stable choice, whatever the map's order.
+        waiting.sort();
+        waiting.first().map(|p| (*p).clone())
+    }
+
     /// The files deployed (or tried) so far.
     pub fn files(&self) -> Vec<PathBuf> {
-        lock(&self.files).keys().cloned().collect()
+        lock(&self.files).state.keys().cloned().collect()
     }
 
     /// Records a failed attempt: the previous version, if any, keeps serving and reports the

@@ -17,7 +17,7 @@ use std::time::Duration;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use super::{DeployError, FileOutcome, Manager, Trigger};
+use super::{Manager, Trigger};
 use crate::scenario_file::is_scenario_name;
 
 /// Events closer than this are handled together (editors write files in several steps).
@@ -46,37 +46,6 @@ fn changes_content(kind: &EventKind) -> bool {
     }
 }
 
-/// Logs what became of one file.
-pub fn report(path: &Path, outcome: &FileOutcome) {
-    let file = path.display();
-    match outcome {
-        FileOutcome::Unchanged => {}
-        FileOutcome::Deployed(s) => {
-            tracing::info!(scenario = %s.name, version = ?s.version, "deployed from {file}")
-        }
-        FileOutcome::Failed(DeployError::Invalid(errors)) => {
-            tracing::warn!("{file}: not deployed: {} error(s)", errors.len());
-            for e in errors {
-                tracing::warn!("  {e}");
-            }
-        }
-        FileOutcome::Failed(DeployError::NotRequestResponse) => tracing::info!(
-            "{file}: skipped: a streaming scenario (run it with scenic-stream, see docs/streaming.md)"
-        ),
-        FileOutcome::Failed(DeployError::Conflict(c)) => {
-            tracing::warn!("{file}: not deployed: {c}")
-        }
-        FileOutcome::Skipped(why) => tracing::warn!("{file}: skipped: {why}"),
-        FileOutcome::Removed(true) => tracing::info!("cancelled: {file} was removed"),
-        FileOutcome::Removed(false) => {}
-    }
-}
-
-/// Applies the current state of one file.
-pub fn apply(manager: &Manager, path: &Path, trigger: Trigger) {
-    report(path, &manager.deploy_file(path, trigger));
-}
-
 /// Applies the current state of some files, the removed ones first: a renamed file must free
 /// its slug before its new name claims it.
 fn apply_all<'a>(manager: &Manager, paths: impl Iterator<Item = &'a PathBuf>, trigger: Trigger) {
@@ -84,7 +53,7 @@ fn apply_all<'a>(manager: &Manager, paths: impl Iterator<Item = &'a PathBuf>, tr
         .filter(|p| is_scenario_name(p))
         .partition(|p| std::fs::symlink_metadata(p).is_err());
     for p in gone.into_iter().chain(present) {
-        apply(manager, p, trigger);
+        manager.apply_file(p, trigger);
     }
 }
 

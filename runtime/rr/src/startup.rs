@@ -238,7 +238,7 @@ impl Application {
 
     /// On SIGTERM or Ctrl-C: shut down gracefully (see [`Application::shutdown_when`]).
     pub fn shutdown_on_signal(&self, state: Arc<AppState>) {
-        self.shutdown_when(state, wait_for_signal());
+        self.shutdown_when(state, crate::process::shutdown_signal());
     }
 
     /// When `trigger` completes, shuts down without cutting a request:
@@ -279,25 +279,3 @@ impl Application {
 /// How long a shutting-down server keeps its connections open to tell busy clients to close
 /// them (see [`Application::shutdown_when`]).
 pub const CLOSE_NOTICE: Duration = Duration::from_millis(300);
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}

@@ -50,13 +50,7 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    scenic_rr::process::init_tracing();
     let args = Args::parse();
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -163,7 +157,7 @@ fn run(args: Args) -> Result<(), Failure> {
         );
         let handle = server.handle();
         actix_web::rt::spawn(async move {
-            wait_for_signal().await;
+            scenic_rr::process::shutdown_signal().await;
             tracing::info!("shutting down: finishing the batches in hand");
             shared.stop();
             // Workers commit or abort the batch in hand and stop; bounded by shutdownTimeout.
@@ -176,19 +170,4 @@ fn run(args: Args) -> Result<(), Failure> {
         server.await
     });
     result.map_err(|e| Failure::Setup(e.to_string()))
-}
-
-async fn wait_for_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }
