@@ -731,7 +731,9 @@ fn slow_scenario(n: usize) -> String {
 /// While a slow PUT compiles, the server's only worker goes on answering other requests.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_deploy_does_not_block_other_requests() {
-    let s = start(Some("t")).await;
+    // A generous compile deadline: the deploy is slow on purpose, and a loaded machine must
+    // not turn it into a refusal (400) that this test would mistake for blocking.
+    let s = common::start_args(Some("t"), |_| {}, &["--compile-timeout", "120"]).await;
     let c = reqwest::Client::new();
     let r = c
         .put(format!("{}/api/scenarios/fast", s.base))
