@@ -727,7 +727,7 @@ pub(crate) fn spel_equals(x: &Value, y: &Value) -> bool {
     }
     if let (Value::Obj(_), Value::Obj(_)) = (x, y) {
         if x.class() == y.class() {
-            return crate::helpers::date::compare_objs(x, y) == Some(Ordering::Equal);
+            return crate::time::compare_objs(x, y) == Some(Ordering::Equal);
         }
     }
     false
@@ -753,7 +753,7 @@ pub(crate) fn java_compare(x: &Value, y: &Value) -> EvalResult<Ordering> {
         (Value::Str(a), Value::Str(b)) => Some(crate::methods::string::java_compare_str(a, b)),
         (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         (Value::Char(a), Value::Char(b)) => Some(a.cmp(b)),
-        (Value::Obj(_), Value::Obj(_)) => crate::helpers::date::compare_objs(x, y),
+        (Value::Obj(_), Value::Obj(_)) => crate::time::compare_objs(x, y),
         _ => None,
     };
     r.ok_or_else(|| {

@@ -1,12 +1,13 @@
 //! `java.lang.String` whitelist (spel.md §10), with Java's UTF-16 indexing.
 
-use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::args;
 use super::{MethodDef, P};
 use crate::eval::EvalEnv;
 use crate::types::Type;
+// Java's UTF-16 string length and order are value-level (java.time ordering uses them too).
+pub use crate::value::{java_compare_str, java_compare_to, utf16_len};
 use crate::value::{new_str, Value};
 use crate::{m, mf};
 
@@ -15,15 +16,6 @@ type R = Result<Value, String>;
 fn recv(v: &Value) -> Result<&str, String> {
     v.as_str()
         .ok_or_else(|| format!("expected a String receiver, got {}", v.class_name()))
-}
-
-/// Java `String.length()`: UTF-16 code units.
-pub fn utf16_len(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.encode_utf16().count()
-    }
 }
 
 /// Byte offset of UTF-16 index `i` (None when out of range or inside a surrogate pair).
@@ -70,23 +62,6 @@ fn substring(s: &str, begin: i32, end: i32) -> R {
             "begin {begin}, end {end}, length {len}: splits a surrogate pair"
         )),
     }
-}
-
-/// Java `String.compareTo`: difference of the first differing UTF-16 units, else of lengths.
-pub fn java_compare_to(a: &str, b: &str) -> i32 {
-    let mut ia = a.encode_utf16();
-    let mut ib = b.encode_utf16();
-    loop {
-        match (ia.next(), ib.next()) {
-            (Some(x), Some(y)) if x != y => return x as i32 - y as i32,
-            (Some(_), Some(_)) => {}
-            _ => return utf16_len(a) as i32 - utf16_len(b) as i32,
-        }
-    }
-}
-
-pub fn java_compare_str(a: &str, b: &str) -> Ordering {
-    java_compare_to(a, b).cmp(&0)
 }
 
 /// Compiles a Java regex for a whole-string match. Rust's engine runs in linear time; constructs
