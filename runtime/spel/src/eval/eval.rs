@@ -205,6 +205,7 @@ impl Node {
                 callee,
                 args,
                 const_args,
+                prepared,
                 safe,
                 key_first,
             } => {
@@ -226,6 +227,17 @@ impl Node {
                     if m.contains_key(k) {
                         return field(t, k, false);
                     }
+                }
+                if let Some(p) = prepared {
+                    // The method's compile-time state (a compiled regex) replaces its `call`.
+                    if let Some(values) = const_args.as_deref() {
+                        return called((p.call)(&p.state, &t, values, cx.env), cx);
+                    }
+                    let mut vals: SmallVec<[Value; 4]> = SmallVec::with_capacity(args.len());
+                    for a in args.iter() {
+                        vals.push(a.eval(cx)?.into_owned());
+                    }
+                    return called((p.call)(&p.state, &t, &vals, cx.env), cx);
                 }
                 if let (Callee::One(m), Some(values)) = (callee, const_args.as_deref()) {
                     return called((m.call)(&t, values, cx.env), cx);

@@ -771,6 +771,7 @@ pub static METHODS: &[MethodDef] = &[
         ret: Ret::Fn(t_concat),
         call: concat,
         applies: None,
+        prepare: None,
     },
     MethodDef {
         name: "merge",
@@ -779,6 +780,7 @@ pub static METHODS: &[MethodDef] = &[
         ret: Ret::Fn(t_merge),
         call: merge,
         applies: None,
+        prepare: None,
     },
     mf!(
         "min",

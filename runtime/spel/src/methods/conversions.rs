@@ -269,6 +269,7 @@ macro_rules! shortcut {
             ret: $ret,
             call: |r, _, _| Ok(try_convert(r, $target).unwrap_or(Value::Null)),
             applies: Some($applies),
+            prepare: None,
         }
     };
     ($name:literal, $target:expr, $applies:expr, $ret:expr, to) => {
@@ -279,6 +280,7 @@ macro_rules! shortcut {
             ret: $ret,
             call: |r, _, _| convert_value(r, $target),
             applies: Some($applies),
+            prepare: None,
         }
     };
     ($name:literal, $target:expr, $applies:expr, can_be) => {
@@ -289,6 +291,7 @@ macro_rules! shortcut {
             ret: Ret::T(P::Bool),
             call: |r, _, _| Ok(Value::Bool(can_convert(r, $target))),
             applies: Some($applies),
+            prepare: None,
         }
     };
 }
@@ -335,6 +338,7 @@ pub static EXT_METHODS: &[MethodDef] = &[
         ret: Ret::Fn(t_can_be),
         call: call_can_be,
         applies: Some(applies_generic),
+        prepare: None,
     },
     MethodDef {
         name: "to",
@@ -343,6 +347,7 @@ pub static EXT_METHODS: &[MethodDef] = &[
         ret: Ret::Fn(t_to),
         call: call_to,
         applies: Some(applies_generic),
+        prepare: None,
     },
     MethodDef {
         name: "toOrNull",
@@ -351,6 +356,7 @@ pub static EXT_METHODS: &[MethodDef] = &[
         ret: Ret::Fn(t_to),
         call: call_to_or_null,
         applies: Some(applies_generic),
+        prepare: None,
     },
     LONG[0],
     LONG[1],

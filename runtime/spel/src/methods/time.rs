@@ -125,6 +125,7 @@ macro_rules! table {
                     ret: Ret::T($ret),
                     call: |r, a, _| ov(plus_unit(recv(r)?, args::long(a, 0)?, Unit::$unit)?),
                     applies: None,
+                    prepare: None,
                 },
                 MethodDef {
                     name: concat!("minus", stringify!($unit)),
@@ -133,6 +134,7 @@ macro_rules! table {
                     ret: Ret::T($ret),
                     call: |r, a, _| ov(plus_unit(recv(r)?, neg(args::long(a, 0)?)?, Unit::$unit)?),
                     applies: None,
+                    prepare: None,
                 },
             )*
             $($extra),*
