@@ -23,6 +23,7 @@ pub mod lexer;
 pub mod limits;
 pub mod methods;
 pub mod parser;
+pub mod time;
 pub mod typer;
 pub mod types;
 pub mod value;

@@ -225,3 +225,89 @@ fn depth_up_to_the_limit_compiles_and_evaluates_on_a_small_stack() {
         .expect("thread");
     handle.join().expect("no stack overflow");
 }
+
+/// An invalid literal regex given to `split`/`replaceAll`/`replaceFirst`/`matches` is caught by
+/// the method's compile-time hook, at the pattern argument.
+#[test]
+fn invalid_literal_regex_arguments_are_compile_errors_at_the_pattern() {
+    for (src, col) in [
+        ("#input.city.split('(')", 19),
+        ("#input.city.split('[a-', 2)", 19),
+        ("#input.city.replaceAll('(x', 'y')", 24),
+        ("#input.city.replaceFirst('*', 'y')", 26),
+        ("#input.city.matches('a{2,1}')", 21),
+    ] {
+        let (line, column, msg) = first_error(src);
+        assert_eq!((line, column), (1, col), "{src}: {msg}");
+        assert!(
+            msg.starts_with("Invalid regular expression: "),
+            "{src}: {msg}"
+        );
+    }
+    let (line, column, _) =
+        first_error("#input.amount > 0 &&\n  #input.city.split('(').size() > 1");
+    assert_eq!((line, column), (2, 21));
+}
+
+fn eval_with_city(src: &str, vars: &[(&str, Value)]) -> Result<Value, String> {
+    let mut s = scope();
+    let mut values = vec![Value::Null, Value::Null];
+    for (name, v) in vars {
+        s.declare(name, Type::string());
+        values.push(v.clone());
+    }
+    let e = compile(src, &s, &CompileOptions::default()).map_err(|e| format!("{e:?}"))?;
+    e.eval(&values, &EvalEnv::default())
+        .map_err(|e| e.to_string())
+}
+
+fn strs(v: &[&str]) -> Value {
+    Value::list(v.iter().map(|s| Value::from(*s)).collect())
+}
+
+/// A literal pattern (compiled once by the typer) and the same pattern in a variable
+/// (compiled at run time) give the same results.
+#[test]
+fn literal_and_dynamic_regex_patterns_agree() {
+    let cases: &[(&str, &str, Value)] = &[
+        ("'a1b22c'.split(P)", "[0-9]+", strs(&["a", "b", "c"])),
+        ("'a,b,,'.split(P)", ",", strs(&["a", "b"])),
+        ("'a,b,,'.split(P, -1)", ",", strs(&["a", "b", "", ""])),
+        ("'a,b,c'.split(P, 2)", ",", strs(&["a", "b"])),
+        ("''.split(P)", ",", strs(&[""])),
+        ("'a1b22'.replaceAll(P, '#')", "[0-9]+", Value::from("a#b#")),
+        (
+            "'a1b22'.replaceFirst(P, '<$1>')",
+            "([0-9]+)",
+            Value::from("a<1>b22"),
+        ),
+        ("'abc'.matches(P)", "a.c", Value::Bool(true)),
+        ("'abcd'.matches(P)", "a.c", Value::Bool(false)),
+    ];
+    for (template, pattern, expected) in cases {
+        let literal = template.replace('P', &format!("'{pattern}'"));
+        let dynamic = template.replace('P', "#p");
+        assert_eq!(
+            eval_with_city(&literal, &[]).as_ref(),
+            Ok(expected),
+            "{literal}"
+        );
+        assert_eq!(
+            eval_with_city(&dynamic, &[("p", Value::from(*pattern))]).as_ref(),
+            Ok(expected),
+            "{dynamic}"
+        );
+    }
+}
+
+/// A pattern only known at run time still works, and an invalid one still fails at run time.
+#[test]
+fn dynamic_regex_patterns_are_checked_at_run_time() {
+    assert_eq!(
+        eval_with_city("'x-y'.split(#p)", &[("p", Value::from("-"))]),
+        Ok(strs(&["x", "y"]))
+    );
+    let err = eval_with_city("'x-y'.split(#p)", &[("p", Value::from("("))])
+        .expect_err("invalid pattern at run time");
+    assert!(err.contains("regex parse error"), "{err}");
+}

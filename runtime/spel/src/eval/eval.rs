@@ -205,6 +205,7 @@ impl Node {
                 callee,
                 args,
                 const_args,
+                prepared,
                 safe,
                 key_first,
             } => {
@@ -226,6 +227,17 @@ impl Node {
                     if m.contains_key(k) {
                         return field(t, k, false);
                     }
+                }
+                if let Some(p) = prepared {
+                    // The method's compile-time state (a compiled regex) replaces its `call`.
+                    if let Some(values) = const_args.as_deref() {
+                        return called((p.call)(&p.state, &t, values, cx.env), cx);
+                    }
+                    let mut vals: SmallVec<[Value; 4]> = SmallVec::with_capacity(args.len());
+                    for a in args.iter() {
+                        vals.push(a.eval(cx)?.into_owned());
+                    }
+                    return called((p.call)(&p.state, &t, &vals, cx.env), cx);
                 }
                 if let (Callee::One(m), Some(values)) = (callee, const_args.as_deref()) {
                     return called((m.call)(&t, values, cx.env), cx);
@@ -727,7 +739,7 @@ pub(crate) fn spel_equals(x: &Value, y: &Value) -> bool {
     }
     if let (Value::Obj(_), Value::Obj(_)) = (x, y) {
         if x.class() == y.class() {
-            return crate::helpers::date::compare_objs(x, y) == Some(Ordering::Equal);
+            return crate::time::compare_objs(x, y) == Some(Ordering::Equal);
         }
     }
     false
@@ -753,7 +765,7 @@ pub(crate) fn java_compare(x: &Value, y: &Value) -> EvalResult<Ordering> {
         (Value::Str(a), Value::Str(b)) => Some(crate::methods::string::java_compare_str(a, b)),
         (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         (Value::Char(a), Value::Char(b)) => Some(a.cmp(b)),
-        (Value::Obj(_), Value::Obj(_)) => crate::helpers::date::compare_objs(x, y),
+        (Value::Obj(_), Value::Obj(_)) => crate::time::compare_objs(x, y),
         _ => None,
     };
     r.ok_or_else(|| {

@@ -16,7 +16,7 @@ pub use budget::{Budget, Exhausted, LimitError, CHECK_EVERY};
 pub use error::EvalError;
 pub(crate) use eval::Cx;
 pub use eval::{java_compare_values as java_compare, spel_equals_values as spel_equals};
-pub(crate) use node::{Callee, CmpOp, Node, TplNode};
+pub(crate) use node::{Callee, CmpOp, Node, PreparedCall, TplNode};
 
 use crate::value::{Str, ZoneId};
 

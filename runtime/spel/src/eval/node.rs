@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use crate::methods::MethodDef;
+use crate::methods::{MethodDef, Prepared, PreparedCallFn};
 use crate::parser::SelectKind;
 use crate::types::Class;
 use crate::value::number::ArithOp;
@@ -15,6 +15,20 @@ pub(crate) enum Callee {
     Many(Arc<[&'static MethodDef]>),
     /// The receiver is a union or Unknown: looked up on the runtime class.
     Dynamic(Arc<str>),
+}
+
+/// A call whose method precomputed state from its constant arguments at compile time
+/// (`MethodDef::prepare`): it runs `call` with `state`.
+#[derive(Clone)]
+pub(crate) struct PreparedCall {
+    pub call: PreparedCallFn,
+    pub state: Prepared,
+}
+
+impl std::fmt::Debug for PreparedCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("PreparedCall").field(&self.state).finish()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,12 +83,14 @@ pub(crate) enum Node {
     /// A method call. `key_first` is set for no-arg methods used as properties of records: a
     /// map entry with that key wins (record keys shadow Map methods).
     /// `const_args` holds the argument values when every argument is a constant, so the call
-    /// passes them without building a vector.
+    /// passes them without building a vector. `prepared` is set when the method precomputed
+    /// state from constant arguments at compile time (a compiled regex), and runs instead.
     Call {
         target: Box<Node>,
         callee: Callee,
         args: Box<[Node]>,
         const_args: Option<Box<[Value]>>,
+        prepared: Option<Box<PreparedCall>>,
         safe: bool,
         key_first: Option<Value>,
     },
@@ -134,6 +150,18 @@ impl Node {
         safe: bool,
         key_first: Option<Value>,
     ) -> Node {
+        Node::prepared_call(target, callee, args, None, safe, key_first)
+    }
+
+    /// A method call node with the state its method prepared at compile time.
+    pub(crate) fn prepared_call(
+        target: Node,
+        callee: Callee,
+        args: Vec<Node>,
+        prepared: Option<PreparedCall>,
+        safe: bool,
+        key_first: Option<Value>,
+    ) -> Node {
         let const_args = args
             .iter()
             .map(|a| match a {
@@ -147,6 +175,7 @@ impl Node {
             callee,
             args: args.into_boxed_slice(),
             const_args,
+            prepared: prepared.map(Box::new),
             safe,
             key_first,
         }

@@ -349,9 +349,7 @@ fn as_map(v: &Value) -> Result<&ValueMap, String> {
 fn is_comparable(v: &Value) -> bool {
     match v {
         Value::Null | Value::List(_) | Value::Map(_) | Value::Helper(_) => false,
-        Value::Obj(_) => {
-            v.class().is_comparable() && crate::helpers::date::compare_objs(v, v).is_some()
-        }
+        Value::Obj(_) => v.class().is_comparable() && crate::time::compare_objs(v, v).is_some(),
         _ => true,
     }
 }
@@ -773,6 +771,7 @@ pub static METHODS: &[MethodDef] = &[
         ret: Ret::Fn(t_concat),
         call: concat,
         applies: None,
+        prepare: None,
     },
     MethodDef {
         name: "merge",
@@ -781,6 +780,7 @@ pub static METHODS: &[MethodDef] = &[
         ret: Ret::Fn(t_merge),
         call: merge,
         applies: None,
+        prepare: None,
     },
     mf!(
         "min",

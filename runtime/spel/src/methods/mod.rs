@@ -10,6 +10,8 @@ pub mod object;
 pub mod string;
 pub mod time;
 
+use std::sync::Arc;
+
 use crate::eval::EvalEnv;
 use crate::types::{Class, Type};
 use crate::value::Value;
@@ -19,6 +21,38 @@ pub type CallFn = fn(&Value, &[Value], &EvalEnv) -> Result<Value, String>;
 /// A typing function: receiver type and argument types to the result type, or a compile error
 /// message.
 pub type TypingFn = fn(&Type, &[Type]) -> Result<Type, String>;
+
+/// State a method precomputes at compile time from its constant arguments, kept in the
+/// compiled call node so every evaluation reuses it.
+#[derive(Clone, Debug)]
+pub enum Prepared {
+    /// A compiled regular expression: the pattern argument was a literal.
+    Regex(Arc<regex::Regex>),
+}
+
+/// A constant argument refused at compile time: its index and the message of the compile
+/// error (which points at that argument).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArgError {
+    pub arg: usize,
+    pub message: String,
+}
+
+/// Sees the arguments of a call that are constants (`None` for the others) and returns the
+/// state to keep, `None` when there is nothing to precompute, or an error that fails the compile.
+pub type PrepareFn = fn(&[Option<&Value>]) -> Result<Option<Prepared>, ArgError>;
+/// The evaluator side of a prepared call: `CallFn` plus the state `PrepareFn` made.
+pub type PreparedCallFn = fn(&Prepared, &Value, &[Value], &EvalEnv) -> Result<Value, String>;
+
+/// The compile-time hook of a method: the typer calls `prepare` when it resolved a call to this
+/// one overload, and a call that got a state runs `call` instead of `MethodDef::call`. The two
+/// must agree with `MethodDef::call` on every result, so the hook is an optimisation plus an
+/// earlier error, never a change of meaning.
+#[derive(Clone, Copy)]
+pub struct Prepare {
+    pub prepare: PrepareFn,
+    pub call: PreparedCallFn,
+}
 
 /// Parameter type specification (`const`-friendly stand-in for `Type`).
 #[derive(Clone, Copy, Debug)]
@@ -95,6 +129,8 @@ pub struct MethodDef {
     pub call: CallFn,
     /// For extension methods: on which receiver types the method exists.
     pub applies: Option<fn(&Type) -> bool>,
+    /// Work done once at compile time when some arguments are constants.
+    pub prepare: Option<Prepare>,
 }
 
 impl std::fmt::Debug for MethodDef {
@@ -104,6 +140,14 @@ impl std::fmt::Debug for MethodDef {
 }
 
 impl MethodDef {
+    /// The same method with a compile-time hook (for use in the `const` tables).
+    pub const fn with_prepare(self, prepare: Prepare) -> MethodDef {
+        MethodDef {
+            prepare: Some(prepare),
+            ..self
+        }
+    }
+
     /// `name(Type, Type)` as the mismatch error shows it.
     pub fn signature(&self) -> String {
         let mut s = format!("{}(", self.name);
@@ -153,6 +197,7 @@ macro_rules! m {
             ret: $crate::methods::Ret::T($ret),
             call: $call,
             applies: None,
+            prepare: None,
         }
     };
 }
@@ -168,6 +213,7 @@ macro_rules! mf {
             ret: $crate::methods::Ret::Fn($typing),
             call: $call,
             applies: None,
+            prepare: None,
         }
     };
 }

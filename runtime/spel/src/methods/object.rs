@@ -177,6 +177,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
             ret: super::Ret::Fn(t_string),
             call: super::string::join,
             applies: None,
+            prepare: None,
         },
     ),
     (

@@ -1,12 +1,13 @@
 //! `java.lang.String` whitelist (spel.md §10), with Java's UTF-16 indexing.
 
-use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::args;
-use super::{MethodDef, P};
+use super::{ArgError, MethodDef, Prepare, Prepared, P};
 use crate::eval::EvalEnv;
 use crate::types::Type;
+// Java's UTF-16 string length and order are value-level (java.time ordering uses them too).
+pub use crate::value::{java_compare_str, java_compare_to, utf16_len};
 use crate::value::{new_str, Value};
 use crate::{m, mf};
 
@@ -15,15 +16,6 @@ type R = Result<Value, String>;
 fn recv(v: &Value) -> Result<&str, String> {
     v.as_str()
         .ok_or_else(|| format!("expected a String receiver, got {}", v.class_name()))
-}
-
-/// Java `String.length()`: UTF-16 code units.
-pub fn utf16_len(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.encode_utf16().count()
-    }
 }
 
 /// Byte offset of UTF-16 index `i` (None when out of range or inside a surrogate pair).
@@ -72,23 +64,6 @@ fn substring(s: &str, begin: i32, end: i32) -> R {
     }
 }
 
-/// Java `String.compareTo`: difference of the first differing UTF-16 units, else of lengths.
-pub fn java_compare_to(a: &str, b: &str) -> i32 {
-    let mut ia = a.encode_utf16();
-    let mut ib = b.encode_utf16();
-    loop {
-        match (ia.next(), ib.next()) {
-            (Some(x), Some(y)) if x != y => return x as i32 - y as i32,
-            (Some(_), Some(_)) => {}
-            _ => return utf16_len(a) as i32 - utf16_len(b) as i32,
-        }
-    }
-}
-
-pub fn java_compare_str(a: &str, b: &str) -> Ordering {
-    java_compare_to(a, b).cmp(&0)
-}
-
 /// Compiles a Java regex for a whole-string match. Rust's engine runs in linear time; constructs
 /// that need backtracking (back-references, look-around) are rejected.
 pub fn full_match_regex(pattern: &str) -> Result<Arc<regex::Regex>, String> {
@@ -115,7 +90,19 @@ pub fn java_split(
     if s.is_empty() {
         return Ok(vec![Value::str("")]);
     }
-    let re = compile_regex(pattern)?;
+    java_split_with(s, &*compile_regex(pattern)?, keep_trailing, env)
+}
+
+/// `java_split` with the pattern already compiled (a literal pattern, compiled by the typer).
+pub fn java_split_with(
+    s: &str,
+    re: &regex::Regex,
+    keep_trailing: bool,
+    env: &EvalEnv,
+) -> Result<Vec<Value>, String> {
+    if s.is_empty() {
+        return Ok(vec![Value::str("")]);
+    }
     let mut parts: Vec<&str> = Vec::new();
     let mut last = 0;
     for m in re.find_iter(s) {
@@ -162,7 +149,17 @@ fn replace_literal(s: &str, target: &str, replacement: &str, env: &EvalEnv) -> R
 /// `replaceAll`/`replaceFirst`: each match is expanded only after checking that the result stays
 /// within the string limit (a replacement of `$0$0$0...` multiplies the text).
 fn replace_regex(s: &str, pattern: &str, replacement: &str, all: bool, env: &EvalEnv) -> R {
-    let re = compile_regex(pattern)?;
+    replace_regex_with(s, &*compile_regex(pattern)?, replacement, all, env)
+}
+
+/// `replace_regex` with the pattern already compiled.
+fn replace_regex_with(
+    s: &str,
+    re: &regex::Regex,
+    replacement: &str,
+    all: bool,
+    env: &EvalEnv,
+) -> R {
     let rep = java_replacement(replacement);
     let refs = rep.matches('$').count();
     let limits = env.budget.limits();
@@ -379,27 +376,97 @@ pub static METHODS: &[MethodDef] = &[
     }),
     m!("replaceAll", [P::Str, P::Str], P::Str, |r, a, env| {
         replace_regex(recv(r)?, args::str(a, 0)?, args::str(a, 1)?, true, env)
+    })
+    .with_prepare(Prepare {
+        prepare: prepare_pattern,
+        call: |p, r, a, env| replace_regex_with(recv(r)?, regex_of(p), args::str(a, 1)?, true, env),
     }),
     m!("replaceFirst", [P::Str, P::Str], P::Str, |r, a, env| {
         replace_regex(recv(r)?, args::str(a, 0)?, args::str(a, 1)?, false, env)
+    })
+    .with_prepare(Prepare {
+        prepare: prepare_pattern,
+        call: |p, r, a, env| {
+            replace_regex_with(recv(r)?, regex_of(p), args::str(a, 1)?, false, env)
+        },
     }),
     m!("matches", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(
         full_match_regex(args::str(a, 0)?)?.is_match(recv(r)?)
-    ))),
+    )))
+    .with_prepare(Prepare {
+        prepare: prepare_full_pattern,
+        call: |p, r, _, _| Ok(Value::Bool(regex_of(p).is_match(recv(r)?))),
+    }),
     mf!("split", [P::Str], t_list_string, |r, a, env| Ok(
         Value::list(java_split(recv(r)?, args::str(a, 0)?, false, env)?)
-    )),
+    ))
+    .with_prepare(Prepare {
+        prepare: prepare_pattern,
+        call: |p, r, _, env| {
+            Ok(Value::list(java_split_with(
+                recv(r)?,
+                regex_of(p),
+                false,
+                env,
+            )?))
+        },
+    }),
     mf!("split", [P::Str, P::Int], t_list_string, |r, a, env| {
         let limit = args::int(a, 1)?;
-        let mut parts = java_split(recv(r)?, args::str(a, 0)?, limit != 0, env)?;
-        if limit > 0 && parts.len() > limit as usize {
-            // Rejoin the tail: re-split lazily is not worth it; limit is rare.
-            parts.truncate(limit as usize);
-        }
-        Ok(Value::list(parts))
+        let parts = java_split(recv(r)?, args::str(a, 0)?, limit != 0, env)?;
+        Ok(split_limited(parts, limit))
+    })
+    .with_prepare(Prepare {
+        prepare: prepare_pattern,
+        call: |p, r, a, env| {
+            let limit = args::int(a, 1)?;
+            let parts = java_split_with(recv(r)?, regex_of(p), limit != 0, env)?;
+            Ok(split_limited(parts, limit))
+        },
     }),
     m!("toString", [], P::Str, |r, _, _| Ok(r.clone())),
 ];
+
+/// `split(regex, limit)` with a positive limit keeps at most `limit` parts.
+fn split_limited(mut parts: Vec<Value>, limit: i32) -> Value {
+    if limit > 0 && parts.len() > limit as usize {
+        // Rejoin the tail: re-split lazily is not worth it; limit is rare.
+        parts.truncate(limit as usize);
+    }
+    Value::list(parts)
+}
+
+/// The compile-time hook of the methods whose argument 0 is a regex: a literal pattern is
+/// compiled once, and an invalid one is a compile error instead of a failure of every call.
+fn prepare_pattern(a: &[Option<&Value>]) -> Result<Option<Prepared>, ArgError> {
+    prepare_regex(a, compile_regex)
+}
+
+/// `prepare_pattern` for `matches`, which matches the whole string.
+fn prepare_full_pattern(a: &[Option<&Value>]) -> Result<Option<Prepared>, ArgError> {
+    prepare_regex(a, full_match_regex)
+}
+
+fn prepare_regex(
+    a: &[Option<&Value>],
+    compile: fn(&str) -> Result<Arc<regex::Regex>, String>,
+) -> Result<Option<Prepared>, ArgError> {
+    match a.first().copied().flatten() {
+        Some(Value::Str(pattern)) => compile(pattern)
+            .map(|re| Some(Prepared::Regex(re)))
+            .map_err(|message| ArgError {
+                arg: 0,
+                message: format!("Invalid regular expression: {message}"),
+            }),
+        _ => Ok(None),
+    }
+}
+
+fn regex_of(p: &Prepared) -> &regex::Regex {
+    match p {
+        Prepared::Regex(re) => re,
+    }
+}
 
 /// Statics of `T(String)`.
 pub fn join(_: &Value, a: &[Value], env: &EvalEnv) -> R {
@@ -428,4 +495,31 @@ pub fn join_checked(parts: &[Value], sep: &str, env: &EvalEnv) -> R {
             .map_err(|e| e.to_string())?;
     }
     Ok(Value::from(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{compile, CompileOptions, Scope, Type};
+
+    /// The compiled tree of an expression over a String variable `#s`.
+    fn tree(src: &str) -> String {
+        let mut scope = Scope::new();
+        scope.declare("s", Type::string());
+        let e = compile(src, &scope, &CompileOptions::default()).expect("compiles");
+        format!("{e:?}")
+    }
+
+    #[test]
+    fn literal_patterns_are_compiled_once_into_the_call() {
+        for src in [
+            "#s.split(',')",
+            "#s.split(',', 2)",
+            "#s.replaceAll('[0-9]', '')",
+            "#s.replaceFirst('[0-9]', #s)",
+            "#s.matches('a+')",
+        ] {
+            assert!(tree(src).contains("PreparedCall"), "{src}");
+        }
+        assert!(!tree("#s.split(#s)").contains("PreparedCall"));
+    }
 }

@@ -13,11 +13,11 @@ use chrono::{
 
 use super::{args, MethodDef, Ret, P};
 use crate::helpers::date::{
-    self as d, add_months, arg_local_date, arg_local_time, arg_obj, arg_offset, arg_zone,
-    as_local_date, as_local_date_time, as_local_time, as_offset_date_time, as_zoned,
-    length_of_month, month_length, obj_of, ov, zdt_of_instant, zdt_of_local,
+    arg_local_date, arg_local_date_time, arg_local_time, arg_obj, arg_offset, arg_zone,
+    as_day_of_week, as_local_date, as_local_date_time, as_local_time, as_month,
+    as_offset_date_time, as_zoned, obj_of, ov,
 };
-use crate::helpers::date_format::Target;
+use crate::time::{self as d, *};
 use crate::types::Class;
 use crate::value::{Obj, Period, Value, ZoneId, ZonedDateTime};
 use crate::{m, mf};
@@ -71,544 +71,6 @@ pub fn methods(class: Class) -> &'static [MethodDef] {
 // ---------------------------------------------------------------------------------------------
 // Generic operations
 // ---------------------------------------------------------------------------------------------
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Unit {
-    Nanos,
-    Millis,
-    Seconds,
-    Minutes,
-    Hours,
-    Days,
-    Weeks,
-    Months,
-    Years,
-}
-
-impl Unit {
-    fn java_name(self) -> &'static str {
-        match self {
-            Unit::Nanos => "Nanos",
-            Unit::Millis => "Millis",
-            Unit::Seconds => "Seconds",
-            Unit::Minutes => "Minutes",
-            Unit::Hours => "Hours",
-            Unit::Days => "Days",
-            Unit::Weeks => "Weeks",
-            Unit::Months => "Months",
-            Unit::Years => "Years",
-        }
-    }
-    fn is_time(self) -> bool {
-        matches!(
-            self,
-            Unit::Nanos | Unit::Millis | Unit::Seconds | Unit::Minutes | Unit::Hours
-        )
-    }
-    /// Length in nanoseconds of a time-based unit (days count as 24 hours).
-    fn nanos(self) -> i128 {
-        match self {
-            Unit::Nanos => 1,
-            Unit::Millis => 1_000_000,
-            Unit::Seconds => 1_000_000_000,
-            Unit::Minutes => 60_000_000_000,
-            Unit::Hours => 3_600_000_000_000,
-            Unit::Days => 86_400_000_000_000,
-            Unit::Weeks => 7 * 86_400_000_000_000,
-            Unit::Months | Unit::Years => 0,
-        }
-    }
-}
-
-fn overflow() -> String {
-    "long overflow".into()
-}
-
-fn invalid_dt() -> String {
-    "Invalid value for EpochDay / date-time out of range".into()
-}
-
-fn unsupported(u: Unit) -> String {
-    format!("Unsupported unit: {}", u.java_name())
-}
-
-/// A duration of `n` time units, as `TimeDelta` (error when out of range).
-fn delta(n: i64, u: Unit) -> Result<TimeDelta, String> {
-    let total = i128::from(n) * u.nanos();
-    delta_from_nanos(total)
-}
-
-fn delta_from_nanos(total: i128) -> Result<TimeDelta, String> {
-    let secs = i64::try_from(total.div_euclid(1_000_000_000)).map_err(|_| overflow())?;
-    let nanos = total.rem_euclid(1_000_000_000) as u32;
-    TimeDelta::new(secs, nanos).ok_or_else(overflow)
-}
-
-fn delta_nanos(t: &TimeDelta) -> i128 {
-    let (s, n) = d::duration_parts(t);
-    i128::from(s) * 1_000_000_000 + i128::from(n)
-}
-
-fn add_date(date: NaiveDate, n: i64, u: Unit) -> Result<NaiveDate, String> {
-    match u {
-        Unit::Days | Unit::Weeks => {
-            let days = if u == Unit::Weeks {
-                n.checked_mul(7).ok_or_else(overflow)?
-            } else {
-                n
-            };
-            let dd = TimeDelta::try_days(days).ok_or_else(overflow)?;
-            date.checked_add_signed(dd).ok_or_else(invalid_dt)
-        }
-        Unit::Months => add_months(date, n).ok_or_else(invalid_dt),
-        Unit::Years => {
-            add_months(date, n.checked_mul(12).ok_or_else(overflow)?).ok_or_else(invalid_dt)
-        }
-        _ => Err(unsupported(u)),
-    }
-}
-
-fn add_local(ldt: NaiveDateTime, n: i64, u: Unit) -> Result<NaiveDateTime, String> {
-    if u.is_time() {
-        ldt.checked_add_signed(delta(n, u)?).ok_or_else(invalid_dt)
-    } else {
-        Ok(add_date(ldt.date(), n, u)?.and_time(ldt.time()))
-    }
-}
-
-fn add_time(t: NaiveTime, n: i64, u: Unit) -> Result<NaiveTime, String> {
-    if !u.is_time() {
-        return Err(unsupported(u));
-    }
-    let day: i128 = 86_400_000_000_000;
-    let total = (i128::from(n) * u.nanos()).rem_euclid(day);
-    Ok(t.overflowing_add_signed(delta_from_nanos(total)?).0)
-}
-
-/// `plus(n, unit)` on any java.time value (`plusDays`, `minusHours`, ...).
-pub(crate) fn plus_unit(o: &Obj, n: i64, u: Unit) -> Result<Obj, String> {
-    Ok(match o {
-        Obj::LocalDate(x) => Obj::LocalDate(add_date(*x, n, u)?),
-        Obj::LocalTime(x) => Obj::LocalTime(add_time(*x, n, u)?),
-        Obj::LocalDateTime(x) => Obj::LocalDateTime(add_local(*x, n, u)?),
-        Obj::Instant(x) => {
-            if matches!(u, Unit::Weeks | Unit::Months | Unit::Years) {
-                return Err(unsupported(u));
-            }
-            Obj::Instant(x.checked_add_signed(delta(n, u)?).ok_or_else(invalid_dt)?)
-        }
-        Obj::OffsetDateTime(x) => {
-            let l = add_local(x.naive_local(), n, u)?;
-            Obj::OffsetDateTime(
-                x.offset()
-                    .from_local_datetime(&l)
-                    .single()
-                    .ok_or_else(invalid_dt)?,
-            )
-        }
-        Obj::ZonedDateTime(z) => {
-            if u.is_time() {
-                let inst =
-                    z.dt.with_timezone(&Utc)
-                        .checked_add_signed(delta(n, u)?)
-                        .ok_or_else(invalid_dt)?;
-                Obj::ZonedDateTime(zdt_of_instant(inst, z.zone))
-            } else {
-                let l = add_local(z.dt.naive_local(), n, u)?;
-                Obj::ZonedDateTime(zdt_of_local(l, z.zone, Some(*z.dt.offset()))?)
-            }
-        }
-        Obj::Duration(x) => {
-            if matches!(u, Unit::Weeks | Unit::Months | Unit::Years) {
-                return Err(unsupported(u));
-            }
-            Obj::Duration(x.checked_add(&delta(n, u)?).ok_or_else(overflow)?)
-        }
-        Obj::Period(p) => {
-            let add = |a: i32| -> Result<i32, String> {
-                i32::try_from(i64::from(a).checked_add(n).ok_or_else(overflow)?)
-                    .map_err(|_| "integer overflow".to_string())
-            };
-            let mut p = *p;
-            match u {
-                Unit::Years => p.years = add(p.years)?,
-                Unit::Months => p.months = add(p.months)?,
-                Unit::Days => p.days = add(p.days)?,
-                _ => return Err(unsupported(u)),
-            }
-            Obj::Period(p)
-        }
-        other => return Err(format!("{} does not support plus", other.class_name())),
-    })
-}
-
-/// `plus(TemporalAmount)` / `minus(TemporalAmount)`.
-pub(crate) fn plus_amount(o: &Obj, amount: &Obj, sign: i64) -> Result<Obj, String> {
-    match (o, amount) {
-        (Obj::Period(p), Obj::Period(q)) => {
-            let f = |a: i32, b: i32| -> Result<i32, String> {
-                i32::try_from(i64::from(a) + sign * i64::from(b))
-                    .map_err(|_| "integer overflow".to_string())
-            };
-            Ok(Obj::Period(Period {
-                years: f(p.years, q.years)?,
-                months: f(p.months, q.months)?,
-                days: f(p.days, q.days)?,
-            }))
-        }
-        (Obj::Period(_), other) => Err(format!(
-            "Unit must be Years, Months or Days, but was {}",
-            other.class_name()
-        )),
-        (Obj::Duration(x), Obj::Duration(y)) => {
-            let r = if sign > 0 {
-                x.checked_add(y)
-            } else {
-                x.checked_sub(y)
-            };
-            Ok(Obj::Duration(r.ok_or_else(overflow)?))
-        }
-        (_, Obj::Period(p)) => {
-            let months = i64::from(p.years) * 12 + i64::from(p.months);
-            let mut cur = o.clone();
-            if months != 0 {
-                cur = plus_unit(&cur, sign * months, Unit::Months)?;
-            }
-            if p.days != 0 {
-                cur = plus_unit(&cur, sign * i64::from(p.days), Unit::Days)?;
-            }
-            Ok(cur)
-        }
-        (_, Obj::Duration(dur)) => {
-            let (s, n) = d::duration_parts(dur);
-            let mut cur = o.clone();
-            if s != 0 {
-                cur = plus_unit(
-                    &cur,
-                    s.checked_mul(sign).ok_or_else(overflow)?,
-                    Unit::Seconds,
-                )?;
-            }
-            if n != 0 {
-                cur = plus_unit(&cur, sign * i64::from(n), Unit::Nanos)?;
-            }
-            Ok(cur)
-        }
-        (_, other) => Err(format!(
-            "expected a TemporalAmount, got {}",
-            other.class_name()
-        )),
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum WField {
-    Year,
-    Month,
-    DayOfMonth,
-    DayOfYear,
-    Hour,
-    Minute,
-    Second,
-    Nano,
-}
-
-fn range_err(name: &str, lo: i64, hi: &str, v: i64) -> String {
-    format!("Invalid value for {name} (valid values {lo} - {hi}): {v}")
-}
-
-fn with_date(date: NaiveDate, f: WField, v: i64) -> Result<NaiveDate, String> {
-    match f {
-        WField::Year => {
-            if !(-999_999_999..=999_999_999).contains(&v) {
-                return Err(range_err("Year", -999_999_999, "999999999", v));
-            }
-            let y = i32::try_from(v).map_err(|_| invalid_dt())?;
-            NaiveDate::from_ymd_opt(
-                y,
-                date.month(),
-                date.day().min(month_length(y, date.month())),
-            )
-            .ok_or_else(invalid_dt)
-        }
-        WField::Month => {
-            if !(1..=12).contains(&v) {
-                return Err(range_err("MonthOfYear", 1, "12", v));
-            }
-            let m = v as u32;
-            NaiveDate::from_ymd_opt(date.year(), m, date.day().min(month_length(date.year(), m)))
-                .ok_or_else(invalid_dt)
-        }
-        WField::DayOfMonth => {
-            if !(1..=31).contains(&v) {
-                return Err(range_err("DayOfMonth", 1, "28/31", v));
-            }
-            NaiveDate::from_ymd_opt(date.year(), date.month(), v as u32)
-                .ok_or_else(|| format!("Invalid date '{} {v}'", d::MONTHS[date.month0() as usize]))
-        }
-        WField::DayOfYear => {
-            if !(1..=366).contains(&v) {
-                return Err(range_err("DayOfYear", 1, "365/366", v));
-            }
-            NaiveDate::from_yo_opt(date.year(), v as u32).ok_or_else(|| {
-                format!(
-                    "Invalid date 'DayOfYear 366' as '{}' is not a leap year",
-                    date.year()
-                )
-            })
-        }
-        _ => Err(format!("Unsupported field: {f:?}")),
-    }
-}
-
-fn with_time(t: NaiveTime, f: WField, v: i64) -> Result<NaiveTime, String> {
-    let (h, m, s, n) = (
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.nanosecond().min(999_999_999),
-    );
-    let r = match f {
-        WField::Hour => {
-            if !(0..=23).contains(&v) {
-                return Err(range_err("HourOfDay", 0, "23", v));
-            }
-            NaiveTime::from_hms_nano_opt(v as u32, m, s, n)
-        }
-        WField::Minute => {
-            if !(0..=59).contains(&v) {
-                return Err(range_err("MinuteOfHour", 0, "59", v));
-            }
-            NaiveTime::from_hms_nano_opt(h, v as u32, s, n)
-        }
-        WField::Second => {
-            if !(0..=59).contains(&v) {
-                return Err(range_err("SecondOfMinute", 0, "59", v));
-            }
-            NaiveTime::from_hms_nano_opt(h, m, v as u32, n)
-        }
-        WField::Nano => {
-            if !(0..=999_999_999).contains(&v) {
-                return Err(range_err("NanoOfSecond", 0, "999999999", v));
-            }
-            NaiveTime::from_hms_nano_opt(h, m, s, v as u32)
-        }
-        _ => return Err(format!("Unsupported field: {f:?}")),
-    };
-    r.ok_or_else(invalid_dt)
-}
-
-fn with_local(l: NaiveDateTime, f: WField, v: i64) -> Result<NaiveDateTime, String> {
-    match f {
-        WField::Year | WField::Month | WField::DayOfMonth | WField::DayOfYear => {
-            Ok(with_date(l.date(), f, v)?.and_time(l.time()))
-        }
-        _ => Ok(l.date().and_time(with_time(l.time(), f, v)?)),
-    }
-}
-
-fn with_field(o: &Obj, f: WField, v: i64) -> Result<Obj, String> {
-    Ok(match o {
-        Obj::LocalDate(x) => Obj::LocalDate(with_date(*x, f, v)?),
-        Obj::LocalTime(x) => Obj::LocalTime(with_time(*x, f, v)?),
-        Obj::LocalDateTime(x) => Obj::LocalDateTime(with_local(*x, f, v)?),
-        Obj::OffsetDateTime(x) => {
-            let l = with_local(x.naive_local(), f, v)?;
-            Obj::OffsetDateTime(
-                x.offset()
-                    .from_local_datetime(&l)
-                    .single()
-                    .ok_or_else(invalid_dt)?,
-            )
-        }
-        Obj::ZonedDateTime(z) => {
-            let l = with_local(z.dt.naive_local(), f, v)?;
-            Obj::ZonedDateTime(zdt_of_local(l, z.zone, Some(*z.dt.offset()))?)
-        }
-        other => return Err(format!("{} does not support with", other.class_name())),
-    })
-}
-
-fn date_of(o: &Obj) -> Result<NaiveDate, String> {
-    match o {
-        Obj::LocalDate(x) => Ok(*x),
-        Obj::LocalDateTime(x) => Ok(x.date()),
-        Obj::OffsetDateTime(x) => Ok(x.naive_local().date()),
-        Obj::ZonedDateTime(z) => Ok(z.dt.naive_local().date()),
-        other => Err(format!("{} has no date", other.class_name())),
-    }
-}
-
-fn time_of(o: &Obj) -> Result<NaiveTime, String> {
-    match o {
-        Obj::LocalTime(x) => Ok(*x),
-        Obj::LocalDateTime(x) => Ok(x.time()),
-        Obj::OffsetDateTime(x) => Ok(x.naive_local().time()),
-        Obj::ZonedDateTime(z) => Ok(z.dt.naive_local().time()),
-        Obj::Instant(x) => Ok(x.naive_utc().time()),
-        other => Err(format!("{} has no time", other.class_name())),
-    }
-}
-
-fn local_of(o: &Obj) -> Result<NaiveDateTime, String> {
-    match o {
-        Obj::LocalDateTime(x) => Ok(*x),
-        Obj::OffsetDateTime(x) => Ok(x.naive_local()),
-        Obj::ZonedDateTime(z) => Ok(z.dt.naive_local()),
-        other => Err(format!("{} has no local date-time", other.class_name())),
-    }
-}
-
-fn instant_of(o: &Obj) -> Result<DateTime<Utc>, String> {
-    match o {
-        Obj::Instant(x) => Ok(*x),
-        Obj::OffsetDateTime(x) => Ok(x.with_timezone(&Utc)),
-        Obj::ZonedDateTime(z) => Ok(z.dt.with_timezone(&Utc)),
-        other => Err(format!("{} is not an instant", other.class_name())),
-    }
-}
-
-fn offset_of(o: &Obj) -> Result<FixedOffset, String> {
-    match o {
-        Obj::OffsetDateTime(x) => Ok(*x.offset()),
-        Obj::ZonedDateTime(z) => Ok(*z.dt.offset()),
-        Obj::ZoneOffset(x) | Obj::ZoneId(ZoneId::Offset(x)) => Ok(*x),
-        other => Err(format!("{} has no offset", other.class_name())),
-    }
-}
-
-fn nano(t: &NaiveTime) -> u32 {
-    t.nanosecond().min(999_999_999)
-}
-
-fn sgn(o: std::cmp::Ordering) -> i32 {
-    o as i32
-}
-
-/// Java's `compareTo` (which returns differences, not just -1/0/1, for some classes).
-pub(crate) fn java_compare_to(a: &Obj, b: &Obj) -> Result<i32, String> {
-    let cmp_date = |x: &NaiveDate, y: &NaiveDate| -> i32 {
-        let c = x.year() - y.year();
-        if c != 0 {
-            return c;
-        }
-        let c = x.month() as i32 - y.month() as i32;
-        if c != 0 {
-            return c;
-        }
-        x.day() as i32 - y.day() as i32
-    };
-    let cmp_time = |x: &NaiveTime, y: &NaiveTime| -> i32 {
-        sgn((x.hour(), x.minute(), x.second(), nano(x)).cmp(&(
-            y.hour(),
-            y.minute(),
-            y.second(),
-            nano(y),
-        )))
-    };
-    let cmp_local = |x: &NaiveDateTime, y: &NaiveDateTime| -> i32 {
-        let c = cmp_date(&x.date(), &y.date());
-        if c != 0 {
-            c
-        } else {
-            cmp_time(&x.time(), &y.time())
-        }
-    };
-    let cmp_instant = |x: &DateTime<Utc>, y: &DateTime<Utc>| -> i32 {
-        let c = sgn(x.timestamp().cmp(&y.timestamp()));
-        if c != 0 {
-            c
-        } else {
-            nano(&x.time()) as i32 - nano(&y.time()) as i32
-        }
-    };
-    Ok(match (a, b) {
-        (Obj::LocalDate(x), Obj::LocalDate(y)) => cmp_date(x, y),
-        (Obj::LocalTime(x), Obj::LocalTime(y)) => cmp_time(x, y),
-        (Obj::LocalDateTime(x), Obj::LocalDateTime(y)) => cmp_local(x, y),
-        (Obj::Instant(x), Obj::Instant(y)) => cmp_instant(x, y),
-        (Obj::OffsetDateTime(x), Obj::OffsetDateTime(y)) => {
-            let c = if x.offset() == y.offset() {
-                cmp_local(&x.naive_local(), &y.naive_local())
-            } else {
-                let c = cmp_instant(&x.with_timezone(&Utc), &y.with_timezone(&Utc));
-                if c != 0 {
-                    c
-                } else {
-                    cmp_local(&x.naive_local(), &y.naive_local())
-                }
-            };
-            c
-        }
-        (Obj::ZonedDateTime(x), Obj::ZonedDateTime(y)) => {
-            let c = cmp_instant(&x.dt.with_timezone(&Utc), &y.dt.with_timezone(&Utc));
-            if c != 0 {
-                c
-            } else {
-                let c = cmp_local(&x.dt.naive_local(), &y.dt.naive_local());
-                if c != 0 {
-                    c
-                } else {
-                    crate::methods::string::java_compare_to(
-                        &d::zone_id_string(&x.zone),
-                        &d::zone_id_string(&y.zone),
-                    )
-                }
-            }
-        }
-        (Obj::Duration(x), Obj::Duration(y)) => {
-            let (xs, xn) = d::duration_parts(x);
-            let (ys, yn) = d::duration_parts(y);
-            let c = sgn(xs.cmp(&ys));
-            if c != 0 {
-                c
-            } else {
-                xn as i32 - yn as i32
-            }
-        }
-        (Obj::DayOfWeek(x), Obj::DayOfWeek(y)) => {
-            x.num_days_from_monday() as i32 - y.num_days_from_monday() as i32
-        }
-        (Obj::Month(x), Obj::Month(y)) => i32::from(*x) - i32::from(*y),
-        _ => match (offset_of(a), offset_of(b)) {
-            (Ok(x), Ok(y)) if matches!(a, Obj::ZoneOffset(_) | Obj::ZoneId(_)) => {
-                y.local_minus_utc() - x.local_minus_utc()
-            }
-            _ => {
-                return Err(format!(
-                    "class {} cannot be cast to class {}",
-                    b.class().qualified_name(),
-                    a.class().qualified_name()
-                ))
-            }
-        },
-    })
-}
-
-/// Java `equals` of two java.time values.
-fn java_equals(a: &Obj, b: &Value) -> bool {
-    let Value::Obj(b) = b else { return false };
-    match (a, &**b) {
-        (Obj::OffsetDateTime(x), Obj::OffsetDateTime(y)) => {
-            x.naive_local() == y.naive_local() && x.offset() == y.offset()
-        }
-        (Obj::ZonedDateTime(x), Obj::ZonedDateTime(y)) => {
-            x.dt.naive_local() == y.dt.naive_local()
-                && x.dt.offset() == y.dt.offset()
-                && x.zone == y.zone
-        }
-        (x, y) => match (offset_of(x), offset_of(y)) {
-            (Ok(p), Ok(q))
-                if matches!(x, Obj::ZoneOffset(_) | Obj::ZoneId(_))
-                    && matches!(y, Obj::ZoneOffset(_) | Obj::ZoneId(_)) =>
-            {
-                p == q
-            }
-            _ => x == y,
-        },
-    }
-}
-
 fn recv(r: &Value) -> Result<&Obj, String> {
     obj_of(r)
 }
@@ -663,6 +125,7 @@ macro_rules! table {
                     ret: Ret::T($ret),
                     call: |r, a, _| ov(plus_unit(recv(r)?, args::long(a, 0)?, Unit::$unit)?),
                     applies: None,
+                    prepare: None,
                 },
                 MethodDef {
                     name: concat!("minus", stringify!($unit)),
@@ -671,6 +134,7 @@ macro_rules! table {
                     ret: Ret::T($ret),
                     call: |r, a, _| ov(plus_unit(recv(r)?, neg(args::long(a, 0)?)?, Unit::$unit)?),
                     applies: None,
+                    prepare: None,
                 },
             )*
             $($extra),*
@@ -1178,7 +642,7 @@ static PERIOD: &[MethodDef] = table!(PER; [Days, Months, Years]; [
 ]);
 
 fn dow_of(r: &Value) -> Result<Weekday, String> {
-    d::as_day_of_week(r)
+    as_day_of_week(r)
 }
 
 fn dow_plus(r: &Value, n: i64) -> R {
@@ -1210,7 +674,7 @@ static DAY_OF_WEEK: &[MethodDef] = &[
 ];
 
 fn month_of(r: &Value) -> Result<u8, String> {
-    d::as_month(r)
+    as_month(r)
 }
 
 fn month_plus(r: &Value, n: i64) -> R {
@@ -1420,123 +884,12 @@ static FORMATTER: &[MethodDef] = &[
 // Statics (`T(java.time.LocalDate).of(2020, 1, 1)`), to be merged into `static_lookup`
 // ---------------------------------------------------------------------------------------------
 
-fn parse_text(a: &[Value], target: crate::helpers::date_format::Target) -> R {
-    crate::helpers::date_format::parse_iso(args::str(a, 0)?, target).map(Value::obj)
-}
-
-fn ymd(y: i64, m: i64, dd: i64) -> Result<NaiveDate, String> {
-    let y = i32::try_from(y).map_err(|_| range_err("Year", -999_999_999, "999999999", y))?;
-    let base = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(invalid_dt)?;
-    let date = with_date(base, WField::Month, m)?;
-    with_date(date, WField::DayOfMonth, dd)
-}
-
-fn hmsn(h: i64, m: i64, s: i64, n: i64) -> Result<NaiveTime, String> {
-    let t = with_time(NaiveTime::MIN, WField::Hour, h)?;
-    let t = with_time(t, WField::Minute, m)?;
-    let t = with_time(t, WField::Second, s)?;
-    with_time(t, WField::Nano, n)
+fn parse_text(a: &[Value], target: Target) -> R {
+    parse_iso(args::str(a, 0)?, target).map(Value::obj)
 }
 
 fn of_duration(n: i64, u: Unit) -> R {
     ov(Obj::Duration(delta(n, u)?))
-}
-
-/// `Duration.parse`: `PnDTnHnMn.nS` with optional signs.
-pub(crate) fn parse_duration(s: &str) -> Option<TimeDelta> {
-    let (neg_all, rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let rest = rest.strip_prefix(['P', 'p'])?;
-    let (days_part, time_part) = match rest.find(['T', 't']) {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-        None => (rest, None),
-    };
-    let mut total: i128 = 0;
-    let mut any = false;
-    if !days_part.is_empty() {
-        let n = days_part.strip_suffix(['D', 'd'])?;
-        total += i128::from(n.parse::<i64>().ok()?) * 86_400_000_000_000;
-        any = true;
-    }
-    if let Some(mut t) = time_part {
-        if t.is_empty() {
-            return None;
-        }
-        for (unit, mult) in [('H', 3_600_000_000_000i128), ('M', 60_000_000_000)] {
-            if let Some(i) = t.find([unit, unit.to_ascii_lowercase()]) {
-                total += i128::from(t[..i].parse::<i64>().ok()?) * mult;
-                t = &t[i + 1..];
-                any = true;
-            }
-        }
-        if !t.is_empty() {
-            let n = t.strip_suffix(['S', 's'])?;
-            let (int_part, frac) = match n.find(['.', ',']) {
-                Some(i) => (&n[..i], &n[i + 1..]),
-                None => (n, ""),
-            };
-            let negative = int_part.starts_with('-');
-            let secs = i128::from(int_part.parse::<i64>().ok()?);
-            if frac.len() > 9 || !frac.bytes().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            let nanos = if frac.is_empty() {
-                0
-            } else {
-                i128::from(format!("{frac:0<9}").parse::<i64>().ok()?)
-            };
-            total += secs * 1_000_000_000 + if negative { -nanos } else { nanos };
-            any = true;
-        }
-    }
-    if !any {
-        return None;
-    }
-    delta_from_nanos(if neg_all { -total } else { total }).ok()
-}
-
-/// `Period.parse`: `PnYnMnWnD` with optional signs.
-pub(crate) fn parse_period(s: &str) -> Option<Period> {
-    let (neg_all, rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let mut t = rest.strip_prefix(['P', 'p'])?;
-    if t.is_empty() {
-        return None;
-    }
-    let mut p = Period {
-        years: 0,
-        months: 0,
-        days: 0,
-    };
-    for unit in ['Y', 'M', 'W', 'D'] {
-        if let Some(i) = t.find([unit, unit.to_ascii_lowercase()]) {
-            let n: i32 = t[..i].parse().ok()?;
-            match unit {
-                'Y' => p.years = n,
-                'M' => p.months = n,
-                'W' => p.days = p.days.checked_add(n.checked_mul(7)?)?,
-                _ => p.days = p.days.checked_add(n)?,
-            }
-            t = &t[i + 1..];
-        }
-    }
-    if !t.is_empty() {
-        return None;
-    }
-    if neg_all {
-        p = Period {
-            years: p.years.checked_neg()?,
-            months: p.months.checked_neg()?,
-            days: p.days.checked_neg()?,
-        };
-    }
-    Some(p)
 }
 
 fn dow_const(i: u8) -> R {
@@ -1830,7 +1183,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     (
         Class::OffsetDateTime,
         m!("of", [LDT, ZOFF], ODT, |_, a, _| {
-            let l = d::arg_local_date_time(a, 0)?;
+            let l = arg_local_date_time(a, 0)?;
             ov(Obj::OffsetDateTime(
                 arg_offset(a, 1)?
                     .from_local_datetime(&l)
@@ -1862,7 +1215,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
         Class::ZonedDateTime,
         m!("of", [LDT, ZID], ZDT, |_, a, _| {
             ov(Obj::ZonedDateTime(zdt_of_local(
-                d::arg_local_date_time(a, 0)?,
+                arg_local_date_time(a, 0)?,
                 arg_zone(a, 1)?,
                 None,
             )?))
@@ -2189,7 +1542,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     (
         Class::DateTimeFormatter,
         m!("ofPattern", [P::Str], FMT, |_, a, e| {
-            ov(Obj::Formatter(crate::helpers::date_format::Formatter::new(
+            ov(Obj::Formatter(Formatter::new(
                 args::str(a, 0)?,
                 &e.locale,
                 false,
@@ -2203,11 +1556,7 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
             [P::Str, P::Class(Class::Locale)],
             FMT,
             |_, a, _| match arg_obj(a, 1)? {
-                Obj::Locale(l) => ov(Obj::Formatter(crate::helpers::date_format::Formatter::new(
-                    args::str(a, 0)?,
-                    l,
-                    false
-                )?)),
+                Obj::Locale(l) => ov(Obj::Formatter(Formatter::new(args::str(a, 0)?, l, false)?)),
                 o => Err(format!("expected a Locale, got {}", o.class_name())),
             }
         ),

@@ -7,9 +7,9 @@ use crate::lexer::{tokenize, Span, Token, TokenKind};
 /// operators). It keeps the recursion of the parser, typer and evaluator far from the stack's end.
 pub const MAX_DEPTH: usize = crate::limits::Limits::DEFAULT.max_expression_depth;
 
-/// Remaining stack below which recursion moves to a new stack segment, and that segment's size.
-pub(crate) const STACK_RED_ZONE: usize = 64 * 1024;
-pub(crate) const STACK_GROWTH: usize = 1024 * 1024;
+/// Remaining stack below which recursion moves to a new stack segment, and that segment's size
+/// (defined in `value`, which walks values recursively too).
+pub(crate) use crate::value::{STACK_GROWTH, STACK_RED_ZONE};
 
 /// Parses a standard (non-template) expression. Blank text is the caller's business.
 pub fn parse(src: &str) -> ParseResult<Expr> {

@@ -97,6 +97,10 @@ pub enum TypeError {
     FunctionReference { name: String, span: Span },
     #[error("Invalid regular expression: {message}")]
     BadRegex { message: String, span: Span },
+    /// A constant argument a method refuses at compile time (`MethodDef::prepare`), such as an
+    /// invalid literal regex; the span is the argument's.
+    #[error("{message}")]
+    BadArgument { message: String, span: Span },
     #[error("{message}")]
     Other { message: String, span: Span },
 }
@@ -135,6 +139,7 @@ impl TypeError {
             | InvalidMethodReference { span, .. }
             | FunctionReference { span, .. }
             | BadRegex { span, .. }
+            | BadArgument { span, .. }
             | Other { span, .. } => *span,
         }
     }

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use super::error::TypeError;
 use super::scope::Scope;
-use crate::eval::{Callee, Cx, EvalEnv, Node, TplNode};
+use crate::eval::{Callee, Cx, EvalEnv, Node, PreparedCall, TplNode};
 use crate::helpers::Helper;
 use crate::lexer::Span;
 use crate::methods::{self, MethodDef};
@@ -723,6 +723,8 @@ impl<'a> Typer<'a> {
             let message = first_err.unwrap_or_else(|| format!("Unknown method '{name}' in {tt}"));
             return Err(self.err(TypeError::Other { message, span }));
         }
+        // State the one resolved overload precomputed from constant arguments.
+        let mut prepared = None;
         let callee = if ok_methods.len() == 1 {
             let m = ok_methods[0];
             // Insert conversions where the argument only loosely fits the parameter.
@@ -749,6 +751,31 @@ impl<'a> Typer<'a> {
                     },
                 )
                 .collect();
+            if let Some(hook) = m.prepare {
+                let consts: Vec<Option<&Value>> = arg_nodes
+                    .iter()
+                    .map(|n| match n {
+                        Node::Const(v) => Some(v),
+                        _ => None,
+                    })
+                    .collect();
+                match (hook.prepare)(&consts) {
+                    Ok(Some(state)) => {
+                        prepared = Some(PreparedCall {
+                            call: hook.call,
+                            state,
+                        })
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        let span = args.get(e.arg).map_or(span, |a| a.span);
+                        return Err(self.err(TypeError::BadArgument {
+                            message: e.message,
+                            span,
+                        }));
+                    }
+                }
+            }
             Callee::One(m)
         } else {
             Callee::Many(Arc::from(ok_methods))
@@ -758,7 +785,7 @@ impl<'a> Typer<'a> {
         } else {
             Type::union(results)
         };
-        let node = Node::call(target, callee, arg_nodes, safe, None);
+        let node = Node::prepared_call(target, callee, arg_nodes, prepared, safe, None);
         Ok((node, ty))
     }
 

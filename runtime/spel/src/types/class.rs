@@ -1,6 +1,6 @@
 //! The closed set of Java classes the dialect knows: the class-definition set of `spel.md` §10.
 
-use crate::helpers::Helper;
+use super::Helper;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Class {

@@ -3,6 +3,7 @@
 //! (`Record{a: Integer}`, `List[String]`, `Integer(4)`, `A | B`) and its parser.
 
 mod class;
+mod helper;
 pub mod json_ref;
 mod parse;
 mod relations;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 pub use class::Class;
+pub use helper::Helper;
 pub use parse::{parse_type, TypeParseError};
 pub use relations::{common_supertype, comparable, NumberPromotion};
 pub use schema::type_of_schema;

@@ -17,7 +17,7 @@ pub(crate) fn assignable(a: &Type, b: &Type, loose: bool) -> bool {
         (Type::Const(c), _) => {
             if loose {
                 if let (Some(s), Some(target)) = (c.1.as_str(), b.base_class()) {
-                    if crate::methods::conversions::string_literal_converts_to(s, target) {
+                    if crate::value::convert::string_literal_converts_to(s, target) {
                         return true;
                     }
                 }

@@ -207,7 +207,7 @@ fn decode_scalar(j: &Json, c: Class) -> Result<Value, String> {
         },
         Class::Object => Ok(from_json_untyped(j)),
         other => match j {
-            Json::String(s) => crate::methods::conversions::convert_string(s, other)
+            Json::String(s) => super::convert::convert_string(s, other)
                 .ok_or_else(|| format!("'{s}' is not a valid {}", other.simple_name())),
             _ => Err(format!(
                 "expected a {} string, got {j}",

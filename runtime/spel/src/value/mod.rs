@@ -7,6 +7,7 @@
 //! promotes numbers, lives in `eval`.
 
 mod container;
+pub mod convert;
 mod json;
 pub mod number;
 mod obj;
@@ -21,7 +22,10 @@ pub use num_bigint::BigInt;
 pub use container::{List, Map, SLOT_BYTES};
 pub use json::{from_json_typed, from_json_untyped, to_json, JsonError};
 pub use obj::{Obj, Period, ZoneId, ZonedDateTime};
-pub use text::{java_bigdecimal_to_string, java_double_to_string, java_float_to_string};
+pub use text::{
+    java_bigdecimal_to_string, java_compare_str, java_compare_to, java_double_to_string,
+    java_float_to_string, utf16_len,
+};
 
 /// An immutable, cheaply cloned string.
 pub type Str = smol_str::SmolStr;
@@ -36,16 +40,17 @@ pub fn new_str(s: &str) -> Str {
         Str::new(s)
     }
 }
+/// Stack left when a recursive walk (parser, typer, evaluator, a walk over a value) grows a new
+/// segment, and the size of that segment. Here at the bottom because values are walked too.
+pub(crate) const STACK_RED_ZONE: usize = 64 * 1024;
+pub(crate) const STACK_GROWTH: usize = 1024 * 1024;
+
 /// Runs `f` with enough stack left for one more level of a recursive walk over a value (a new
 /// stack segment when the thread is short of it): values are bounded in depth, but a walk may
 /// start deep inside an evaluation.
 #[inline]
 pub fn with_stack<T>(f: impl FnOnce() -> T) -> T {
-    stacker::maybe_grow(
-        crate::parser::STACK_RED_ZONE,
-        crate::parser::STACK_GROWTH,
-        f,
-    )
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, f)
 }
 
 /// At most 200 characters of `s`, for echoing input in an error message.
@@ -91,7 +96,7 @@ pub enum Value {
     /// java.time values, locales, UUIDs and other whitelisted objects.
     Obj(Arc<Obj>),
     /// A global helper object such as `#DATE`.
-    Helper(crate::helpers::Helper),
+    Helper(crate::types::Helper),
 }
 
 impl Value {

@@ -47,7 +47,7 @@ pub enum Obj {
     Currency(Str),
     Charset(Str),
     Uuid(uuid::Uuid),
-    Formatter(crate::helpers::date_format::Formatter),
+    Formatter(crate::time::Formatter),
     /// A class reference from `T(...)`: its static members are callable.
     Class(Class),
 }
@@ -84,12 +84,12 @@ impl Obj {
     /// Java `toString()` of the object (`LocalTime` `10:15`, without zero seconds), as string
     /// concatenation and templates render it.
     pub fn to_java_string(&self) -> String {
-        crate::helpers::date::obj_to_java_string(self)
+        crate::time::obj_to_java_string(self)
     }
 
     /// The ISO-8601 form with seconds always present, as JSON encoders write java.time values.
     pub fn to_iso_string(&self) -> String {
-        crate::helpers::date::obj_to_iso_string(self)
+        crate::time::obj_to_iso_string(self)
     }
 }
 

@@ -1,6 +1,35 @@
-//! Java's renderings of numbers, which string concatenation and `toString` must reproduce.
+//! Java's renderings of numbers, which string concatenation and `toString` must reproduce, and
+//! Java's UTF-16 view of strings (`length()`, `compareTo`).
+
+use std::cmp::Ordering;
 
 use bigdecimal::BigDecimal;
+
+/// Java `String.length()`: UTF-16 code units.
+pub fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    }
+}
+
+/// Java `String.compareTo`: difference of the first differing UTF-16 units, else of lengths.
+pub fn java_compare_to(a: &str, b: &str) -> i32 {
+    let mut ia = a.encode_utf16();
+    let mut ib = b.encode_utf16();
+    loop {
+        match (ia.next(), ib.next()) {
+            (Some(x), Some(y)) if x != y => return x as i32 - y as i32,
+            (Some(_), Some(_)) => {}
+            _ => return utf16_len(a) as i32 - utf16_len(b) as i32,
+        }
+    }
+}
+
+pub fn java_compare_str(a: &str, b: &str) -> Ordering {
+    java_compare_to(a, b).cmp(&0)
+}
 
 /// Digits and decimal exponent of the shortest representation that round-trips:
 /// value = 0.d1d2d3... * 10^exp10 is NOT used; we return (digits, e) with value = d1.d2d3.. * 10^e.
