@@ -64,13 +64,13 @@ pub type Next = Option<usize>;
 #[derive(Debug, Default)]
 pub struct NodeCounters {
     /// Contexts that entered the node.
-    pub entered: AtomicU64,
+    pub entered: crate::metrics::ShardedCounter,
     /// Contexts that ended here (sink, ending processor).
-    pub ended: AtomicU64,
+    pub ended: crate::metrics::ShardedCounter,
     /// Contexts dropped here (filter or choice with no way on).
-    pub dead_ended: AtomicU64,
+    pub dead_ended: crate::metrics::ShardedCounter,
     /// Errors raised by the node.
-    pub errors: AtomicU64,
+    pub errors: crate::metrics::ShardedCounter,
 }
 
 /// Writes a slot; contexts are sized for every slot, so a miss is a bug that must not panic.
