@@ -7,6 +7,7 @@
 
 mod check;
 mod compiled;
+mod decode;
 mod encode;
 mod error;
 mod fields;
@@ -14,10 +15,13 @@ mod sample;
 mod walk;
 
 #[cfg(test)]
+mod equivalence;
+#[cfg(test)]
 mod tests;
 
 pub use check::{describe_problems, OutputProblem, ValidationMode};
 pub use compiled::JsonSchema;
+pub use decode::{DecodeError, Decoder};
 pub use error::{
     cap_violations, SchemaError, Violation, MAX_ECHOED_VALUE, MAX_MESSAGE, MAX_VIOLATIONS,
 };
