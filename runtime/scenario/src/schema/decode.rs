@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use scenic_spel::types::resolve_ref;
+use scenic_spel::types::json_ref::resolve_ref;
 use scenic_spel::value::from_json_typed;
 use scenic_spel::{Class, Type, Value, ValueMap};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -221,7 +221,7 @@ impl<'a> Compiler<'a> {
             if (siblings && !self.siblings_ignored) || self.refs.contains(&r) {
                 return None;
             }
-            let target = resolve_ref(self.root, r)?;
+            let (target, _) = resolve_ref(self.root, r)?;
             self.refs.push(r);
             let node = self.node(target, ty, depth + 1);
             self.refs.pop();
