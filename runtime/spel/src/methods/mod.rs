@@ -271,7 +271,7 @@ pub fn lookup(recv: &Type, class: Option<Class>, name: &str) -> Vec<&'static Met
 pub fn static_lookup(class: Class, name: &str) -> Vec<&'static MethodDef> {
     object::STATIC_METHODS
         .iter()
-        .chain(time::STATIC_METHODS.iter())
+        .chain(time::static_methods())
         .filter(|(c, _)| *c == class)
         .map(|(_, m)| m)
         .filter(|m| m.name == name)
