@@ -62,7 +62,7 @@ pub(super) static DURATION: &[MethodDef] = table!(DUR; [Nanos, Millis, Seconds, 
         let x = dur_nanos(r)?;
         let y = match arg_obj(a, 0)? {
             Obj::Duration(y) => delta_nanos(y),
-            o => return Err(format!("expected a Duration, got {}", o.class_name())),
+            o => return Err(format!("expected a Duration, got {}", o.class_name()).into()),
         };
         if y == 0 {
             return Err("Cannot divide by zero".into());
@@ -77,7 +77,7 @@ pub(super) static DURATION: &[MethodDef] = table!(DUR; [Nanos, Millis, Seconds, 
         let (s, _) = dur(r)?;
         let n = args::long(a, 0)?;
         if !(0..=999_999_999).contains(&n) {
-            return Err(range_err("NanoOfSecond", 0, "999999999", n));
+            return Err(range_err("NanoOfSecond", 0, "999999999", n).into());
         }
         dur_value(i128::from(s) * 1_000_000_000 + i128::from(n))
     }),

@@ -22,7 +22,7 @@ use crate::types::Class;
 use crate::value::{Obj, Period, Value, ZoneId, ZonedDateTime};
 use crate::{m, mf};
 
-type R = Result<Value, String>;
+type R = Result<Value, crate::methods::MethodError>;
 
 const LD: P = P::Class(Class::LocalDate);
 const LT: P = P::Class(Class::LocalTime);
@@ -84,10 +84,7 @@ fn int(v: i64) -> R {
 fn fmt_call(r: &Value, a: &[Value]) -> R {
     match arg_obj(a, 0)? {
         Obj::Formatter(f) => Ok(Value::from(f.format(recv(r)?)?)),
-        o => Err(format!(
-            "expected a DateTimeFormatter, got {}",
-            o.class_name()
-        )),
+        o => Err(format!("expected a DateTimeFormatter, got {}", o.class_name()).into()),
     }
 }
 

@@ -209,10 +209,7 @@ pub(super) static UUID: &[MethodDef] = &[
 pub(super) static FORMATTER: &[MethodDef] = &[
     m!("format", [ACCESSOR], P::Str, |r, a, _| match recv(r)? {
         Obj::Formatter(f) => Ok(Value::from(f.format(arg_obj(a, 0)?)?)),
-        o => Err(format!(
-            "expected a DateTimeFormatter, got {}",
-            o.class_name()
-        )),
+        o => Err(format!("expected a DateTimeFormatter, got {}", o.class_name()).into()),
     }),
     m!(
         "getLocale",
@@ -220,10 +217,7 @@ pub(super) static FORMATTER: &[MethodDef] = &[
         P::Class(Class::Locale),
         |r, _, _| match recv(r)? {
             Obj::Formatter(f) => ov(Obj::Locale(f.locale.clone())),
-            o => Err(format!(
-                "expected a DateTimeFormatter, got {}",
-                o.class_name()
-            )),
+            o => Err(format!("expected a DateTimeFormatter, got {}", o.class_name()).into()),
         }
     ),
     m!(

@@ -4,7 +4,7 @@
 use super::*;
 
 pub(super) fn parse_text(a: &[Value], target: Target) -> R {
-    parse_iso(args::str(a, 0)?, target).map(Value::obj)
+    Ok(parse_iso(args::str(a, 0)?, target).map(Value::obj)?)
 }
 
 pub(super) fn of_duration(n: i64, u: Unit) -> R {
@@ -53,7 +53,7 @@ pub(super) static DATE_TIME: &[(Class, MethodDef)] = &[
         m!("of", [P::Int, MON, P::Int], LD, |_, a, _| {
             let m = match arg_obj(a, 1)? {
                 Obj::Month(m) => i64::from(*m),
-                o => return Err(format!("expected a Month, got {}", o.class_name())),
+                o => return Err(format!("expected a Month, got {}", o.class_name()).into()),
             };
             ov(Obj::LocalDate(ymd(
                 args::long(a, 0)?,
@@ -91,10 +91,7 @@ pub(super) static DATE_TIME: &[(Class, MethodDef)] = &[
         Class::LocalDate,
         m!("parse", [P::Str, FMT], LD, |_, a, _| match arg_obj(a, 1)? {
             Obj::Formatter(f) => ov(f.parse(args::str(a, 0)?, Target::LocalDate)?),
-            o => Err(format!(
-                "expected a DateTimeFormatter, got {}",
-                o.class_name()
-            )),
+            o => Err(format!("expected a DateTimeFormatter, got {}", o.class_name()).into()),
         }),
     ),
     (
@@ -142,7 +139,7 @@ pub(super) static DATE_TIME: &[(Class, MethodDef)] = &[
         m!("ofSecondOfDay", [P::Long], LT, |_, a, _| {
             let s = args::long(a, 0)?;
             if !(0..86_400).contains(&s) {
-                return Err(range_err("SecondOfDay", 0, "86399", s));
+                return Err(range_err("SecondOfDay", 0, "86399", s).into());
             }
             ov(Obj::LocalTime(hmsn(s / 3600, s / 60 % 60, s % 60, 0)?))
         }),
@@ -240,10 +237,7 @@ pub(super) static DATE_TIME: &[(Class, MethodDef)] = &[
             LDT,
             |_, a, _| match arg_obj(a, 1)? {
                 Obj::Formatter(f) => ov(f.parse(args::str(a, 0)?, Target::LocalDateTime)?),
-                o => Err(format!(
-                    "expected a DateTimeFormatter, got {}",
-                    o.class_name()
-                )),
+                o => Err(format!("expected a DateTimeFormatter, got {}", o.class_name()).into()),
             }
         ),
     ),

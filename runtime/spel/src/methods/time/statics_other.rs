@@ -171,7 +171,8 @@ pub(super) static OTHER: &[(Class, MethodDef)] = &[
             if !(-18..=18).contains(&h) {
                 return Err(format!(
                     "Zone offset hours not in valid range: value {h} is not in the range -18 to 18"
-                ));
+                )
+                .into());
             }
             ov(Obj::ZoneOffset(
                 FixedOffset::east_opt(h as i32 * 3600).ok_or_else(invalid_dt)?,
@@ -201,7 +202,7 @@ pub(super) static OTHER: &[(Class, MethodDef)] = &[
         m!("of", [P::Int], DOW, |_, a, _| {
             let v = args::long(a, 0)?;
             if !(1..=7).contains(&v) {
-                return Err(format!("Invalid value for DayOfWeek: {v}"));
+                return Err(format!("Invalid value for DayOfWeek: {v}").into());
             }
             dow_const(v as u8 - 1)
         }),
@@ -210,8 +211,8 @@ pub(super) static OTHER: &[(Class, MethodDef)] = &[
         Class::DayOfWeek,
         m!("valueOf", [P::Str], DOW, |_, a, _| {
             let s = args::str(a, 0)?;
-            d::parse_enum(s, Class::DayOfWeek)
-                .ok_or_else(|| format!("No enum constant java.time.DayOfWeek.{s}"))
+            Ok(d::parse_enum(s, Class::DayOfWeek)
+                .ok_or_else(|| format!("No enum constant java.time.DayOfWeek.{s}"))?)
         }),
     ),
     (
@@ -247,7 +248,7 @@ pub(super) static OTHER: &[(Class, MethodDef)] = &[
         m!("of", [P::Int], MON, |_, a, _| {
             let v = args::long(a, 0)?;
             if !(1..=12).contains(&v) {
-                return Err(format!("Invalid value for MonthOfYear: {v}"));
+                return Err(format!("Invalid value for MonthOfYear: {v}").into());
             }
             ov(Obj::Month(v as u8))
         }),
@@ -256,8 +257,8 @@ pub(super) static OTHER: &[(Class, MethodDef)] = &[
         Class::Month,
         m!("valueOf", [P::Str], MON, |_, a, _| {
             let s = args::str(a, 0)?;
-            d::parse_enum(s, Class::Month)
-                .ok_or_else(|| format!("No enum constant java.time.Month.{s}"))
+            Ok(d::parse_enum(s, Class::Month)
+                .ok_or_else(|| format!("No enum constant java.time.Month.{s}"))?)
         }),
     ),
     (
@@ -326,7 +327,7 @@ pub(super) static OTHER: &[(Class, MethodDef)] = &[
             FMT,
             |_, a, _| match arg_obj(a, 1)? {
                 Obj::Locale(l) => ov(Obj::Formatter(Formatter::new(args::str(a, 0)?, l, false)?)),
-                o => Err(format!("expected a Locale, got {}", o.class_name())),
+                o => Err(format!("expected a Locale, got {}", o.class_name()).into()),
             }
         ),
     ),
