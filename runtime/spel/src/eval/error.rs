@@ -36,4 +36,13 @@ pub enum EvalError {
     Failed(String),
 }
 
+/// A method's failure keeps its message. A limit a method ran into stays `Failed` too (what
+/// callers have always seen), unless the evaluation's budget itself is spent, which the
+/// evaluator checks first.
+impl From<crate::methods::MethodError> for EvalError {
+    fn from(e: crate::methods::MethodError) -> Self {
+        EvalError::Failed(e.to_string())
+    }
+}
+
 pub(crate) type EvalResult<T> = Result<T, EvalError>;

@@ -6,7 +6,7 @@ use smallvec::SmallVec;
 use super::error::{EvalError, EvalResult};
 use super::node::{Callee, CmpOp, Node, TplNode};
 use super::EvalEnv;
-use crate::methods::{self, MethodDef};
+use crate::methods::{self, MethodDef, MethodError};
 use crate::parser::SelectKind;
 use crate::value::{number, Str, Value};
 
@@ -58,7 +58,7 @@ fn allocates(v: &Value) -> bool {
 
 /// The result of a method call: a helper's own failure, or a value to admit.
 #[cfg_attr(not(debug_assertions), inline(always))]
-fn called<'a>(r: Result<Value, String>, cx: &Cx<'_>) -> R<'a> {
+fn called<'a>(r: Result<Value, MethodError>, cx: &Cx<'_>) -> R<'a> {
     match r {
         Ok(v) => made(v, cx),
         Err(m) => Err(helper_failed(m, cx)),
@@ -67,8 +67,8 @@ fn called<'a>(r: Result<Value, String>, cx: &Cx<'_>) -> R<'a> {
 
 #[cold]
 #[inline(never)]
-fn helper_failed(m: String, cx: &Cx<'_>) -> EvalError {
-    over_budget(cx).unwrap_or(EvalError::Failed(m))
+fn helper_failed(m: MethodError, cx: &Cx<'_>) -> EvalError {
+    over_budget(cx).unwrap_or_else(|| m.into())
 }
 
 /// When a helper failed because the invocation ran out of time or memory, that is the error.
@@ -529,7 +529,11 @@ impl Node {
                 if v.is_null() || v.class().is_subclass_of(*class) {
                     return Ok(v);
                 }
-                called(crate::methods::conversions::convert_value(&v, *class), cx)
+                called(
+                    crate::methods::conversions::convert_value(&v, *class)
+                        .map_err(MethodError::from),
+                    cx,
+                )
             }
         }
     }
@@ -608,9 +612,9 @@ fn call(callee: &Callee, target: &Value, args: &[Value], cx: &Cx<'_>) -> EvalRes
                 _ => conv.push(a.clone()),
             }
         }
-        return (m.call)(target, &conv, env).map_err(|e| over_budget(cx).unwrap_or(failed(e)));
+        return (m.call)(target, &conv, env).map_err(|e| helper_failed(e, cx));
     }
-    (m.call)(target, args, env).map_err(|e| over_budget(cx).unwrap_or(failed(e)))
+    (m.call)(target, args, env).map_err(|e| helper_failed(e, cx))
 }
 
 fn select(t: &Value, kind: SelectKind, pred: &Node, safe: bool, cx: &Cx<'_>) -> EvalResult<Value> {

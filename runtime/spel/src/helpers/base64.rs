@@ -39,17 +39,17 @@ pub static METHODS: &[MethodDef] = &[
     m!("encode", [P::Str], P::Str, |_, a, _| Ok(Value::str(
         STANDARD.encode(args::str(a, 0)?.as_bytes())
     ))),
-    m!("decode", [P::Str], P::Str, |_, a, _| decode(
+    m!("decode", [P::Str], P::Str, |_, a, _| Ok(decode(
         &STANDARD_DECODER,
         args::str(a, 0)?
-    )),
+    )?)),
     m!("urlSafeEncode", [P::Str], P::Str, |_, a, _| Ok(Value::str(
         URL_SAFE_NO_PAD.encode(args::str(a, 0)?.as_bytes())
     ))),
-    m!("urlSafeDecode", [P::Str], P::Str, |_, a, _| decode(
+    m!("urlSafeDecode", [P::Str], P::Str, |_, a, _| Ok(decode(
         &URL_SAFE_DECODER,
         args::str(a, 0)?
-    )),
+    )?)),
 ];
 
 #[cfg(test)]

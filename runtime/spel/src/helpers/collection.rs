@@ -16,8 +16,8 @@ use crate::value::number::{self, ArithOp};
 use crate::value::{Value, ValueMap};
 use crate::{m, mf};
 
-type R = Result<Value, String>;
-type TR = Result<Type, String>;
+type R = Result<Value, crate::methods::MethodError>;
+type TR = Result<Type, crate::methods::MethodError>;
 
 static UNKNOWN: Type = Type::Unknown;
 
@@ -84,7 +84,7 @@ fn t_min_max(name: &str, a: &[Type]) -> TR {
         return Err(format!(
             "Generic function {name} has type {e} that does not match any of declared types (Comparable[Unknown]) when called with arguments ({})",
             found.join(", ")
-        ));
+        ).into());
     }
     Ok(e)
 }
@@ -94,7 +94,7 @@ fn t_min_max(name: &str, a: &[Type]) -> TR {
 fn t_sum(_: &Type, a: &[Type]) -> TR {
     let declared = Type::generic(Class::Collection, vec![Type::number()]);
     if !arg_type(a, 0).can_be_converted_to(&declared) {
-        return Err(mismatch("sum", a, "Collection[Number]"));
+        return Err(mismatch("sum", a, "Collection[Number]").into());
     }
     let e = element_type(a);
     if e == Type::number() {
@@ -109,7 +109,7 @@ fn t_flatten(_: &Type, a: &[Type]) -> TR {
         vec![Type::generic(Class::Collection, vec![Type::Unknown])],
     );
     if !arg_type(a, 0).can_be_converted_to(&declared) {
-        return Err(mismatch("flatten", a, "Collection[Collection[Unknown]]"));
+        return Err(mismatch("flatten", a, "Collection[Collection[Unknown]]").into());
     }
     Ok(element_type(a))
 }
@@ -121,7 +121,8 @@ fn t_product(_: &Type, a: &[Type]) -> TR {
             "product",
             a,
             "List[Map[Unknown,Unknown]], List[Map[Unknown,Unknown]]",
-        ));
+        )
+        .into());
     }
     Ok(Type::list(unknown_map()))
 }
@@ -297,14 +298,14 @@ fn t_sorted_asc_by(_: &Type, a: &[Type]) -> TR {
     let field = arg_type(a, 1).known_str();
     let (Some(record @ Type::Record(fields)), Some(field)) = (elem.as_ref().map(strip), field)
     else {
-        return Err(mismatch("sortedAscBy", a, SORTED_ASC_BY_PARAMS));
+        return Err(mismatch("sortedAscBy", a, SORTED_ASC_BY_PARAMS).into());
     };
     match fields.get(field).map(strip) {
         Some(Type::Class(c, _)) if c.is_comparable() => Ok(Type::list(record.without_value())),
         Some(t @ (Type::Class(..) | Type::Unknown)) => Err(format!(
             "Field: {field} of the type: {t} isn't comparable (doesn't implement the Comparable interface) and cannot be used for sorting purposes."
-        )),
-        _ => Err(format!("Type: {record} doesn't contain field: {field}.")),
+        ).into()),
+        _ => Err(format!("Type: {record} doesn't contain field: {field}.").into()),
     }
 }
 
@@ -532,7 +533,8 @@ fn sum(a: &[Value]) -> R {
         other => Err(format!(
             "Unexpected result of number promotion: {}",
             other.simple_name()
-        )),
+        )
+        .into()),
     }
 }
 
@@ -636,8 +638,7 @@ fn product(a: &[Value], env: &EvalEnv) -> R {
     // The result's length is known before anything is built (issue #9: two lists of 100,000
     // asked for 240 GB).
     env.budget
-        .reserve_collection(l1.len().saturating_mul(l2.len()))
-        .map_err(|e| e.to_string())?;
+        .reserve_collection(l1.len().saturating_mul(l2.len()))?;
     let mut out = Vec::with_capacity(l1.len() * l2.len());
     for m1 in l1 {
         let m1 = as_map(m1)?;
@@ -648,7 +649,7 @@ fn product(a: &[Value], env: &EvalEnv) -> R {
                 m.insert(k.clone(), v.clone());
             }
             let m = Value::map(m);
-            env.budget.admit(&m).map_err(|e| e.to_string())?;
+            env.budget.admit(&m)?;
             out.push(m);
         }
     }
@@ -680,7 +681,8 @@ fn flatten(a: &[Value], env: &EvalEnv) -> R {
                 return Err(format!(
                     "class {} cannot be cast to class java.util.Collection",
                     other.class().qualified_name()
-                ))
+                )
+                .into())
             }
         }
     }
@@ -709,7 +711,8 @@ fn merge(_: &Value, a: &[Value], _: &EvalEnv) -> R {
                 return Err(format!(
                     "class {} cannot be cast to class java.util.Map",
                     other.class().qualified_name()
-                ))
+                )
+                .into())
             }
         };
         for (k, v) in m.iter() {

@@ -18,7 +18,7 @@ use crate::value::{
 };
 use crate::{m, mf};
 
-type R = Result<Value, String>;
+type R = Result<Value, crate::methods::MethodError>;
 
 // ---------------------------------------------------------------------------------------------
 // Java / Scala hashing
@@ -681,7 +681,7 @@ fn json_arg(a: &[Value]) -> Result<&str, String> {
     }
 }
 
-fn t_unknown(_: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_unknown(_: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(Type::Unknown)
 }
 
@@ -703,9 +703,9 @@ pub static METHODS: &[MethodDef] = &[
             _ => Value::Null,
         })
     }),
-    mf!("toJson", [P::Str], t_unknown, |_, a, _| parse_json(
+    mf!("toJson", [P::Str], t_unknown, |_, a, _| Ok(parse_json(
         json_arg(a)?
-    )),
+    )?)),
     mf!("toJsonOrNull", [P::Str], t_unknown, |_, a, _| Ok(
         parse_json(json_arg(a)?).unwrap_or(Value::Null)
     )),

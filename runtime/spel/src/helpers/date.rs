@@ -12,7 +12,7 @@ use crate::types::{Class, Type};
 use crate::value::{Obj, Period, Value, ZoneId, ZonedDateTime};
 use crate::{m, mf};
 
-type R = Result<Value, String>;
+type R = Result<Value, crate::methods::MethodError>;
 
 // ---------------------------------------------------------------------------------------------
 // Value access
@@ -160,7 +160,7 @@ fn between_call(a: &[Value], wrap: bool) -> R {
     Ok(Value::Bool(ok))
 }
 
-fn t_zone_id(_: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_zone_id(_: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(Type::class(Class::ZoneId))
 }
 

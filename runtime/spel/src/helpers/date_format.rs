@@ -12,7 +12,7 @@ use crate::value::{Obj, Str, Value};
 // The formatter's home moved to the time engine; these paths stay for callers.
 pub use crate::time::{parse_iso, Formatter, Target};
 
-type R = Result<Value, String>;
+type R = Result<Value, crate::methods::MethodError>;
 
 // ---------------------------------------------------------------------------------------------
 // #DATE_FORMAT
@@ -36,18 +36,18 @@ fn arg_locale(a: &[Value], i: usize) -> Result<Str, String> {
 }
 
 fn iso(a: &[Value], t: Target) -> R {
-    parse_iso(args::str(a, 0)?, t).map(Value::obj)
+    Ok(parse_iso(args::str(a, 0)?, t).map(Value::obj)?)
 }
 
 fn with_pattern(a: &[Value], env: &EvalEnv, t: Target) -> R {
     let f = Formatter::new(args::str(a, 1)?, &env.locale, false)?;
-    f.parse(args::str(a, 0)?, t).map(Value::obj)
+    Ok(f.parse(args::str(a, 0)?, t).map(Value::obj)?)
 }
 
 fn with_formatter(a: &[Value], t: Target) -> R {
-    arg_formatter(a, 1)?
+    Ok(arg_formatter(a, 1)?
         .parse(args::str(a, 0)?, t)
-        .map(Value::obj)
+        .map(Value::obj)?)
 }
 
 /// `#DATE_FORMAT.format(temporal)`: the ISO formatter of the value's class.
@@ -63,7 +63,8 @@ fn iso_format(a: &[Value]) -> R {
         other => Err(format!(
             "Unsupported field: {} is not a date-time",
             other.class_name()
-        )),
+        )
+        .into()),
     }
 }
 

@@ -41,7 +41,7 @@ fn point_coordinates(a: &[Value], i: usize) -> Result<(f64, f64), String> {
     Ok((get("lat")?, get("lon")?))
 }
 
-fn t_point(_: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_point(_: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     let mut fields = Type::empty_fields();
     fields.insert(Str::new_static("lat"), Type::double());
     fields.insert(Str::new_static("lon"), Type::double());

@@ -15,7 +15,7 @@ use crate::value::number::{self, ArithOp};
 use crate::value::Value;
 use crate::{m, mf};
 
-type R = Result<Value, String>;
+type R = Result<Value, crate::methods::MethodError>;
 
 /// The reference's `NumberTypesPromotionStrategy` variants used by the helpers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,26 +127,26 @@ pub fn mismatch(name: &str, args: &[Type], required: &str) -> String {
     )
 }
 
-fn t_math(_: &Type, a: &[Type]) -> Result<Type, String> {
+fn t_math(_: &Type, a: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(Promotion::Math.types(arg_type(a, 0), arg_type(a, 1)))
 }
-fn t_large(_: &Type, a: &[Type]) -> Result<Type, String> {
+fn t_large(_: &Type, a: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(Promotion::Large.types(arg_type(a, 0), arg_type(a, 1)))
 }
-fn t_min_max(_: &Type, a: &[Type]) -> Result<Type, String> {
+fn t_min_max(_: &Type, a: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(Promotion::MinMax.types(arg_type(a, 0), arg_type(a, 1)))
 }
-fn t_single(_: &Type, a: &[Type]) -> Result<Type, String> {
+fn t_single(_: &Type, a: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(arg_type(a, 0).without_value())
 }
 
 /// `ToNumberTypingFunction`: declared `toNumber(String | Number)`; numbers keep their type,
 /// anything else is `Number`.
-pub fn t_to_number(_: &Type, a: &[Type]) -> Result<Type, String> {
+pub fn t_to_number(_: &Type, a: &[Type]) -> Result<Type, crate::methods::MethodError> {
     let t = arg_type(a, 0);
     let declared = Type::union([Type::string(), Type::number()]);
     if !t.can_be_converted_to(&declared) {
-        return Err(mismatch("toNumber", a, "String | Number"));
+        return Err(mismatch("toNumber", a, "String | Number").into());
     }
     if t.can_be_converted_to(&Type::number()) {
         Ok(t.without_value())
@@ -183,7 +183,7 @@ fn to_class(v: &Value, c: Class) -> R {
     if v.class() == c || c == Class::Number {
         return Ok(v.clone());
     }
-    number::convert(v, c)
+    Ok(number::convert(v, c)?)
 }
 
 /// `withNotNullValues`: a null operand is ignored, the other one converted to its own promoted
@@ -208,7 +208,11 @@ fn with_not_null(p: Promotion, a: &[Value], f: fn(Promotion, &Value, &Value) -> 
 /// Adds two numbers in the class chosen by the promotion.
 pub fn promote_then_sum(p: Promotion, x: &Value, y: &Value) -> R {
     let c = p.values(x, y);
-    number::arith(ArithOp::Add, &to_class(x, c)?, &to_class(y, c)?)
+    Ok(number::arith(
+        ArithOp::Add,
+        &to_class(x, c)?,
+        &to_class(y, c)?,
+    )?)
 }
 
 fn math_op(op: ArithOp, a: &[Value]) -> R {
@@ -231,7 +235,7 @@ fn math_op(op: ArithOp, a: &[Value]) -> R {
             }
             .into())
         }
-        _ => number::arith(op, &x, &y),
+        _ => Ok(number::arith(op, &x, &y)?),
     }
 }
 
@@ -438,7 +442,7 @@ pub fn to_number(v: &Value) -> R {
             if let Some(bi) = crate::value::number::parse_big_int(s) {
                 return Ok(Value::big_int(bi));
             }
-            Err(format!("Character array is missing \"exponent\" mark 'e' or 'E'. Cannot convert [{s}] to a number"))
+            Err(format!("Character array is missing \"exponent\" mark 'e' or 'E'. Cannot convert [{s}] to a number").into())
         }
         n if n.is_number() => Ok(n.clone()),
         Value::Null => Err("scala.MatchError: null".into()),
@@ -446,7 +450,8 @@ pub fn to_number(v: &Value) -> R {
             "scala.MatchError: {} (of class {})",
             other.to_java_string(),
             other.class().qualified_name()
-        )),
+        )
+        .into()),
     }
 }
 
@@ -492,8 +497,8 @@ pub static METHODS: &[MethodDef] = &[
     mf!("remainder", [P::Number, P::Number], t_math, |_, a, _| {
         math_op(ArithOp::Rem, a)
     }),
-    mf!("negate", [P::Number], t_single, |_, a, _| number::negate(
-        number_arg(a, 0)?
+    mf!("negate", [P::Number], t_single, |_, a, _| Ok(
+        number::negate(number_arg(a, 0)?)?
     )),
     mf!("abs", [P::Number], t_single, |_, a, _| abs(a)),
     mf!("toNumber", [P::Any], t_to_number, call_to_number),

@@ -9,7 +9,7 @@ use crate::m;
 use crate::methods::{args, MethodDef, P};
 use crate::value::Value;
 
-type R = Result<Value, String>;
+type R = Result<Value, crate::methods::MethodError>;
 
 const BAD_BOUND: &str = "bound must be positive";
 const BAD_RANGE: &str = "bound must be greater than origin";

@@ -6,7 +6,7 @@ use crate::types::Type;
 use crate::value::Value;
 use crate::{m, mf};
 
-fn t_list_of_strings(_: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_list_of_strings(_: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(Type::list(Type::string()))
 }
 

@@ -13,7 +13,7 @@ fn items(v: &Value) -> Result<&[Value], String> {
     }
 }
 
-fn t_elem(recv: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_elem(recv: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(recv.element_type().unwrap_or(Type::Unknown))
 }
 
@@ -26,8 +26,7 @@ pub static METHODS: &[MethodDef] = &[
         let l = items(r)?;
         for x in args::list(a, 0)?.iter() {
             env.budget
-                .tick((l.len() / 8).min(u32::MAX as usize) as u32)
-                .map_err(|e| e.to_string())?;
+                .tick((l.len() / 8).min(u32::MAX as usize) as u32)?;
             if !l.contains(x) {
                 return Ok(Value::Bool(false));
             }
@@ -37,11 +36,11 @@ pub static METHODS: &[MethodDef] = &[
     mf!("get", [P::Int], t_elem, |r, a, _| {
         let l = items(r)?;
         let i = args::int(a, 0)?;
-        usize::try_from(i)
+        Ok(usize::try_from(i)
             .ok()
             .and_then(|i| l.get(i))
             .cloned()
-            .ok_or_else(|| format!("Index {i} out of bounds for length {}", l.len()))
+            .ok_or_else(|| format!("Index {i} out of bounds for length {}", l.len()))?)
     }),
     m!("indexOf", [P::Any], P::Int, |r, a, _| {
         let x = args::get(a, 0)?;

@@ -179,11 +179,11 @@ fn class_arg(recv: &Type, args: &[Type]) -> Result<Class, String> {
     target_class(recv, name).ok_or_else(|| format!("Cannot cast or convert to: '{name}'"))
 }
 
-fn t_to(recv: &Type, args: &[Type]) -> Result<Type, String> {
-    class_arg(recv, args).map(result_type_for)
+fn t_to(recv: &Type, args: &[Type]) -> Result<Type, crate::methods::MethodError> {
+    Ok(class_arg(recv, args).map(result_type_for)?)
 }
-fn t_can_be(recv: &Type, args: &[Type]) -> Result<Type, String> {
-    class_arg(recv, args).map(|_| Type::boolean())
+fn t_can_be(recv: &Type, args: &[Type]) -> Result<Type, crate::methods::MethodError> {
+    Ok(class_arg(recv, args).map(|_| Type::boolean())?)
 }
 
 fn runtime_class(a: &[Value]) -> Result<Class, String> {
@@ -191,13 +191,17 @@ fn runtime_class(a: &[Value]) -> Result<Class, String> {
     Class::by_name_ignore_case(name).ok_or_else(|| format!("Cannot cast or convert to: '{name}'"))
 }
 
-fn call_to(r: &Value, a: &[Value], _: &EvalEnv) -> Result<Value, String> {
-    convert_value(r, runtime_class(a)?)
+fn call_to(r: &Value, a: &[Value], _: &EvalEnv) -> Result<Value, crate::methods::MethodError> {
+    Ok(convert_value(r, runtime_class(a)?)?)
 }
-fn call_to_or_null(r: &Value, a: &[Value], _: &EvalEnv) -> Result<Value, String> {
+fn call_to_or_null(
+    r: &Value,
+    a: &[Value],
+    _: &EvalEnv,
+) -> Result<Value, crate::methods::MethodError> {
     Ok(try_convert(r, runtime_class(a)?).unwrap_or(Value::Null))
 }
-fn call_can_be(r: &Value, a: &[Value], _: &EvalEnv) -> Result<Value, String> {
+fn call_can_be(r: &Value, a: &[Value], _: &EvalEnv) -> Result<Value, crate::methods::MethodError> {
     Ok(Value::Bool(can_convert(r, runtime_class(a)?)))
 }
 
@@ -240,7 +244,7 @@ fn applies_map(t: &Type) -> bool {
     }
 }
 
-fn t_to_list(recv: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_to_list(recv: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     if let Some(e) = recv.element_type() {
         return Ok(Type::list(e));
     }
@@ -250,7 +254,7 @@ fn t_to_list(recv: &Type, _: &[Type]) -> Result<Type, String> {
     Ok(Type::list(Type::Unknown))
 }
 
-fn t_to_map(recv: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_to_map(recv: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     match recv.element_type() {
         Some(Type::Record(fields)) => match (fields.get("key"), fields.get("value")) {
             (Some(k), Some(v)) => Ok(Type::map(k.without_value(), v.without_value())),
@@ -278,7 +282,7 @@ macro_rules! shortcut {
             params: &[],
             varargs: None,
             ret: $ret,
-            call: |r, _, _| convert_value(r, $target),
+            call: |r, _, _| Ok(convert_value(r, $target)?),
             applies: Some($applies),
             prepare: None,
         }

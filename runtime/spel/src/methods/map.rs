@@ -30,16 +30,16 @@ pub fn key_value_types(t: &Type) -> (Type, Type) {
     }
 }
 
-fn t_value(recv: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_value(recv: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(key_value_types(recv).1)
 }
-fn t_values(recv: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_values(recv: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(Type::generic(
         Class::Collection,
         vec![key_value_types(recv).1],
     ))
 }
-fn t_keys(recv: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_keys(recv: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(Type::set(key_value_types(recv).0))
 }
 

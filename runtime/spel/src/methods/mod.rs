@@ -4,6 +4,7 @@
 
 pub mod collection;
 pub mod conversions;
+mod error;
 pub mod map;
 pub mod number;
 pub mod object;
@@ -16,11 +17,13 @@ use crate::eval::EvalEnv;
 use crate::types::{Class, Type};
 use crate::value::Value;
 
+pub use error::MethodError;
+
 /// The evaluator side of a method: receiver, already converted arguments, environment.
-pub type CallFn = fn(&Value, &[Value], &EvalEnv) -> Result<Value, String>;
-/// A typing function: receiver type and argument types to the result type, or a compile error
-/// message.
-pub type TypingFn = fn(&Type, &[Type]) -> Result<Type, String>;
+pub type CallFn = fn(&Value, &[Value], &EvalEnv) -> Result<Value, MethodError>;
+/// A typing function: receiver type and argument types to the result type, or the error that
+/// fails the compile.
+pub type TypingFn = fn(&Type, &[Type]) -> Result<Type, MethodError>;
 
 /// State a method precomputes at compile time from its constant arguments, kept in the
 /// compiled call node so every evaluation reuses it.
@@ -42,7 +45,7 @@ pub struct ArgError {
 /// state to keep, `None` when there is nothing to precompute, or an error that fails the compile.
 pub type PrepareFn = fn(&[Option<&Value>]) -> Result<Option<Prepared>, ArgError>;
 /// The evaluator side of a prepared call: `CallFn` plus the state `PrepareFn` made.
-pub type PreparedCallFn = fn(&Prepared, &Value, &[Value], &EvalEnv) -> Result<Value, String>;
+pub type PreparedCallFn = fn(&Prepared, &Value, &[Value], &EvalEnv) -> Result<Value, MethodError>;
 
 /// The compile-time hook of a method: the typer calls `prepare` when it resolved a call to this
 /// one overload, and a call that got a state runs `call` instead of `MethodDef::call`. The two
@@ -178,7 +181,7 @@ impl MethodDef {
     }
 
     /// Computes the result type for the given receiver and argument types.
-    pub fn result_type(&self, recv: &Type, args: &[Type]) -> Result<Type, String> {
+    pub fn result_type(&self, recv: &Type, args: &[Type]) -> Result<Type, MethodError> {
         match self.ret {
             Ret::T(p) => Ok(p.to_type()),
             Ret::Fn(f) => f(recv, args),
@@ -271,7 +274,7 @@ pub fn lookup(recv: &Type, class: Option<Class>, name: &str) -> Vec<&'static Met
 pub fn static_lookup(class: Class, name: &str) -> Vec<&'static MethodDef> {
     object::STATIC_METHODS
         .iter()
-        .chain(time::STATIC_METHODS.iter())
+        .chain(time::static_methods())
         .filter(|(c, _)| *c == class)
         .map(|(_, m)| m)
         .filter(|m| m.name == name)

@@ -15,7 +15,7 @@ fn num(v: &Value) -> Result<&Value, String> {
     }
 }
 
-fn t_self(recv: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_self(recv: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(recv.without_value())
 }
 
@@ -83,10 +83,9 @@ pub static BIG_DECIMAL_METHODS: &[MethodDef] = &[
         Value::BigDec(d) => {
             let s = args::int(a, 0)? as i64;
             if s.abs() > number::MAX_SCALE {
-                return Err(format!(
-                    "Scale {s} is beyond the limit of ±{}",
-                    number::MAX_SCALE
-                ));
+                return Err(
+                    format!("Scale {s} is beyond the limit of ±{}", number::MAX_SCALE).into(),
+                );
             }
             if s < d.fractional_digit_count()
                 && d.with_scale(s).with_scale(d.fractional_digit_count()) != **d
@@ -101,7 +100,7 @@ pub static BIG_DECIMAL_METHODS: &[MethodDef] = &[
         Value::BigDec(d) => Ok(Value::big_dec(d.abs())),
         _ => Err("expected a BigDecimal".into()),
     }),
-    mf!("negate", [], t_self, |r, _, _| number::negate(r)),
+    mf!("negate", [], t_self, |r, _, _| Ok(number::negate(r)?)),
     m!(
         "signum",
         [],

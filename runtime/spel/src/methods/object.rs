@@ -40,7 +40,7 @@ fn parse_int(a: &[Value]) -> Result<i64, String> {
 fn t_string(
     _: &crate::types::Type,
     _: &[crate::types::Type],
-) -> Result<crate::types::Type, String> {
+) -> Result<crate::types::Type, super::MethodError> {
     Ok(crate::types::Type::string())
 }
 
@@ -48,18 +48,23 @@ fn t_string(
 pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     (
         Class::Long,
-        m!("valueOf", [P::Str], P::Long, |_, a, _| parse_int(a)
-            .map(Value::Long)),
+        m!("valueOf", [P::Str], P::Long, |_, a, _| Ok(
+            parse_int(a).map(Value::Long)?
+        )),
     ),
     (
         Class::Long,
-        m!("valueOf", [P::Long], P::Long, |_, a, _| args::long(a, 0)
-            .map(Value::Long)),
+        m!("valueOf", [P::Long], P::Long, |_, a, _| Ok(args::long(
+            a, 0
+        )
+        .map(Value::Long)?)),
     ),
     (
         Class::Long,
-        m!("parseLong", [P::Str], P::Long, |_, a, _| parse_int(a)
-            .map(Value::Long)),
+        m!("parseLong", [P::Str], P::Long, |_, a, _| Ok(parse_int(a)
+            .map(
+            Value::Long
+        )?)),
     ),
     (
         Class::Long,
@@ -75,20 +80,22 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     ),
     (
         Class::Integer,
-        m!("valueOf", [P::Str], P::Int, |_, a, _| parse_int(a)
+        m!("valueOf", [P::Str], P::Int, |_, a, _| Ok(parse_int(a)
             .and_then(|v| i32::try_from(v).map_err(|_| "overflow".into()))
-            .map(Value::Int)),
+            .map(Value::Int)?)),
     ),
     (
         Class::Integer,
-        m!("valueOf", [P::Int], P::Int, |_, a, _| args::int(a, 0)
-            .map(Value::Int)),
+        m!("valueOf", [P::Int], P::Int, |_, a, _| Ok(args::int(a, 0)
+            .map(
+            Value::Int
+        )?)),
     ),
     (
         Class::Integer,
-        m!("parseInt", [P::Str], P::Int, |_, a, _| parse_int(a)
+        m!("parseInt", [P::Str], P::Int, |_, a, _| Ok(parse_int(a)
             .and_then(|v| i32::try_from(v).map_err(|_| "overflow".into()))
-            .map(Value::Int)),
+            .map(Value::Int)?)),
     ),
     (
         Class::Integer,
@@ -126,20 +133,20 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
         Class::Double,
         m!("valueOf", [P::Str], P::Double, |_, a, _| {
             let s = args::str(a, 0)?;
-            s.trim()
+            Ok(s.trim()
                 .parse::<f64>()
                 .map(Value::Double)
-                .map_err(|_| format!("For input string: \"{s}\""))
+                .map_err(|_| format!("For input string: \"{s}\""))?)
         }),
     ),
     (
         Class::Double,
         m!("parseDouble", [P::Str], P::Double, |_, a, _| {
             let s = args::str(a, 0)?;
-            s.trim()
+            Ok(s.trim()
                 .parse::<f64>()
                 .map(Value::Double)
-                .map_err(|_| format!("For input string: \"{s}\""))
+                .map_err(|_| format!("For input string: \"{s}\""))?)
         }),
     ),
     (
@@ -195,9 +202,9 @@ pub static STATIC_METHODS: &[(Class, MethodDef)] = &[
     (
         Class::Uuid,
         m!("fromString", [P::Str], P::Class(Class::Uuid), |_, a, _| {
-            uuid::Uuid::parse_str(args::str(a, 0)?)
+            Ok(uuid::Uuid::parse_str(args::str(a, 0)?)
                 .map(|u| Value::obj(crate::value::Obj::Uuid(u)))
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())?)
         }),
     ),
 ];

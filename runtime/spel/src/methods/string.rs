@@ -11,7 +11,7 @@ pub use crate::value::{java_compare_str, java_compare_to, utf16_len};
 use crate::value::{new_str, Value};
 use crate::{m, mf};
 
-type R = Result<Value, String>;
+type R = Result<Value, crate::methods::MethodError>;
 
 fn recv(v: &Value) -> Result<&str, String> {
     v.as_str()
@@ -50,17 +50,15 @@ fn substring(s: &str, begin: i32, end: i32) -> R {
         if begin >= 0 && begin <= end && (end as usize) <= s.len() {
             return Ok(Value::Str(new_str(&s[begin as usize..end as usize])));
         }
-        return Err(format!("begin {begin}, end {end}, length {}", s.len()));
+        return Err(format!("begin {begin}, end {end}, length {}", s.len()).into());
     }
     let len = utf16_len(s) as i32;
     if begin < 0 || end > len || begin > end {
-        return Err(format!("begin {begin}, end {end}, length {len}"));
+        return Err(format!("begin {begin}, end {end}, length {len}").into());
     }
     match (byte_at(s, begin as usize), byte_at(s, end as usize)) {
         (Some(a), Some(b)) => Ok(Value::Str(new_str(&s[a..b]))),
-        _ => Err(format!(
-            "begin {begin}, end {end}, length {len}: splits a surrogate pair"
-        )),
+        _ => Err(format!("begin {begin}, end {end}, length {len}: splits a surrogate pair").into()),
     }
 }
 
@@ -142,7 +140,7 @@ fn replace_literal(s: &str, target: &str, replacement: &str, env: &EvalEnv) -> R
     };
     let len = s.len() - count.saturating_mul(target.len()).min(s.len())
         + count.saturating_mul(replacement.len());
-    env.budget.reserve_string(len).map_err(|e| e.to_string())?;
+    env.budget.reserve_string(len)?;
     Ok(Value::from(s.replace(target, replacement)))
 }
 
@@ -173,9 +171,7 @@ fn replace_regex_with(
             // The bound is loose; expand and measure before failing.
             let mut probe = String::new();
             caps.expand(&rep, &mut probe);
-            limits
-                .check_string_len(out.len() + (m.start() - last) + probe.len())
-                .map_err(|e| e.to_string())?;
+            limits.check_string_len(out.len() + (m.start() - last) + probe.len())?;
         }
         out.push_str(&s[last..m.start()]);
         caps.expand(&rep, &mut out);
@@ -185,9 +181,7 @@ fn replace_regex_with(
         }
     }
     out.push_str(&s[last..]);
-    env.budget
-        .reserve_string(out.len())
-        .map_err(|e| e.to_string())?;
+    env.budget.reserve_string(out.len())?;
     Ok(Value::from(out))
 }
 
@@ -224,7 +218,7 @@ fn is_java_whitespace(c: char) -> bool {
     c.is_whitespace()
 }
 
-fn t_list_string(_: &Type, _: &[Type]) -> Result<Type, String> {
+fn t_list_string(_: &Type, _: &[Type]) -> Result<Type, crate::methods::MethodError> {
     Ok(Type::array(Type::string()))
 }
 
@@ -256,18 +250,13 @@ pub static METHODS: &[MethodDef] = &[
             };
             match unit {
                 Some(u) => Ok(Value::Char(char::from_u32(u as u32).unwrap_or('\u{fffd}'))),
-                None => Err(format!(
-                    "Index {i} out of bounds for length {}",
-                    utf16_len(s)
-                )),
+                None => Err(format!("Index {i} out of bounds for length {}", utf16_len(s)).into()),
             }
         }
     ),
     m!("concat", [P::Str], P::Str, |r, a, env| {
         let (x, y) = (recv(r)?, args::str(a, 0)?);
-        env.budget
-            .reserve_string(x.len() + y.len())
-            .map_err(|e| e.to_string())?;
+        env.budget.reserve_string(x.len() + y.len())?;
         Ok(Value::from(format!("{x}{y}")))
     }),
     m!("contains", [P::Str], P::Bool, |r, a, _| Ok(Value::Bool(
@@ -482,17 +471,14 @@ pub fn join(_: &Value, a: &[Value], env: &EvalEnv) -> R {
 /// (a long separator between many elements multiplies).
 pub fn join_checked(parts: &[Value], sep: &str, env: &EvalEnv) -> R {
     let seps = parts.len().saturating_sub(1).saturating_mul(sep.len());
-    env.budget.reserve_string(seps).map_err(|e| e.to_string())?;
+    env.budget.reserve_string(seps)?;
     let mut out = String::new();
     for (i, v) in parts.iter().enumerate() {
         if i > 0 {
             out.push_str(sep);
         }
         v.write_java(&mut out);
-        env.budget
-            .limits()
-            .check_string_len(out.len())
-            .map_err(|e| e.to_string())?;
+        env.budget.limits().check_string_len(out.len())?;
     }
     Ok(Value::from(out))
 }

@@ -3,7 +3,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
 
-use crate::time::*;
+use crate::time::period::add_months;
+use crate::time::zone::{zdt_of_instant, zdt_of_local};
 use crate::value::{Obj, Period};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use chrono::FixedOffset;
 
-use crate::time::*;
+use crate::time::text::zone_id_string;
 use crate::value::{Obj, Value, ZoneId};
 
 /// `compareTo` between two java.time values of one class (`None` when not comparable).

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::time::*;
+use crate::time::arith::delta_from_nanos;
 use crate::value::Obj;
 
 fn instant_of(o: &Obj) -> Option<DateTime<Utc>> {

@@ -3,7 +3,9 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
 
-use crate::time::*;
+use crate::time::arith::invalid_dt;
+use crate::time::period::month_length;
+use crate::time::zone::zdt_of_local;
 use crate::value::Obj;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

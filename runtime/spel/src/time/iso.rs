@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 
-use crate::time::*;
+use crate::time::text::{DAYS, MONTHS};
+use crate::time::zone::zdt_of_instant;
 use crate::types::Class;
 use crate::value::{Obj, Value, ZoneId, ZonedDateTime};
 

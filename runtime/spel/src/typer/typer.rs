@@ -715,7 +715,7 @@ impl<'a> Typer<'a> {
                     ok_methods.push(*m);
                 }
                 Err(msg) => {
-                    first_err.get_or_insert(msg);
+                    first_err.get_or_insert(msg.to_string());
                 }
             }
         }

@@ -4,7 +4,11 @@ use std::sync::Arc;
 
 use chrono::{Datelike, Timelike};
 
-use crate::time::*;
+use crate::time::fields::Fields;
+use crate::time::format::locale::{names, week_def};
+use crate::time::format::pattern::{compile, Elem, Sign, Style, F};
+use crate::time::format::text::{describe_elem, format_offset, localized_offset, zone_text};
+use crate::time::format::week::{localized_dow, week_based, week_of_month};
 use crate::value::{Obj, Str};
 
 /// A `java.time.format.DateTimeFormatter` built from a pattern.

@@ -6,17 +6,12 @@
 //! `parseCaseInsensitive().parseLenient()`.
 
 pub mod formatter;
-pub mod locale;
-pub mod parser;
-pub mod pattern;
+mod locale;
+mod parser;
+mod pattern;
 pub mod resolve;
-pub mod text;
-pub mod week;
+mod text;
+mod week;
 
 pub use formatter::*;
-pub(crate) use locale::*;
-pub(crate) use parser::*;
-pub(crate) use pattern::*;
 pub use resolve::*;
-pub(crate) use text::*;
-pub(crate) use week::*;

@@ -4,7 +4,10 @@ use std::collections::HashMap;
 
 use chrono::FixedOffset;
 
-use crate::time::*;
+use crate::time::format::formatter::Formatter;
+use crate::time::format::locale::names;
+use crate::time::format::pattern::{Elem, Sign, Style, F};
+use crate::time::iso::Cur;
 use crate::value::ZoneId;
 
 #[derive(Clone, Debug, Default)]

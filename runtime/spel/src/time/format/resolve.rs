@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
-use crate::time::*;
+use crate::time::format::formatter::Formatter;
+use crate::time::format::parser::{fail_at, ParseCx, Parsed};
+use crate::time::format::pattern::F;
 use crate::value::{Obj, ZoneId, ZonedDateTime};
 
 /// What a parse resolved to.

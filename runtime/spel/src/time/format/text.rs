@@ -4,7 +4,7 @@
 use chrono::{DateTime, Offset, TimeZone, Utc};
 use chrono_tz::OffsetName;
 
-use crate::time::*;
+use crate::time::format::pattern::{Elem, Sign, Style};
 use crate::value::ZoneId;
 
 /// `DateTimeFormatter.toString()` of one printer-parser.
