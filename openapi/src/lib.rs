@@ -231,7 +231,10 @@ fn document(info: utoipa::openapi::Info, operations: Vec<(String, ScenarioOperat
             false,
             &mut components,
         );
-        let post = format!("/paths/{}/post", escape_pointer_segment(path));
+        let post = format!(
+            "/paths/{}/post",
+            scenic_spel::types::json_ref::escape_segment(path)
+        );
         set_schema(
             &mut doc,
             &format!("{post}/requestBody/content/application~1json"),
@@ -313,11 +316,6 @@ fn error_components() -> utoipa::openapi::Components {
 
 fn non_empty(text: Option<&str>) -> Option<&str> {
     text.filter(|t| !t.trim().is_empty())
-}
-
-/// JSON pointer escaping of one segment (`~` -> `~0`, `/` -> `~1`).
-fn escape_pointer_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// Percent-encodes everything but URL path "unreserved" characters, so that no slug can add

@@ -128,14 +128,5 @@ pub(crate) fn echo(text: &str) -> std::borrow::Cow<'_, str> {
     cut(text, MAX_ECHOED_VALUE)
 }
 
-/// Appends `key` to a JSON pointer, escaped.
-pub(crate) fn push_pointer(pointer: &mut String, key: &str) {
-    pointer.push('/');
-    for c in key.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
-}
+/// Appends `key` to a JSON pointer, escaped (the one escaping, `scenic-spel`'s).
+pub(crate) use scenic_spel::types::json_ref::push_segment as push_pointer;

@@ -44,15 +44,33 @@ pub fn resolve_ref<'a>(root: &'a Json, reference: &str) -> Option<(&'a Json, Str
             }
             _ => return None,
         };
-        pointer.push('/');
-        pointer.push_str(&escape_segment(segment));
+        push_segment(&mut pointer, segment);
     }
     Some((at, pointer))
 }
 
 /// One pointer segment, escaped for a JSON pointer (RFC 6901).
 pub fn escape_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(segment.len());
+    push_escaped(&mut out, segment);
+    out
+}
+
+/// Appends `/` and `segment`, escaped, to a JSON pointer: no string in between, for the
+/// decoders and encoders that extend a pointer at every field.
+pub fn push_segment(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    push_escaped(pointer, segment);
+}
+
+fn push_escaped(out: &mut String, segment: &str) {
+    for c in segment.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 fn unescape_segment(segment: &str) -> String {
@@ -107,6 +125,19 @@ mod tests {
         let (s, _) = resolve_ref(&d, "#/definitions/list/1").expect("resolves");
         assert_eq!(s["type"], "number");
         assert_eq!(resolve_ref(&d, "#").map(|(_, p)| p), Some(String::new()));
+    }
+
+    #[test]
+    fn segments_are_escaped_one_way_everywhere() {
+        assert_eq!(escape_segment("a/b~c"), "a~1b~0c");
+        let mut p = String::from("/x");
+        push_segment(&mut p, "~1/");
+        assert_eq!(p, "/x/~01~1");
+        let d = json!({"~1/": 1});
+        assert_eq!(
+            resolve_ref(&d, "#/~01~1").map(|(_, p)| p),
+            Some("/~01~1".into())
+        );
     }
 
     #[test]

@@ -96,8 +96,7 @@ fn decode(j: &Json, t: &Type, path: &mut String) -> Result<Value, JsonError> {
                 .map(|(k, v)| (k, v, Type::Unknown));
             for (k, v, ft) in declared.chain(extra) {
                 let len = path.len();
-                path.push('/');
-                path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                crate::types::json_ref::push_segment(path, k);
                 let val = decode(v, &ft, path)?;
                 path.truncate(len);
                 m.insert(Value::str(k), val);
