@@ -1,10 +1,10 @@
 //! `plus`/`minus` on java.time values: by a unit (`plusDays`) and by an amount
 //! (`plus(Duration)`, `plus(Period)`).
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 
 use crate::time::period::add_months;
-use crate::time::zone::{zdt_of_instant, zdt_of_local};
+use crate::time::zone::{at_offset, zdt_of_instant, zdt_of_local};
 use crate::value::{Obj, Period};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,13 +133,7 @@ pub(crate) fn plus_unit(o: &Obj, n: i64, u: Unit) -> Result<Obj, String> {
             Obj::Instant(x.checked_add_signed(delta(n, u)?).ok_or_else(invalid_dt)?)
         }
         Obj::OffsetDateTime(x) => {
-            let l = add_local(x.naive_local(), n, u)?;
-            Obj::OffsetDateTime(
-                x.offset()
-                    .from_local_datetime(&l)
-                    .single()
-                    .ok_or_else(invalid_dt)?,
-            )
+            Obj::OffsetDateTime(at_offset(add_local(x.naive_local(), n, u)?, *x.offset())?)
         }
         Obj::ZonedDateTime(z) => {
             if u.is_time() {

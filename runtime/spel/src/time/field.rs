@@ -1,11 +1,11 @@
 //! `with` on java.time values (`withDayOfMonth`, `withHour`, ...) and the range-checked
 //! constructors built on it (`LocalDate.of`, `LocalTime.of`).
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use crate::time::arith::invalid_dt;
 use crate::time::period::month_length;
-use crate::time::zone::zdt_of_local;
+use crate::time::zone::{at_offset, zdt_of_local};
 use crate::value::Obj;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,13 +124,7 @@ pub(crate) fn with_field(o: &Obj, f: WField, v: i64) -> Result<Obj, String> {
         Obj::LocalTime(x) => Obj::LocalTime(with_time(*x, f, v)?),
         Obj::LocalDateTime(x) => Obj::LocalDateTime(with_local(*x, f, v)?),
         Obj::OffsetDateTime(x) => {
-            let l = with_local(x.naive_local(), f, v)?;
-            Obj::OffsetDateTime(
-                x.offset()
-                    .from_local_datetime(&l)
-                    .single()
-                    .ok_or_else(invalid_dt)?,
-            )
+            Obj::OffsetDateTime(at_offset(with_local(x.naive_local(), f, v)?, *x.offset())?)
         }
         Obj::ZonedDateTime(z) => {
             let l = with_local(z.dt.naive_local(), f, v)?;

@@ -14,6 +14,13 @@ pub(crate) fn offset_at(zone: &ZoneId, utc: &NaiveDateTime) -> FixedOffset {
     }
 }
 
+/// `l` at the fixed offset `o`: one instant always, an error only past the representable range.
+pub(crate) fn at_offset(l: NaiveDateTime, o: FixedOffset) -> Result<DateTime<FixedOffset>, String> {
+    o.from_local_datetime(&l)
+        .single()
+        .ok_or_else(crate::time::arith::invalid_dt)
+}
+
 /// `ZonedDateTime.ofInstant`.
 pub(crate) fn zdt_of_instant(utc: DateTime<Utc>, zone: ZoneId) -> ZonedDateTime {
     let off = offset_at(&zone, &utc.naive_utc());

@@ -201,10 +201,7 @@ fn epoch_second_of(l: NaiveDateTime, o: FixedOffset) -> i64 {
 }
 
 fn to_instant_at(l: NaiveDateTime, o: FixedOffset) -> Result<DateTime<Utc>, String> {
-    o.from_local_datetime(&l)
-        .single()
-        .map(|x| x.with_timezone(&Utc))
-        .ok_or_else(invalid_dt)
+    d::at_offset(l, o).map(|x| x.with_timezone(&Utc))
 }
 
 fn at_time(date: NaiveDate, h: i64, m: i64, s: i64, n: i64) -> R {

@@ -296,12 +296,7 @@ pub(super) static DATE_TIME: &[(Class, MethodDef)] = &[
         Class::OffsetDateTime,
         m!("of", [LDT, ZOFF], ODT, |_, a, _| {
             let l = arg_local_date_time(a, 0)?;
-            ov(Obj::OffsetDateTime(
-                arg_offset(a, 1)?
-                    .from_local_datetime(&l)
-                    .single()
-                    .ok_or_else(invalid_dt)?,
-            ))
+            ov(Obj::OffsetDateTime(d::at_offset(l, arg_offset(a, 1)?)?))
         }),
     ),
     (

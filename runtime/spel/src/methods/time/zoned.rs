@@ -53,7 +53,7 @@ pub(super) static OFFSET_DATE_TIME: &[MethodDef] = table!(ODT; [Nanos, Seconds, 
     }),
     m!("withOffsetSameLocal", [ZOFF], ODT, |r, a, _| {
         let l = as_offset_date_time(r)?.naive_local();
-        ov(Obj::OffsetDateTime(arg_offset(a, 0)?.from_local_datetime(&l).single().ok_or_else(invalid_dt)?))
+        ov(Obj::OffsetDateTime(d::at_offset(l, arg_offset(a, 0)?)?))
     }),
     m!("isAfter", [ODT], P::Bool, |r, a, _| Ok(Value::Bool(timeline(r, a)?.is_gt()))),
     m!("isBefore", [ODT], P::Bool, |r, a, _| Ok(Value::Bool(timeline(r, a)?.is_lt()))),
