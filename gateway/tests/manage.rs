@@ -124,14 +124,7 @@ async fn deploy_redeploy_conflict_broken_and_cancel() {
         invoke().await.expect("send").text().await.expect("text"),
         "\"v2\""
     );
-    let listed: Value = c
-        .get(format!("{}/api/scenarios/hello", s.base))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+    let listed: Value = common::get_json(&c, format!("{}/api/scenarios/hello", s.base)).await;
     assert_eq!(
         listed["status"], "RUNNING",
         "the previous version still serves"
@@ -401,14 +394,7 @@ async fn a_slug_and_a_scenario_id_belong_to_one_name() {
     );
     let r = c.post(&loan).body(request).send().await.expect("send");
     assert_eq!(r.status(), 200, "loan still served");
-    let st: Value = c
-        .get(format!("{}/api/scenarios/loan-request", s.base))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("json");
+    let st: Value = common::get_json(&c, format!("{}/api/scenarios/loan-request", s.base)).await;
     assert_eq!(st["status"], "RUNNING");
 
     // The same metaData.id at another slug is refused too (metrics label series by id).
@@ -937,14 +923,8 @@ async fn the_folder_at_start_and_the_api_refuse_a_conflict_with_the_same_error()
             "Scenario 'owner' (metaData.id) is already deployed as 'a' (deployed from file a.json)",
         ),
     ] {
-        let at_start: Value = client
-            .get(format!("{}/api/scenarios/{name}", s.base))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
+        let at_start: Value =
+            common::get_json(&client, format!("{}/api/scenarios/{name}", s.base)).await;
         assert_eq!(at_start["status"], "FAILED", "{at_start}");
         let from_file = at_start["errors"][0]["message"]
             .as_str()

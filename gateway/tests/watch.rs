@@ -43,14 +43,8 @@ async fn add_change_break_and_remove_a_file() {
     let started = Instant::now();
     let mut reported = false;
     while started.elapsed() < Duration::from_secs(10) && !reported {
-        let st: serde_json::Value = c
-            .get(format!("{}/api/scenarios/watched", s.base))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
+        let st: serde_json::Value =
+            common::get_json(&c, format!("{}/api/scenarios/watched", s.base)).await;
         reported = st["errors"].as_array().is_some_and(|e| !e.is_empty());
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -95,6 +95,17 @@ pub async fn start(token: Option<&str>) -> Server {
     start_with(token, |_| {}).await
 }
 
+/// The JSON body of a GET (the management API's listings).
+pub async fn get_json(c: &reqwest::Client, url: String) -> serde_json::Value {
+    c.get(url)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json")
+}
+
 /// Starts `scenic serve` on a temporary folder that `prepare` fills first.
 pub async fn start_with(token: Option<&str>, prepare: impl FnOnce(&Path)) -> Server {
     start_args(token, prepare, &[]).await
