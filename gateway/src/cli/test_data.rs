@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use scenic_scenario::Registry;
+use scenic_scenario::{InvokeError, Registry};
 use serde_json::json;
 
 use super::files;
@@ -61,26 +61,23 @@ pub fn run(a: TestArgs) -> ExitCode {
             continue;
         }
         let n = i + 1;
-        let report = match serde_json::from_str::<serde_json::Value>(line) {
-            Err(e) => {
-                json!({"line": n, "errors": [{"message": format!("Malformed JSON at column {}: {e}", e.column()), "nodeId": null}]})
+        // Each input has the time a request would have.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(a.timeout.max(1));
+        let run = futures::executor::block_on(scenario.invoke_test(
+            line.as_bytes(),
+            Some(deadline),
+            None,
+        ));
+        let report = match run {
+            Err(InvokeError::InvalidInput(vs)) => {
+                json!({"line": n, "errors": vs.iter().map(|v| json!({"message": v.message, "path": v.pointer, "nodeId": null})).collect::<Vec<_>>()})
             }
-            Ok(j) => match scenario.source().decode(j) {
-                Err(vs) => {
-                    json!({"line": n, "errors": vs.iter().map(|v| json!({"message": v.message, "path": v.pointer, "nodeId": null})).collect::<Vec<_>>()})
-                }
-                Ok(input) => {
-                    // Each input has the time a request would have.
-                    let deadline = std::time::Instant::now()
-                        + std::time::Duration::from_secs(a.timeout.max(1));
-                    let r = futures::executor::block_on(scenario.run_test(input, Some(deadline)));
-                    json!({
-                        "line": n,
-                        "outputs": r.outputs.iter().map(|o| crate::manage::output_json(&o.node_id, &o.value, &scenario.graph.limits)).collect::<Vec<_>>(),
-                        "errors": r.errors.iter().map(|e| json!({"nodeId": &*e.node_id, "message": e.message})).collect::<Vec<_>>(),
-                    })
-                }
-            },
+            Err(e) => json!({"line": n, "errors": [{"message": e.to_string(), "nodeId": null}]}),
+            Ok(r) => json!({
+                "line": n,
+                "outputs": r.outputs.iter().map(|o| crate::manage::output_json(&o.node_id, &o.value, &scenario.graph.limits)).collect::<Vec<_>>(),
+                "errors": r.errors.iter().map(|e| json!({"nodeId": &*e.node_id, "message": e.message})).collect::<Vec<_>>(),
+            }),
         };
         if report["errors"].as_array().is_some_and(|e| !e.is_empty()) {
             any_error = true;

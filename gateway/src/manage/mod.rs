@@ -21,7 +21,7 @@ use scenic_rr::{Deployed, Scenarios};
 use scenic_scenario::compile::fragments_dir;
 use scenic_scenario::model::ScenarioType;
 use scenic_scenario::{
-    load_scenario_with, CompileError, CompiledScenario, Registry, ScenarioLimits,
+    load_scenario_with, CompileError, CompiledScenario, InvokeError, Registry, ScenarioLimits,
 };
 use scenic_spel::eval::Exhausted;
 use serde::Serialize;
@@ -746,9 +746,20 @@ async fn test_inputs(
     let scenario = &deployed.scenario;
     let mut results = Vec::with_capacity(inputs.len());
     for input in inputs {
-        let value = match scenario.source().decode(input) {
-            Ok(v) => v,
-            Err(violations) => {
+        let mut trace = Trace {
+            names: &scenario.graph.slot_names,
+            nodes: Vec::new(),
+            omitted: 0,
+        };
+        // Through the invocation API's own decoding, as a request would be decoded (a JSON
+        // value always writes out as JSON the decoder reads back).
+        let body = serde_json::to_vec(&input).unwrap_or_default();
+        let run = match scenario
+            .invoke_test(&body, Some(deadline), Some(&mut trace))
+            .await
+        {
+            Ok(run) => run,
+            Err(InvokeError::InvalidInput(violations)) => {
                 let errors: Vec<ErrorEntry> = violations
                     .into_iter()
                     .map(|v| ErrorEntry::at(v.message, None, v.pointer))
@@ -756,13 +767,12 @@ async fn test_inputs(
                 results.push(serde_json::json!({"nodes": [], "outputs": [], "errors": errors}));
                 continue;
             }
+            Err(e) => {
+                let errors = [ErrorEntry::new(e.to_string(), None)];
+                results.push(serde_json::json!({"nodes": [], "outputs": [], "errors": errors}));
+                continue;
+            }
         };
-        let mut trace = Trace {
-            names: &scenario.graph.slot_names,
-            nodes: Vec::new(),
-            omitted: 0,
-        };
-        let run = scenario.run_traced(value, &mut trace, Some(deadline)).await;
         if run.exhausted == Some(Exhausted::Deadline) {
             let left = deadline.saturating_duration_since(Instant::now());
             return Err(TestError::Timeout(left));

@@ -145,3 +145,50 @@ impl ResponseError for ApiError {
         r.body(body)
     }
 }
+
+impl ApiError {
+    /// An invocation's typed error as the HTTP API answers it: input errors name the source
+    /// node (`source_id`) and, for violations, their JSON pointer; node failures name their
+    /// node; a passed deadline is the request's `timeout_secs`.
+    pub fn from_invoke(
+        e: scenic_scenario::InvokeError,
+        source_id: Option<&str>,
+        timeout_secs: u64,
+    ) -> ApiError {
+        use scenic_scenario::InvokeError as E;
+        match e {
+            E::MalformedJson(_) => {
+                ApiError::MalformedJson(Box::new(ErrorEntry::new(e.to_string(), source_id)))
+            }
+            E::InvalidInput(violations) => ApiError::InvalidInput(
+                violations
+                    .into_iter()
+                    .map(|v| ErrorEntry::at(v.located(), source_id, v.pointer))
+                    .collect(),
+            ),
+            E::Timeout => ApiError::Timeout(timeout_secs),
+            E::Failed { errors, omitted } => {
+                let mut entries: Vec<ErrorEntry> = errors
+                    .iter()
+                    .map(|e| ErrorEntry::new(e.message.clone(), Some(&e.node_id)))
+                    .collect();
+                if omitted > 0 {
+                    entries.push(ErrorEntry::new(
+                        format!(
+                            "... and {omitted} more errors (the first {} are listed)",
+                            scenic_scenario::interp::MAX_ERRORS
+                        ),
+                        None,
+                    ));
+                }
+                ApiError::ScenarioFailed(entries)
+            }
+            E::ResponseOverLimit { ref node_id, .. } => {
+                ApiError::ScenarioFailed(vec![ErrorEntry::new(e.to_string(), Some(node_id))])
+            }
+            E::NoResult | E::ResponseMismatch(_) => {
+                ApiError::ScenarioFailed(vec![ErrorEntry::new(e.to_string(), source_id)])
+            }
+        }
+    }
+}

@@ -69,6 +69,18 @@ fn invoke(c: &mut Criterion) {
             ))
         })
     });
+    // The one invocation API: bytes → one-pass decode → run → encode plan → bytes.
+    g.bench_function("invoke", |b| {
+        let opts = scenic_scenario::RunOptions::default();
+        b.iter(|| {
+            black_box(
+                futures::executor::block_on(scenario.invoke(black_box(&bytes), &opts))
+                    .expect("answers"),
+            )
+        })
+    });
+    // The path it replaced, for the ratio: parse to a tree, decode and validate it, run,
+    // encode to a tree and validate it, serialize.
     g.bench_function("decode_run_encode", |b| {
         b.iter(|| {
             let json: serde_json::Value = serde_json::from_slice(black_box(&bytes)).expect("json");

@@ -1,7 +1,9 @@
 //! Runs the LoanRequest-like benchmark scenario in a loop, for instruction counts under
-//! callgrind: `valgrind --tool=callgrind target/release/examples/run_loop 100000 [full]`.
-//! `full` measures what a request costs besides HTTP: JSON bytes → schema decode → run →
-//! schema encode → bytes; without it, the interpreter alone.
+//! callgrind: `valgrind --tool=callgrind target/release/examples/run_loop 100000 [full|old]`.
+//! `full` measures what a request costs besides HTTP, through the invocation API
+//! (`CompiledScenario::invoke`: bytes → one-pass decode → run → encode plan → bytes); `old`
+//! the path it replaced (bytes → JSON tree → schema decode → run → schema encode with
+//! validation → bytes); with neither, the interpreter alone.
 
 #[path = "../benches/invoke.rs"]
 #[allow(dead_code)]
@@ -14,7 +16,7 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
-    let full = std::env::args().nth(2).as_deref() == Some("full");
+    let mode = std::env::args().nth(2).unwrap_or_default();
     let s = load_scenario(&bench::loan_scenario(), &Registry::builtin(), &NoFragments)
         .expect("compiles");
     let body = serde_json::json!({"customerId": "c-1", "location": {"city": "Warszawa", "street": "x"}, "requestType": "loan", "requestedAmount": 1000});
@@ -23,7 +25,12 @@ fn main() {
     let schema = s.source().output_schema().expect("output schema").clone();
     let mut outputs = 0;
     for _ in 0..n {
-        if full {
+        if mode == "full" {
+            let opts = scenic_scenario::RunOptions::default();
+            outputs += futures::executor::block_on(s.invoke(&bytes, &opts))
+                .expect("answers")
+                .len();
+        } else if mode == "old" {
             let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
             let input = s.source().decode(json).expect("valid");
             let r = futures::executor::block_on(s.run(input));

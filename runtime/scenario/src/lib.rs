@@ -8,6 +8,7 @@
 pub mod compile;
 pub mod components;
 pub mod interp;
+mod invoke;
 pub mod metrics;
 pub mod model;
 mod scenario;
@@ -17,5 +18,6 @@ pub use compile::{
     compile_scenario, CompileError, CompileOptions, FragmentSource, NoFragments, ScenarioLimits,
 };
 pub use components::Registry;
-pub use interp::{NodeError, RunResult, SinkOutput};
-pub use scenario::{load_scenario, load_scenario_with, CompiledScenario, LoadError};
+pub use interp::{NodeError, RunOptions, RunResult, SinkOutput};
+pub use invoke::InvokeError;
+pub use scenario::{load_scenario, load_scenario_with, version_of, CompiledScenario, LoadError};

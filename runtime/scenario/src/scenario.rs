@@ -1,6 +1,5 @@
 //! A compiled scenario: what the HTTP runtime and the streaming worker deploy.
 
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -10,8 +9,9 @@ use crate::compile::{
     compile_scenario, CompileError, CompileOptions, FragmentSource, ScenarioLimits,
 };
 use crate::components::{Registry, Source};
-use crate::interp::{Graph, RunOptions, RunResult, Tracer};
+use crate::interp::{Graph, RunOptions, RunResult};
 use crate::model::{parse_scenario, ScenarioFile, ScenarioType};
+use crate::schema::EncodePlan;
 
 #[derive(Debug)]
 pub struct CompiledScenario {
@@ -20,9 +20,11 @@ pub struct CompiledScenario {
     pub description: Option<String>,
     pub scenario_type: ScenarioType,
     pub properties: IndexMap<String, String>,
-    /// Content hash of the scenario file.
+    /// Content hash of the scenario file (see [`version_of`]).
     pub version: String,
     pub graph: Graph,
+    /// The output schema compiled for encoding responses (request-response sources).
+    pub(crate) encoder: Option<EncodePlan>,
 }
 
 /// Why a scenario could not be loaded.
@@ -95,8 +97,7 @@ impl CompiledScenario {
             .filter(|s| !s.is_empty())
             .cloned()
             .unwrap_or_else(|| default_slug(&name));
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        serde_json::to_string(file).unwrap_or_default().hash(&mut h);
+        let encoder = graph.source.output_schema().map(EncodePlan::compile);
         CompiledScenario {
             description: file
                 .meta
@@ -108,8 +109,9 @@ impl CompiledScenario {
             slug,
             scenario_type,
             properties,
-            version: format!("{:016x}", h.finish()),
+            version: version_of(file),
             graph,
+            encoder,
         }
     }
 
@@ -145,34 +147,40 @@ impl CompiledScenario {
             .run_ctx(self.graph.context_with(input, vars), opts, None)
             .await
     }
+}
 
-    /// Runs for a test: effects outside the process (the `log` processor, real enrichers) are
-    /// skipped; past `deadline`, the run stops (`RunResult::exhausted`).
-    pub async fn run_test(&self, input: Value, deadline: Option<std::time::Instant>) -> RunResult {
-        let opts = RunOptions {
-            deadline,
-            skip_side_effects: true,
-            ..RunOptions::default()
-        };
-        self.graph
-            .run_ctx(self.graph.context(input), &opts, None)
-            .await
+/// A scenario's version: the first 16 hex digits of the SHA-256 of its file, as parsed and
+/// written back out (so whitespace and key order of the text do not count). The same file has
+/// the same version on every machine, build and Rust release.
+pub fn version_of(file: &ScenarioFile) -> String {
+    use sha2::Digest;
+    // Serializing the parsed model cannot fail (plain data, string keys).
+    let canonical = serde_json::to_vec(file).unwrap_or_default();
+    let digest = sha2::Sha256::digest(&canonical);
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"{"metaData": {"id": "v", "additionalFields": {"properties": {}, "metaDataType": "RequestResponseMetaData"}}, "nodes": []}"#;
+
+    #[test]
+    fn the_version_is_a_stable_content_hash() {
+        let file = parse_scenario(FILE).expect("parses");
+        // Pinned: a SHA-256, the same on every machine, build and Rust release (issue 13 puts
+        // it in Kubernetes object names).
+        let v = version_of(&file);
+        assert_eq!(v.len(), 16);
+        assert!(v.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(v, PINNED, "the version of a file must never change");
+        // Layout does not count; content does.
+        let spaced = FILE.replace(", ", ",\n    ");
+        assert_eq!(version_of(&parse_scenario(&spaced).expect("parses")), v);
+        let other = FILE.replace("\"v\"", "\"w\"");
+        assert_ne!(version_of(&parse_scenario(&other).expect("parses")), v);
     }
 
-    /// Runs for a test: effects outside the process are skipped, each node is traced.
-    pub async fn run_traced(
-        &self,
-        input: Value,
-        tracer: &mut dyn Tracer,
-        deadline: Option<std::time::Instant>,
-    ) -> RunResult {
-        let opts = RunOptions {
-            deadline,
-            skip_side_effects: true,
-            ..RunOptions::default()
-        };
-        self.graph
-            .run_ctx(self.graph.context(input), &opts, Some(tracer))
-            .await
-    }
+    const PINNED: &str = "c08881f36cbb04e2";
 }

@@ -99,8 +99,8 @@ fn every_example_has_a_sample_that_fits_and_runs() {
     assert!(scenarios.len() >= 5, "examples are missing");
     for (file, s) in &scenarios {
         let sample = checked_sample(file, s).expect("examples have an input schema");
-        let input = s.source().decode(sample.clone()).expect("decodes");
-        let run = futures::executor::block_on(s.run_test(input, None));
+        let body = serde_json::to_vec(&sample).expect("bytes");
+        let run = futures::executor::block_on(s.invoke_test(&body, None, None)).expect("decodes");
         assert!(
             run.errors.is_empty(),
             "{}: {sample} fails: {:?}",

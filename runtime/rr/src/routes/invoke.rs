@@ -1,5 +1,5 @@
 //! Scenario invocation: body → strict JSON → input schema → interpreter → output schema →
-//! response (`nussknacker-lite.md` §2.3–2.6, with the status codes of `decisions.md` §2).
+//! response, by the engine's one invocation API (`CompiledScenario::invoke` and its stages) (`nussknacker-lite.md` §2.3–2.6, with the status codes of `decisions.md` §2).
 //!
 //! Where the work runs (`decisions.md` §10): reading the body stays on the actix I/O thread;
 //! the rest runs there too with a short evaluation slice, and an invocation still running at
@@ -13,10 +13,8 @@ use std::time::{Duration, Instant};
 use actix_web::http::header::HeaderName;
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use scenic_scenario::interp::{Flow, RunOptions, RunResult, MAX_ERRORS};
-use scenic_scenario::schema::Violation;
-use scenic_spel::eval::Exhausted;
-use scenic_spel::Value;
+use scenic_scenario::interp::{Flow, RunOptions};
+use scenic_scenario::InvokeError;
 
 use super::body::read_limited;
 use crate::compute::PoolError;
@@ -77,20 +75,12 @@ async fn invoke(
         let job = d.clone();
         on_pool(state, d, deadline, async move {
             let d = job;
-            let input = decode(&d, &body)?;
-            let run = d
-                .scenario
-                .graph
-                .run_ctx(
-                    d.scenario.graph.context(input),
-                    &RunOptions {
-                        deadline: Some(deadline),
-                        ..RunOptions::default()
-                    },
-                    None,
-                )
-                .await;
-            conclude(&d, run, started, timeout)
+            let opts = RunOptions {
+                deadline: Some(deadline),
+                ..RunOptions::default()
+            };
+            let answer = d.scenario.invoke(&body, &opts).await;
+            conclude(&d, answer, started, timeout)
         })
         .await?
     } else {
@@ -120,7 +110,10 @@ async fn inline_first(
     timeout: Duration,
 ) -> Result<Vec<u8>, ApiError> {
     let deadline = started + timeout;
-    let input = decode(d, body)?;
+    let input = d
+        .scenario
+        .decode_input(body)
+        .map_err(|e| rejected(d, e, timeout))?;
     let graph = &d.scenario.graph;
     let opts = RunOptions {
         deadline: Some(deadline),
@@ -129,7 +122,8 @@ async fn inline_first(
     };
     let mut run = graph.begin(graph.context(input), &opts);
     if graph.drive(&mut run, None).await == Flow::Done {
-        return conclude(d, run.finish(), started, timeout);
+        let answer = d.scenario.encode_response(&run.finish());
+        return conclude(d, answer, started, timeout);
     }
     d.mark_preempted();
     run.end_slice();
@@ -141,7 +135,8 @@ async fn inline_first(
         while graph.drive(&mut run, None).await == Flow::Preempted {
             run.end_slice();
         }
-        conclude(&d, run.finish(), started, timeout)
+        let answer = d.scenario.encode_response(&run.finish());
+        conclude(&d, answer, started, timeout)
     })
     .await
 }
@@ -173,95 +168,36 @@ fn timed_out(d: &Deployed, timeout: Duration) -> ApiError {
     ApiError::Timeout(timeout.as_secs())
 }
 
-/// Strict JSON, then the scenario's source: schema defaults, validation, typed decoding.
-fn decode(d: &Deployed, body: &[u8]) -> Result<Value, ApiError> {
-    let source_id = d.source_id.as_deref();
-    // serde_json is strict and stops at 128 levels of nesting.
-    let json: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        d.metrics.rejected.inc();
-        ApiError::MalformedJson(Box::new(ErrorEntry::new(
-            format!(
-                "Malformed JSON at line {} column {}: {e}",
-                e.line(),
-                e.column()
-            ),
-            source_id,
-        )))
-    })?;
-    d.scenario.source().decode(json).map_err(|violations| {
-        d.metrics.rejected.inc();
-        ApiError::InvalidInput(
-            violations
-                .into_iter()
-                .map(|v| ErrorEntry::at(v.located(), source_id, v.pointer))
-                .collect(),
-        )
-    })
+/// An input the source refused: counted as rejected, answered 400.
+fn rejected(d: &Deployed, e: InvokeError, timeout: Duration) -> ApiError {
+    d.metrics.rejected.inc();
+    ApiError::from_invoke(e, d.source_id.as_deref(), timeout.as_secs())
 }
 
-/// The answer to a finished run: its first output encoded, or its errors; metrics recorded.
+/// The answer to a finished invocation, its metrics recorded: the response bytes, or its
+/// error as the HTTP API answers it.
 fn conclude(
     d: &Deployed,
-    run: RunResult,
+    answer: Result<Vec<u8>, InvokeError>,
     started: Instant,
     timeout: Duration,
 ) -> Result<Vec<u8>, ApiError> {
-    let source_id = d.source_id.as_deref();
     let elapsed = started.elapsed().as_secs_f64();
-    let fail = |e: ApiError| {
-        d.metrics.failure.inc();
-        d.metrics.failure_latency.observe(elapsed);
-        Err(e)
-    };
-    if run.exhausted == Some(Exhausted::Deadline) {
-        return fail(ApiError::Timeout(timeout.as_secs()));
-    }
-    if !run.errors.is_empty() {
-        let mut entries: Vec<ErrorEntry> = run
-            .errors
-            .iter()
-            .map(|e| ErrorEntry::new(e.message.clone(), Some(&e.node_id)))
-            .collect();
-        if run.omitted_errors > 0 {
-            entries.push(ErrorEntry::new(
-                format!(
-                    "... and {} more errors (the first {MAX_ERRORS} are listed)",
-                    run.omitted_errors
-                ),
-                None,
-            ));
+    match answer {
+        Ok(bytes) => {
+            d.metrics.success.inc();
+            d.metrics.success_latency.observe(elapsed);
+            Ok(bytes)
         }
-        return fail(ApiError::ScenarioFailed(entries));
+        Err(e) if e.is_rejection() => Err(rejected(d, e, timeout)),
+        Err(e) => {
+            d.metrics.failure.inc();
+            d.metrics.failure_latency.observe(elapsed);
+            Err(ApiError::from_invoke(
+                e,
+                d.source_id.as_deref(),
+                timeout.as_secs(),
+            ))
+        }
     }
-    let Some(first) = run.outputs.first() else {
-        return fail(ApiError::ScenarioFailed(vec![ErrorEntry::new(
-            "Scenario did not return any result",
-            source_id,
-        )]));
-    };
-    // The response record is assembled from bounded values; bounded itself before it is
-    // written out (a record of many big fields could still spell out gigabytes).
-    if let Err(e) = d.scenario.graph.limits.check(&first.value) {
-        return fail(ApiError::ScenarioFailed(vec![ErrorEntry::new(
-            format!("The response is over a limit: {e}"),
-            Some(&first.node_id),
-        )]));
-    }
-    let encoded = match d.scenario.source().output_schema() {
-        Some(schema) => schema.encode_output(&first.value).map_err(|violations| {
-            let message = Violation::describe_all(&violations);
-            ApiError::ScenarioFailed(vec![ErrorEntry::new(
-                format!("Response does not match the output schema: {message}"),
-                source_id,
-            )])
-        }),
-        None => Ok(scenic_spel::value::to_json(&first.value)),
-    };
-    let encoded = match encoded {
-        Ok(j) => j,
-        Err(e) => return fail(e),
-    };
-    d.metrics.success.inc();
-    d.metrics.success_latency.observe(elapsed);
-    Ok(serde_json::to_vec(&encoded).unwrap_or_else(|_| b"null".to_vec()))
 }

@@ -20,7 +20,7 @@ use scenic_spel::{EvalEnv, Type, Value};
 
 use crate::compile::ParamCompiler;
 use crate::interp::Ctx;
-use crate::schema::{JsonSchema, Violation};
+use crate::schema::{DecodeError, JsonSchema, Violation};
 
 pub use request::RequestSource;
 
@@ -34,6 +34,13 @@ pub trait Source: std::any::Any + Send + Sync + std::fmt::Debug {
     }
     /// Decodes one input (schema defaults applied, validated, typed).
     fn decode(&self, json: serde_json::Value) -> Result<Value, Vec<Violation>>;
+    /// Decodes one input from its JSON text, as `serde_json::from_slice` then
+    /// [`decode`](Self::decode) would; a source with a schema does it in one pass over the
+    /// bytes ([`Decoder`](crate::schema::Decoder)).
+    fn decode_bytes(&self, bytes: &[u8]) -> Result<Value, DecodeError> {
+        let json = serde_json::from_slice(bytes)?;
+        self.decode(json).map_err(DecodeError::Invalid)
+    }
     /// The request-response schemas, when the source has them.
     fn input_schema(&self) -> Option<&Arc<JsonSchema>> {
         None

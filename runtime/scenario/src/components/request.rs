@@ -7,7 +7,7 @@ use scenic_spel::{Type, Value};
 
 use super::{Source, SourceFactory};
 use crate::compile::ParamCompiler;
-use crate::schema::{JsonSchema, Violation};
+use crate::schema::{DecodeError, Decoder, JsonSchema, Violation};
 
 pub struct Factory;
 
@@ -15,6 +15,8 @@ pub struct Factory;
 pub struct RequestSource {
     pub input: Arc<JsonSchema>,
     pub output: Option<Arc<JsonSchema>>,
+    /// The input schema compiled for one-pass decoding, at deploy time.
+    decoder: Decoder,
 }
 
 impl SourceFactory for Factory {
@@ -37,7 +39,11 @@ impl SourceFactory for Factory {
             return None;
         }
         let output = pc.output_schema();
-        Some(Arc::new(RequestSource { input, output }))
+        Some(Arc::new(RequestSource {
+            decoder: Decoder::compile(&input),
+            input,
+            output,
+        }))
     }
 }
 
@@ -47,6 +53,9 @@ impl Source for RequestSource {
     }
     fn decode(&self, json: serde_json::Value) -> Result<Value, Vec<Violation>> {
         self.input.decode_input(json)
+    }
+    fn decode_bytes(&self, bytes: &[u8]) -> Result<Value, DecodeError> {
+        self.decoder.decode(bytes)
     }
     fn input_schema(&self) -> Option<&Arc<JsonSchema>> {
         Some(&self.input)

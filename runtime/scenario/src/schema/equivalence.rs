@@ -451,3 +451,246 @@ proptest! {
         }
     }
 }
+
+// ---- the encode plan ----
+
+fn output(j: &Json) -> Arc<JsonSchema> {
+    Arc::new(JsonSchema::parse("outputSchema", &j.to_string()).expect("valid schema"))
+}
+
+/// The plan's bytes against `serde_json::to_vec` of the old path's JSON, errors included;
+/// true when the plan answered by itself.
+fn encodes_alike(p: &EncodePlan, schema: &JsonSchema, v: &scenic_spel::Value) -> bool {
+    let mut fast = b"prefix".to_vec();
+    let fast = p.encode(v, &mut fast).map(|()| fast);
+    let slow = schema.encode_output(v).map(|j| {
+        let mut out = b"prefix".to_vec();
+        out.extend(serde_json::to_vec(&j).expect("bytes"));
+        out
+    });
+    let show = |r: &Result<Vec<u8>, Vec<Violation>>| match r {
+        Ok(b) => format!("ok {}", String::from_utf8_lossy(b)),
+        Err(v) => format!("err {v:?}"),
+    };
+    assert_eq!(
+        show(&fast),
+        show(&slow),
+        "value {v:?} schema {}",
+        schema.raw()
+    );
+    p.answered_in_one_pass(v)
+}
+
+/// Output schemas: what the plan compiles and what it leaves to the old path.
+fn output_schemas() -> Vec<(Json, bool)> {
+    vec![
+        (json!(true), true),
+        (json!({}), true),
+        (json!({"type": "string"}), true),
+        (json!({"type": ["string", "null"]}), true),
+        (json!({"type": "string", "enum": ["A", "B"]}), true),
+        (json!({"type": "string", "enum": ["A", null]}), false),
+        (
+            json!({"type": "integer", "minimum": 0, "maximum": 100}),
+            true,
+        ),
+        (json!({"type": "number", "exclusiveMinimum": 0.5}), true),
+        (json!({"type": "string", "format": "date"}), false),
+        (json!({"type": "string", "minLength": 2}), false),
+        (json!({"type": ["string", "integer"]}), false),
+        (
+            json!({"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "string"}},
+                   "required": ["a"], "additionalProperties": false}),
+            true,
+        ),
+        (
+            json!({"type": "object", "properties": {"z": {"type": ["integer", "null"]}, "a": {}, "m": {"type": "boolean", "default": true}},
+                   "required": ["z", "a"]}),
+            true,
+        ),
+        (
+            json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object",
+                   "properties": {"sku": {"type": "string"}, "q": {"type": "integer"}}, "required": ["sku"]}}}}),
+            true,
+        ),
+        (json!({"type": "array"}), true),
+        (
+            json!({"type": "array", "items": [{"type": "string"}]}),
+            false,
+        ),
+        (
+            json!({"$schema": "http://json-schema.org/draft-07/schema#", "definitions": {"x": {"type": "string"}},
+                   "type": "object", "properties": {"x": {"$ref": "#/definitions/x"}}}),
+            false,
+        ),
+        (
+            json!({"$schema": "http://json-schema.org/draft-04/schema#", "type": "number",
+                   "minimum": 1, "exclusiveMinimum": true}),
+            false,
+        ),
+    ]
+}
+
+/// Values of every kind the plan meets, and some it leaves to the old path.
+fn output_values() -> Vec<scenic_spel::Value> {
+    use scenic_spel::Value;
+    let map = |kv: Vec<(&str, Value)>| {
+        let mut m = Value::new_map();
+        for (k, v) in kv {
+            m.insert(Value::str(k), v);
+        }
+        Value::map(m)
+    };
+    let scalars = vec![
+        Value::Null,
+        Value::str("A"),
+        Value::str("C"),
+        Value::str("quote \" and \u{1} and ł"),
+        Value::Char('x'),
+        Value::Int(0),
+        Value::Int(-3),
+        Value::Long(100),
+        Value::Long(101),
+        Value::Long(i64::MAX),
+        Value::Double(0.5),
+        Value::Double(2.25),
+        Value::Double(42.0),
+        Value::Double(f64::NAN),
+        Value::Double(f64::INFINITY),
+        Value::Float(0.3),
+        Value::Bool(true),
+    ];
+    let mut out = scalars.clone();
+    out.push(Value::list(scalars.clone()));
+    out.push(Value::list(vec![]));
+    for s in &scalars {
+        out.push(map(vec![("a", s.clone()), ("b", Value::str("x"))]));
+        out.push(map(vec![("b", s.clone())]));
+        out.push(map(vec![
+            ("z", s.clone()),
+            ("a", s.clone()),
+            ("extra", Value::Int(1)),
+        ]));
+        out.push(map(vec![("z", s.clone()), ("a", s.clone())]));
+        out.push(map(vec![(
+            "items",
+            Value::list(vec![
+                map(vec![("sku", s.clone()), ("q", Value::Int(2))]),
+                map(vec![("q", s.clone()), ("sku", Value::str("s"))]),
+            ]),
+        )]));
+        out.push(map(vec![("x", s.clone())]));
+    }
+    out.push(map(vec![]));
+    let mut odd_key = Value::new_map();
+    odd_key.insert(Value::Int(1), Value::Int(2));
+    out.push(Value::map(odd_key));
+    out
+}
+
+#[test]
+fn the_encode_plan_writes_what_the_old_path_writes() {
+    let values = output_values();
+    for (schema, compiles) in output_schemas() {
+        let s = output(&schema);
+        let p = EncodePlan::compile(&s);
+        assert_eq!(p.is_one_pass(), compiles, "{schema}");
+        let fast = values.iter().filter(|v| encodes_alike(&p, &s, v)).count();
+        if compiles {
+            assert!(fast > 0, "{schema}: the plan never answered");
+        }
+    }
+}
+
+#[test]
+fn the_encode_plan_answers_for_the_example_scenarios_expected_responses() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut checked = 0;
+    for e in std::fs::read_dir(&dir).expect("examples/").flatten() {
+        let p = e.path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if !name.ends_with(".json") {
+            continue;
+        }
+        let scenario: Json =
+            serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("JSON");
+        let Some(text) =
+            scenario["metaData"]["additionalFields"]["properties"]["outputSchema"].as_str()
+        else {
+            continue;
+        };
+        let schema: Json = serde_json::from_str(text).expect("schema JSON");
+        let s = output(&schema);
+        let plan = EncodePlan::compile(&s);
+        assert!(plan.is_one_pass(), "{}: {schema}", p.display());
+        let expected =
+            std::fs::read_to_string(p.with_file_name(name.replace(".json", ".expected.jsonl")))
+                .unwrap_or_default();
+        for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+            let answer: Json = serde_json::from_str(line).expect("expected line");
+            if answer["status"] != 200 {
+                continue;
+            }
+            let v = scenic_spel::value::from_json_untyped(&answer["body"]);
+            assert!(encodes_alike(&plan, &s, &v), "{}: {line}", p.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} responses checked");
+}
+
+fn any_value() -> impl Strategy<Value = scenic_spel::Value> {
+    use scenic_spel::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i32>().prop_map(Value::Int),
+        any::<i64>().prop_map(Value::Long),
+        any::<f64>().prop_map(Value::Double),
+        prop_oneof![
+            Just("A".to_string()),
+            Just("B".to_string()),
+            "[a-z\"\\\\]{0,4}"
+        ]
+        .prop_map(Value::str),
+    ];
+    leaf.prop_recursive(3, 24, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::list),
+            prop::collection::vec(
+                (
+                    prop_oneof![
+                        Just("a"),
+                        Just("b"),
+                        Just("z"),
+                        Just("m"),
+                        Just("items"),
+                        Just("sku"),
+                        Just("q")
+                    ],
+                    inner
+                ),
+                0..5
+            )
+            .prop_map(|kv| {
+                let mut m = Value::new_map();
+                for (k, v) in kv {
+                    m.insert(Value::str(k), v);
+                }
+                Value::map(m)
+            }),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn random_values_encode_alike(v in any_value()) {
+        for (schema, _) in output_schemas() {
+            let s = output(&schema);
+            encodes_alike(&EncodePlan::compile(&s), &s, &v);
+        }
+    }
+}
