@@ -2,7 +2,10 @@
 //! HTTP. Write calls need `Authorization: Bearer <token>`; without a configured token they are
 //! refused with 403 and an explanation. `watch` deploys from a folder the same way.
 
+mod error;
 pub mod watch;
+
+pub use error::ManageError;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -277,11 +280,6 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
         .body(serde_json::to_vec(body).unwrap_or_default())
 }
 
-/// An error or refusal: one entry naming no node.
-fn refusal(status: StatusCode, text: &str) -> HttpResponse {
-    json(status, &[ErrorEntry::new(text, None)])
-}
-
 impl Manager {
     /// The limits deployments compile and run under (default: `ScenarioLimits::DEFAULT`).
     pub fn with_limits(mut self, limits: ScenarioLimits) -> Manager {
@@ -449,13 +447,10 @@ impl Manager {
         }
     }
 
-    /// Checks `Authorization: Bearer <token>` in constant time; `Some` is the refusal.
-    fn authorize(&self, req: &HttpRequest) -> Option<HttpResponse> {
+    /// Checks `Authorization: Bearer <token>` in constant time.
+    fn authorize(&self, req: &HttpRequest) -> Result<(), ManageError> {
         let Some(expected) = &self.token else {
-            return Some(refusal(
-                StatusCode::FORBIDDEN,
-                "The management API is disabled: set SCENIC_ADMIN_TOKEN or pass --admin-token to enable write calls",
-            ));
+            return Err(ManageError::Disabled);
         };
         let given = req
             .headers()
@@ -464,14 +459,9 @@ impl Manager {
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
         if given.as_bytes().ct_eq(expected.as_bytes()).into() {
-            None
+            Ok(())
         } else {
-            let mut r = refusal(StatusCode::UNAUTHORIZED, "Missing or wrong bearer token");
-            r.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
-            Some(r)
+            Err(ManageError::Unauthorized)
         }
     }
 
@@ -610,34 +600,15 @@ impl Manager {
         true
     }
 
-    /// The answer to a deployment over the API.
-    fn deploy_response(result: Result<Status, DeployError>) -> HttpResponse {
-        match result {
-            Ok(status) => json(StatusCode::OK, &status),
-            Err(DeployError::Invalid(errors)) => json(
-                StatusCode::BAD_REQUEST,
-                &errors.iter().map(ErrorEntry::from).collect::<Vec<_>>(),
-            ),
-            Err(DeployError::NotRequestResponse) => refusal(
-                StatusCode::BAD_REQUEST,
-                "Only request-response scenarios are served by the gateway",
-            ),
-            Err(DeployError::Conflict(c)) => refusal(StatusCode::CONFLICT, &c),
-        }
-    }
-
     fn status(&self, name: &str) -> Option<Status> {
         lock(&self.entries).get(name).map(|e| e.status.clone())
     }
 
-    fn cancel(&self, name: &str) -> HttpResponse {
+    fn cancel(&self, name: &str) -> Result<HttpResponse, ManageError> {
         if self.cancel_name(name) {
-            HttpResponse::NoContent().finish()
+            Ok(HttpResponse::NoContent().finish())
         } else {
-            refusal(
-                StatusCode::NOT_FOUND,
-                &format!("No scenario named '{name}'"),
-            )
+            Err(ManageError::NoSuchName(name.to_string()))
         }
     }
 
@@ -702,38 +673,32 @@ async fn put(
     req: HttpRequest,
     name: web::Path<String>,
     payload: web::Payload,
-) -> HttpResponse {
-    if let Some(r) = m.authorize(&req) {
-        return r;
-    }
-    let body = match read_limited(&req, payload, m.max_scenario, m.timeout()).await {
-        Ok(b) => b,
-        Err(e) => return e.error_response(),
-    };
-    let Ok(text) = String::from_utf8(body) else {
-        return refusal(StatusCode::BAD_REQUEST, "The scenario is not UTF-8");
-    };
+) -> Result<HttpResponse, ManageError> {
+    m.authorize(&req)?;
+    let body = read_limited(&req, payload, m.max_scenario, m.timeout())
+        .await
+        .map_err(ManageError::Body)?;
+    let text = String::from_utf8(body).map_err(|_| ManageError::NotUtf8)?;
     // Compiling takes long (a large scenario, seconds): on the blocking pool, so that this
     // worker goes on serving other requests meanwhile.
     let manager = m.into_inner();
     let name = name.into_inner();
-    match web::block(move || manager.deploy_text(&name, &text, Origin::Api)).await {
-        Ok(result) => Manager::deploy_response(result),
-        Err(_) => refusal(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "The deployment was interrupted",
-        ),
-    }
+    let status = web::block(move || manager.deploy_text(&name, &text, Origin::Api))
+        .await
+        .map_err(|_| ManageError::Interrupted)??;
+    Ok(json(StatusCode::OK, &status))
 }
 
 #[utoipa::path(delete, path = "/api/scenarios/{name}", params(("name" = String, Path, description = "Scenario name")),
     responses((status = 204, description = "Cancelled"), (status = 401, description = "Missing or wrong token", body = Vec<ErrorEntry>),
         (status = 403, description = "No token configured", body = Vec<ErrorEntry>), (status = 404, description = "No such scenario", body = Vec<ErrorEntry>)),
     security(("bearer" = [])))]
-async fn delete(m: web::Data<Manager>, req: HttpRequest, name: web::Path<String>) -> HttpResponse {
-    if let Some(r) = m.authorize(&req) {
-        return r;
-    }
+async fn delete(
+    m: web::Data<Manager>,
+    req: HttpRequest,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ManageError> {
+    m.authorize(&req)?;
     m.cancel(&name)
 }
 
@@ -843,51 +808,22 @@ async fn test(
     req: HttpRequest,
     name: web::Path<String>,
     payload: web::Payload,
-) -> HttpResponse {
-    if let Some(r) = m.authorize(&req) {
-        return r;
-    }
-    let body = match read_limited(&req, payload, m.max_scenario, m.timeout()).await {
-        Ok(b) => b,
-        Err(e) => return e.error_response(),
-    };
+) -> Result<HttpResponse, ManageError> {
+    m.authorize(&req)?;
+    let body = read_limited(&req, payload, m.max_scenario, m.timeout())
+        .await
+        .map_err(ManageError::Body)?;
     let inputs = match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(serde_json::Value::Array(items)) => items,
-        Ok(_) => {
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                "The body must be a JSON array of inputs",
-            )
-        }
-        Err(e) => {
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                &format!(
-                    "Malformed JSON at line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        }
+        Ok(_) => return Err(ManageError::NotAnArray),
+        Err(e) => return Err(ManageError::MalformedJson(e)),
     };
-    match m.test(&name, inputs).await {
-        Ok(report) => json(StatusCode::OK, &report),
-        Err(TestError::NotDeployed) => refusal(
-            StatusCode::NOT_FOUND,
-            &format!("No scenario named '{name}' is deployed"),
-        ),
-        Err(TestError::TooManyInputs(n)) => refusal(
-            StatusCode::BAD_REQUEST,
-            &format!("{n} inputs: a test runs at most {MAX_TEST_INPUTS}"),
-        ),
-        Err(TestError::Timeout(t)) => refusal(
-            StatusCode::GATEWAY_TIMEOUT,
-            &format!(
-                "The test did not finish within {} s (all inputs together)",
-                t.as_secs()
-            ),
-        ),
-    }
+    let report = m.test(&name, inputs).await.map_err(|e| match e {
+        TestError::NotDeployed => ManageError::NotDeployed(name.to_string()),
+        TestError::TooManyInputs(n) => ManageError::TooManyInputs(n),
+        TestError::Timeout(t) => ManageError::TestTimeout(t),
+    })?;
+    Ok(json(StatusCode::OK, &report))
 }
 
 #[utoipa::path(get, path = "/api/scenarios", responses((status = 200, description = "Every scenario", body = Vec<Status>)))]
@@ -897,14 +833,11 @@ async fn list(m: web::Data<Manager>) -> HttpResponse {
 
 #[utoipa::path(get, path = "/api/scenarios/{name}", params(("name" = String, Path, description = "Scenario name")),
     responses((status = 200, description = "The scenario", body = Status), (status = 404, description = "No such scenario", body = Vec<ErrorEntry>)))]
-async fn get(m: web::Data<Manager>, name: web::Path<String>) -> HttpResponse {
-    match m.status(&name) {
-        Some(s) => json(StatusCode::OK, &s),
-        None => refusal(
-            StatusCode::NOT_FOUND,
-            &format!("No scenario named '{name}'"),
-        ),
-    }
+async fn get(m: web::Data<Manager>, name: web::Path<String>) -> Result<HttpResponse, ManageError> {
+    let status = m
+        .status(&name)
+        .ok_or_else(|| ManageError::NoSuchName(name.to_string()))?;
+    Ok(json(StatusCode::OK, &status))
 }
 
 async fn openapi() -> HttpResponse {
@@ -918,21 +851,13 @@ async fn openapi() -> HttpResponse {
 
 /// A wrong method on a management resource: 405 with `Allow`, in the error shape.
 fn not_allowed(allow: &'static str) -> actix_web::Route {
-    web::to(move || async move {
-        let mut r = refusal(
-            StatusCode::METHOD_NOT_ALLOWED,
-            &format!("Method not allowed here; use {allow}"),
-        );
-        r.headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static(allow));
-        r
-    })
+    web::to(move || async move { ManageError::MethodNotAllowed(allow).error_response() })
 }
 
 /// A scenario name that cannot be decoded (bad percent-encoding) names no scenario: 404.
 fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|e, _| {
-        let r = refusal(StatusCode::NOT_FOUND, &format!("No such scenario: {e}"));
+        let r = ManageError::BadName(e.to_string()).error_response();
         actix_web::error::InternalError::from_response(e, r).into()
     })
 }

@@ -72,6 +72,9 @@ pub enum ApiError {
     InvalidInput(Vec<ErrorEntry>),
     #[error("unknown scenario")]
     NotFound(String),
+    /// A Swagger UI file that does not exist.
+    #[error("unknown page")]
+    NoSuchPage(String),
     #[error("method not allowed")]
     MethodNotAllowed(&'static str),
     #[error("request body too large")]
@@ -92,7 +95,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::MalformedJson(_) | ApiError::InvalidInput(_) => StatusCode::BAD_REQUEST,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotFound(_) | ApiError::NoSuchPage(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::ScenarioFailed(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -110,6 +113,9 @@ impl ResponseError for ApiError {
                 format!("No scenario is deployed at '{slug}'"),
                 None,
             )],
+            ApiError::NoSuchPage(file) => {
+                vec![ErrorEntry::new(format!("No such page: '{file}'"), None)]
+            }
             ApiError::MethodNotAllowed(allow) => vec![ErrorEntry::new(
                 format!("Method not allowed here; use {allow}"),
                 None,

@@ -5,15 +5,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::error::ApiError;
 use crate::startup::AppState;
 
-fn serve(ui: &scenic_openapi::swagger::SwaggerUi, file: &str) -> HttpResponse {
-    match ui.file(file) {
-        Some((bytes, content_type)) => HttpResponse::Ok()
-            .content_type(content_type)
-            .body(bytes.into_owned()),
-        None => HttpResponse::NotFound()
-            .content_type("text/plain")
-            .body("no such file"),
-    }
+fn serve(ui: &scenic_openapi::swagger::SwaggerUi, file: &str) -> Result<HttpResponse, ApiError> {
+    let (bytes, content_type) = ui
+        .file(file)
+        .ok_or_else(|| ApiError::NoSuchPage(file.to_string()))?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .body(bytes.into_owned()))
 }
 
 /// `<root>/swagger-ui` redirects to `<root>/swagger-ui/` so relative asset paths resolve.
@@ -26,13 +24,13 @@ pub async fn redirect(req: HttpRequest) -> HttpResponse {
 }
 
 /// The single-scenario runtime's UI at `/swagger-ui/`.
-pub async fn single(path: web::Path<String>) -> HttpResponse {
+pub async fn single(path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let ui = scenic_openapi::swagger::SwaggerUi::new("/", "../definition");
     serve(&ui, &path.into_inner())
 }
 
 /// The gateway's UI of every scenario, loading `/openapi.json`.
-pub async fn gateway(path: web::Path<String>) -> HttpResponse {
+pub async fn gateway(path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let ui = scenic_openapi::swagger::SwaggerUi::new("/", "../openapi.json");
     serve(&ui, &path.into_inner())
 }
@@ -41,5 +39,5 @@ pub async fn gateway(path: web::Path<String>) -> HttpResponse {
 pub fn scenario_file(state: &AppState, slug: &str, file: &str) -> Result<HttpResponse, ApiError> {
     state.resolve(Some(slug))?;
     let ui = scenic_openapi::swagger::SwaggerUi::new("/", "../definition");
-    Ok(serve(&ui, file))
+    serve(&ui, file)
 }
