@@ -259,7 +259,7 @@ fn fragments_are_inlined_with_their_own_scope() {
     );
     let s = load_scenario(&text, &Registry::builtin(), &DirFragments(dir.clone()))
         .unwrap_or_else(|e| panic!("compiles: {e}"));
-    let ids: Vec<String> = s.graph.nodes.iter().map(|n| n.id.to_string()).collect();
+    let ids: Vec<String> = s.graph().node_ids().map(str::to_string).collect();
     assert!(
         ids.contains(&"frag-pos".to_string()),
         "fragment node ids are prefixed: {ids:?}"

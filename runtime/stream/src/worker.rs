@@ -109,7 +109,7 @@ impl Shared {
             .unwrap_or_else(|| "localhost".into());
         let topics = topics.iter().map(|t| config.namespaced(t)).collect();
         Shared {
-            group: config.namespaced(&scenario.name),
+            group: config.namespaced(scenario.name()),
             scenario,
             config,
             metrics,
@@ -407,12 +407,7 @@ fn run_once(shared: &Shared, idx: usize, rt: &tokio::runtime::Runtime) -> Result
         producer: &producer,
         consumer: &consumer,
         txn,
-        source_id: shared
-            .scenario
-            .graph
-            .nodes
-            .get(shared.scenario.graph.start)
-            .map(|n| n.id.to_string()),
+        source_id: Some(shared.scenario.graph().source_id().to_string()),
     };
     let run_id = uuid::Uuid::new_v4().simple().to_string();
     let mut seq: u64 = 0;
@@ -808,7 +803,7 @@ fn error_bytes(
 ) -> (String, Vec<u8>, String) {
     tracing::warn!(node = node_id, input = input_ref, "{message}");
     let (key, value) = error_record(
-        &shared.scenario.name,
+        shared.scenario.name(),
         &Failure {
             node_id,
             message,

@@ -80,9 +80,9 @@ async fn invoke(
             let input = decode(&d, &body)?;
             let run = d
                 .scenario
-                .graph
+                .graph()
                 .run_ctx(
-                    d.scenario.graph.context(input),
+                    d.scenario.graph().context(input),
                     &RunOptions {
                         deadline: Some(deadline),
                         ..RunOptions::default()
@@ -121,7 +121,7 @@ async fn inline_first(
 ) -> Result<Vec<u8>, ApiError> {
     let deadline = started + timeout;
     let input = decode(d, body)?;
-    let graph = &d.scenario.graph;
+    let graph = d.scenario.graph();
     let opts = RunOptions {
         deadline: Some(deadline),
         slice: Some(state.limits.inline_slice),
@@ -136,7 +136,7 @@ async fn inline_first(
     let job = d.clone();
     on_pool(state, d, deadline, async move {
         let d = job;
-        let graph = &d.scenario.graph;
+        let graph = d.scenario.graph();
         // The slice is over: the run now goes to its end (or its deadline).
         while graph.drive(&mut run, None).await == Flow::Preempted {
             run.end_slice();
@@ -241,7 +241,7 @@ fn conclude(
     };
     // The response record is assembled from bounded values; bounded itself before it is
     // written out (a record of many big fields could still spell out gigabytes).
-    if let Err(e) = d.scenario.graph.limits.check(&first.value) {
+    if let Err(e) = d.scenario.graph().limits().check(&first.value) {
         return fail(ApiError::ScenarioFailed(vec![ErrorEntry::new(
             format!("The response is over a limit: {e}"),
             Some(&first.node_id),

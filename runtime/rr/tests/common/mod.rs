@@ -9,9 +9,7 @@ use scenic_rr::compute::ComputePool;
 use scenic_rr::metrics::Metrics;
 use scenic_rr::startup::AppState;
 use scenic_rr::{Application, Deployed, Limits, Scenarios, Settings};
-use scenic_scenario::compile::{Param, ParamCompiler};
-use scenic_scenario::components::{Service, ServiceFactory};
-use scenic_scenario::interp::Ctx;
+use scenic_scenario::graph::{Ctx, Param, ParamCompiler, Service, ServiceFactory};
 use scenic_scenario::{load_scenario, NoFragments, Registry};
 use scenic_spel::{EvalEnv, Type, Value};
 

@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use scenic_spel::{EvalEnv, Type, Value};
 
-use super::{CustomFactory, Transformer};
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, CustomFactory, Param, ParamCompiler, Transformer};
 
 pub struct Factory;
 

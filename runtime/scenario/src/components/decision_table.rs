@@ -7,9 +7,7 @@ use futures::future::BoxFuture;
 use scenic_spel::types::Class;
 use scenic_spel::{EvalEnv, Str, Type, Value};
 
-use super::{Service, ServiceFactory};
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, Param, ParamCompiler, Service, ServiceFactory};
 
 pub struct Factory;
 

@@ -6,9 +6,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use scenic_spel::{EvalEnv, Type, Value};
 
-use super::{Service, ServiceFactory};
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, Param, ParamCompiler, Service, ServiceFactory};
 
 pub struct Factory;
 

@@ -7,9 +7,7 @@ use std::sync::Arc;
 use scenic_spel::{EvalEnv, Value};
 
 use super::sink_value::SinkValue;
-use super::{Sink, SinkFactory};
-use crate::compile::ParamCompiler;
-use crate::interp::Ctx;
+use crate::graph::{Ctx, ParamCompiler, Sink, SinkFactory};
 
 pub struct Factory;
 

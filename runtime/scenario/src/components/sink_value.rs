@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use scenic_spel::{EvalEnv, Type, Value};
 
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, Param, ParamCompiler};
 use crate::schema::{JsonSchema, ValidationMode};
 
 #[derive(Debug)]

@@ -7,9 +7,7 @@ use std::sync::Arc;
 use scenic_spel::types::common_supertype;
 use scenic_spel::{EvalEnv, Type, Value};
 
-use super::{Join, JoinFactory};
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, Join, JoinFactory, Param, ParamCompiler};
 
 pub struct Factory;
 

@@ -18,11 +18,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use scenic_spel::eval::{Budget, Exhausted};
-use scenic_spel::limits::Limits;
 use scenic_spel::{EvalEnv, Value};
 
-use crate::compile::Param;
-use crate::components::{Join, Service, Sink, Source, Transformer};
+use crate::graph::{set, Ctx, Graph, GraphNode, Next, Step};
 
 /// Node visits between two yields to the executor.
 const YIELD_EVERY: u32 = 256;
@@ -53,104 +51,8 @@ impl std::future::Future for YieldNow {
 /// run stays small to move to the compute pool).
 type Stack = smallvec::SmallVec<[(usize, Ctx); 2]>;
 
-/// A context: the values of the scenario's variables, by slot.
-pub type Ctx = Vec<Value>;
-
-/// Index of the next node; `None` is a dead end.
-pub type Next = Option<usize>;
-
-/// Per-node counters, read by the metrics exporters. Shared (`Arc`) so that a redeploy of the
-/// same scenario keeps counting where the previous version stopped.
-#[derive(Debug, Default)]
-pub struct NodeCounters {
-    /// Contexts that entered the node.
-    pub entered: crate::metrics::ShardedCounter,
-    /// Contexts that ended here (sink, ending processor).
-    pub ended: crate::metrics::ShardedCounter,
-    /// Contexts dropped here (filter or choice with no way on).
-    pub dead_ended: crate::metrics::ShardedCounter,
-    /// Errors raised by the node.
-    pub errors: crate::metrics::ShardedCounter,
-}
-
-/// Writes a slot; contexts are sized for every slot, so a miss is a bug that must not panic.
-fn set(ctx: &mut Ctx, slot: usize, v: Value) {
-    if ctx.len() <= slot {
-        ctx.resize(slot + 1, Value::Null);
-    }
-    ctx[slot] = v;
-}
-
 fn bump(c: &AtomicU64) {
     c.fetch_add(1, Ordering::Relaxed);
-}
-
-#[derive(Debug)]
-pub enum Step {
-    Source {
-        next: Next,
-    },
-    Filter {
-        cond: Param,
-        on_true: Next,
-        on_false: Next,
-    },
-    Switch {
-        cases: Vec<(Param, Next)>,
-        default: Next,
-        expr_val: Option<(usize, Param)>,
-    },
-    Split {
-        branches: Vec<Next>,
-    },
-    Variable {
-        slot: usize,
-        value: Param,
-        next: Next,
-    },
-    Record {
-        slot: usize,
-        fields: Vec<(Value, Param)>,
-        next: Next,
-    },
-    /// Enricher (`slot` = output variable) or processor (`slot` = None).
-    Service {
-        service: Arc<dyn Service>,
-        slot: Option<usize>,
-        next: Next,
-    },
-    Custom {
-        transformer: Arc<dyn Transformer>,
-        next: Next,
-    },
-    BranchEnd {
-        join: usize,
-        branch: usize,
-    },
-    Join {
-        join: Arc<dyn Join>,
-        next: Next,
-    },
-    /// Entering a fragment: its parameters are assigned to the fragment's own slots.
-    FragmentStart {
-        assigns: Vec<(usize, Param)>,
-        next: Next,
-    },
-    /// Leaving a fragment through an output, optionally binding an output variable.
-    FragmentEnd {
-        output: Option<(usize, Vec<(Value, Param)>)>,
-        next: Next,
-    },
-    Sink {
-        sink: Arc<dyn Sink>,
-    },
-}
-
-#[derive(Debug)]
-pub struct GraphNode {
-    pub id: Arc<str>,
-    pub step: Step,
-    pub counters: Arc<NodeCounters>,
 }
 
 /// A sink's output for one context.
@@ -239,23 +141,6 @@ impl Run {
     }
 }
 
-/// The compiled graph the interpreter walks.
-#[derive(Debug)]
-pub struct Graph {
-    pub nodes: Vec<GraphNode>,
-    pub start: usize,
-    pub slots: usize,
-    pub input_slot: usize,
-    /// Slots of the source's other variables (e.g. `#inputMeta`), as `Source::variables` lists them.
-    pub source_vars: Vec<usize>,
-    /// The variable held by each slot (fragment variables carry their node prefix).
-    pub slot_names: Vec<String>,
-    pub source: Arc<dyn Source>,
-    pub env: EvalEnv,
-    /// The evaluation limits every invocation's budget gets.
-    pub limits: Limits,
-}
-
 /// What a context costs the budget when it is copied (split branches, for-each elements).
 fn ctx_bytes(ctx: &Ctx) -> u64 {
     (ctx.len() as u64 + 3) * scenic_spel::value::SLOT_BYTES
@@ -266,23 +151,6 @@ fn ctx_bytes(ctx: &Ctx) -> u64 {
 type StepResult = Result<(), String>;
 
 impl Graph {
-    /// A fresh context holding `#input`.
-    pub fn context(&self, input: Value) -> Ctx {
-        let mut ctx = vec![Value::Null; self.slots.max(self.input_slot + 1)];
-        set(&mut ctx, self.input_slot, input);
-        ctx
-    }
-
-    /// A fresh context holding `#input` and the source's other variables, in the order
-    /// `Source::variables` lists them (missing ones stay null).
-    pub fn context_with(&self, input: Value, vars: Vec<Value>) -> Ctx {
-        let mut ctx = self.context(input);
-        for (slot, v) in self.source_vars.iter().zip(vars) {
-            set(&mut ctx, *slot, v);
-        }
-        ctx
-    }
-
     /// Starts an invocation from a context made by [`Graph::context`] or
     /// [`Graph::context_with`].
     pub fn begin(&self, start: Ctx, opts: &RunOptions) -> Run {

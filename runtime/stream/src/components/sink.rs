@@ -4,10 +4,8 @@
 
 use std::sync::Arc;
 
-use scenic_scenario::compile::{Param, ParamCompiler};
 use scenic_scenario::components::sink_value::{literal_string, SinkValue};
-use scenic_scenario::components::{Sink, SinkFactory};
-use scenic_scenario::interp::Ctx;
+use scenic_scenario::graph::{Ctx, Param, ParamCompiler, Sink, SinkFactory};
 use scenic_scenario::schema::{JsonSchema, Violation};
 use scenic_spel::{EvalEnv, Type, Value};
 
