@@ -18,6 +18,6 @@ pub mod schema;
 pub use compile::{
     compile_scenario, CompileError, CompileOptions, FragmentSource, NoFragments, ScenarioLimits,
 };
-pub use graph::Registry;
-pub use interp::{NodeError, RunResult, SinkOutput};
+pub use graph::{Failure, NodeError, Registry};
+pub use interp::{RunResult, SinkOutput};
 pub use scenario::{load_scenario, load_scenario_with, CompiledScenario, LoadError};

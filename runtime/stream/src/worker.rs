@@ -598,7 +598,9 @@ impl Session<'_> {
                     // A poison record goes to the error topic; its offset is committed with the batch.
                     metrics.rejected.inc();
                     let event = json!({"input": String::from_utf8_lossy(payload)});
-                    error_records.push(error_bytes(shared, source_id, &message, event, &input_ref));
+                    error_records.push(error_bytes(
+                        shared, source_id, &message, None, event, &input_ref,
+                    ));
                     continue;
                 }
             };
@@ -674,7 +676,8 @@ impl Session<'_> {
                     error_records.push(error_bytes(
                         shared,
                         Some(&e.node_id),
-                        &e.message,
+                        &e.message(),
+                        e.failure.expression(),
                         event.clone(),
                         &input_ref,
                     ));
@@ -798,6 +801,7 @@ fn error_bytes(
     shared: &Shared,
     node_id: Option<&str>,
     message: &str,
+    expression: Option<&str>,
     input_event: serde_json::Value,
     input_ref: &str,
 ) -> (String, Vec<u8>, String) {
@@ -807,6 +811,7 @@ fn error_bytes(
         &Failure {
             node_id,
             message,
+            expression,
             input_event: Some(input_event),
         },
         &shared.config.exception_handling_config,

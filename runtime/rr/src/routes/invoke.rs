@@ -220,7 +220,7 @@ fn conclude(
         let mut entries: Vec<ErrorEntry> = run
             .errors
             .iter()
-            .map(|e| ErrorEntry::new(e.message.clone(), Some(&e.node_id)))
+            .map(|e| ErrorEntry::new(e.message(), Some(&e.node_id)))
             .collect();
         if run.omitted_errors > 0 {
             entries.push(ErrorEntry::new(

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use scenic_spel::{EvalEnv, Value};
 
-use crate::graph::{Ctx, ParamCompiler, Sink, SinkFactory};
+use crate::graph::{Ctx, Failure, ParamCompiler, Sink, SinkFactory};
 
 pub struct Factory;
 
@@ -18,7 +18,7 @@ impl SinkFactory for Factory {
 }
 
 impl Sink for DeadEnd {
-    fn emit(&self, _ctx: &Ctx, _env: &EvalEnv) -> Result<Option<Value>, String> {
+    fn emit(&self, _ctx: &Ctx, _env: &EvalEnv) -> Result<Option<Value>, Failure> {
         Ok(None)
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use scenic_spel::types::common_supertype;
 use scenic_spel::{EvalEnv, Type, Value};
 
-use crate::graph::{Ctx, Join, JoinFactory, Param, ParamCompiler};
+use crate::graph::{Ctx, Failure, Join, JoinFactory, Param, ParamCompiler};
 
 pub struct Factory;
 
@@ -76,7 +76,7 @@ impl JoinFactory for Factory {
 }
 
 impl Join for Union {
-    fn arrive(&self, branch: usize, ctx: &Ctx, env: &EvalEnv) -> Result<Ctx, String> {
+    fn arrive(&self, branch: usize, ctx: &Ctx, env: &EvalEnv) -> Result<Ctx, Failure> {
         let value = match self.branches.get(branch) {
             Some(Some(p)) => p.eval(ctx, env)?,
             _ => Value::Null,

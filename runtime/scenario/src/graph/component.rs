@@ -10,6 +10,7 @@ use futures::future::BoxFuture;
 use scenic_spel::{EvalEnv, Type, Value};
 
 use super::ctx::Ctx;
+use super::error::Failure;
 use super::param::ParamCompiler;
 use crate::schema::{JsonSchema, Violation};
 
@@ -38,7 +39,7 @@ pub trait SourceFactory: Send + Sync {
 
 /// A sink: evaluates its value for a context. `None` means it produces nothing (dead end).
 pub trait Sink: Send + Sync + std::fmt::Debug {
-    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, String>;
+    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, Failure>;
 }
 
 pub trait SinkFactory: Send + Sync {
@@ -47,8 +48,11 @@ pub trait SinkFactory: Send + Sync {
 
 /// An enricher or processor call, with its parameters already compiled.
 pub trait Service: Send + Sync + std::fmt::Debug {
-    fn invoke<'a>(&'a self, ctx: &'a Ctx, env: &'a EvalEnv)
-        -> BoxFuture<'a, Result<Value, String>>;
+    fn invoke<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        env: &'a EvalEnv,
+    ) -> BoxFuture<'a, Result<Value, Failure>>;
     /// Whether invoking it has effects outside the process (test runs skip those).
     fn has_side_effects(&self) -> bool {
         false
@@ -68,7 +72,7 @@ pub trait Transformer: Send + Sync + std::fmt::Debug {
     }
     /// Returns the contexts to continue with, or an error for the input context(s). The input
     /// is borrowed: when the invocation is preempted part way, the node is redone with it.
-    fn apply(&self, input: &[Ctx], env: &EvalEnv) -> Vec<Result<Ctx, String>>;
+    fn apply(&self, input: &[Ctx], env: &EvalEnv) -> Vec<Result<Ctx, Failure>>;
 }
 
 pub trait CustomFactory: Send + Sync {
@@ -84,7 +88,7 @@ pub trait CustomFactory: Send + Sync {
 /// A join (branch-merging node): one compiled step per incoming branch.
 pub trait Join: Send + Sync + std::fmt::Debug {
     /// Continues a context that arrived from branch `branch`.
-    fn arrive(&self, branch: usize, ctx: &Ctx, env: &EvalEnv) -> Result<Ctx, String>;
+    fn arrive(&self, branch: usize, ctx: &Ctx, env: &EvalEnv) -> Result<Ctx, Failure>;
 }
 
 pub trait JoinFactory: Send + Sync {

@@ -6,6 +6,7 @@
 mod component;
 mod counter;
 mod ctx;
+mod error;
 mod node;
 mod param;
 
@@ -16,5 +17,6 @@ pub use component::{
 pub use counter::ShardedCounter;
 pub(crate) use ctx::set;
 pub use ctx::{Ctx, Next, NodeCounters};
+pub use error::{Failure, NodeError};
 pub use node::{Graph, GraphNode, Step};
 pub use param::{Param, ParamCompiler};

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use scenic_spel::{Type, Value};
 
 use super::ctx::Ctx;
+use super::error::Failure;
 use crate::model::Expression;
 use crate::schema::JsonSchema;
 
@@ -16,8 +17,13 @@ pub struct Param {
 }
 
 impl Param {
-    pub fn eval(&self, ctx: &Ctx, env: &scenic_spel::EvalEnv) -> Result<Value, String> {
-        self.expr.eval(ctx, env).map_err(|e| e.to_string())
+    pub fn eval(&self, ctx: &Ctx, env: &scenic_spel::EvalEnv) -> Result<Value, Failure> {
+        self.expr
+            .eval(ctx, env)
+            .map_err(|error| Failure::Expression {
+                parameter: self.name.clone(),
+                error,
+            })
     }
     pub fn static_type(&self) -> &Type {
         self.expr.static_type()

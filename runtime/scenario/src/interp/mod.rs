@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use scenic_spel::eval::{Budget, Exhausted};
 use scenic_spel::{EvalEnv, Value};
 
-use crate::graph::{set, Ctx, Graph, GraphNode, Next, Step};
+use crate::graph::{set, Ctx, Failure, Graph, GraphNode, Next, NodeError, Step};
 
 /// Node visits between two yields to the executor.
 const YIELD_EVERY: u32 = 256;
@@ -60,13 +60,6 @@ fn bump(c: &AtomicU64) {
 pub struct SinkOutput {
     pub node_id: Arc<str>,
     pub value: Value,
-}
-
-/// An error of one context at one node.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeError {
-    pub node_id: Arc<str>,
-    pub message: String,
 }
 
 /// Sink outputs; a request-response run usually has one, kept inline (no allocation).
@@ -146,9 +139,9 @@ fn ctx_bytes(ctx: &Ctx) -> u64 {
     (ctx.len() as u64 + 3) * scenic_spel::value::SLOT_BYTES
 }
 
-/// A node did not pass its context on: the message. The context stays with the caller, to
-/// redo the node if the run was preempted.
-type StepResult = Result<(), String>;
+/// A node did not pass its context on: why. The context stays with the caller, to redo the
+/// node if the run was preempted.
+type StepResult = Result<(), Failure>;
 
 impl Graph {
     /// Starts an invocation from a context made by [`Graph::context`] or
@@ -223,8 +216,8 @@ impl Graph {
                     YieldNow(false).await;
                 }
                 Pause::Call(at, mut ctx) => {
-                    if let Err(message) = self.call(at, &mut ctx, run).await {
-                        if self.stopped(at, ctx, message, run) {
+                    if let Err(failure) = self.call(at, &mut ctx, run).await {
+                        if self.stopped(at, ctx, failure, run) {
                             return run_flow(run);
                         }
                     }
@@ -246,7 +239,7 @@ impl Graph {
                         return Pause::Preempted;
                     }
                     if let Some(node) = self.nodes.get(at) {
-                        self.record_failure(node, limit.to_string(), run);
+                        self.record_failure(node, limit.into(), run);
                     }
                     return Pause::Done;
                 }
@@ -266,9 +259,9 @@ impl Graph {
                         run.barriers.clear();
                         return Pause::Done;
                     }
-                    Stepped::Failed(failure) => {
-                        let (message, ctx) = *failure;
-                        if self.stopped(at, ctx, message, run) {
+                    Stepped::Failed(failed) => {
+                        let (failure, ctx) = *failed;
+                        if self.stopped(at, ctx, failure, run) {
                             return match run_flow(run) {
                                 Flow::Done => Pause::Done,
                                 Flow::Preempted => Pause::Preempted,
@@ -297,8 +290,8 @@ impl Graph {
                 for r in results {
                     match r {
                         Ok(c) => cont.push(c),
-                        Err(message) => {
-                            if self.record_failure(node, message, run) {
+                        Err(failure) => {
+                            if self.record_failure(node, failure, run) {
                                 return Pause::Done;
                             }
                         }
@@ -314,7 +307,7 @@ impl Graph {
     /// A node did not pass `ctx` on. Preempted: the context goes back to redo the node, and
     /// the run stops for now. Otherwise the failure is recorded; when the invocation is out of
     /// time or memory it stops for good. True when the run stops.
-    fn stopped(&self, at: usize, ctx: Ctx, message: String, run: &mut Run) -> bool {
+    fn stopped(&self, at: usize, ctx: Ctx, failure: Failure, run: &mut Run) -> bool {
         let Some(node) = self.nodes.get(at) else {
             return false;
         };
@@ -323,13 +316,13 @@ impl Graph {
             run.stack.push((at, ctx));
             return true;
         }
-        self.record_failure(node, message, run)
+        self.record_failure(node, failure, run)
     }
 
     /// Records a failure of `node`; true when it exhausted the invocation's budget (then the
     /// run is over).
-    fn record_failure(&self, node: &GraphNode, message: String, run: &mut Run) -> bool {
-        if record(&mut run.out, &run.env.budget, node, message) {
+    fn record_failure(&self, node: &GraphNode, failure: Failure, run: &mut Run) -> bool {
+        if record(&mut run.out, &run.env.budget, node, failure) {
             run.stack.clear();
             run.barriers.clear();
             return true;
@@ -360,7 +353,7 @@ impl Graph {
 
     /// Runs one node synchronously. A service call is the only thing that awaits: it is handed
     /// back with its context (`Stepped::Call`). On failure the context comes back with the
-    /// message, to redo the node if the run was preempted. Failures of another node (a join's
+    /// failure, to redo the node if the run was preempted. Failures of another node (a join's
     /// branch expression) are recorded here.
     fn step(
         &self,
@@ -374,7 +367,7 @@ impl Graph {
             ($e:expr) => {
                 match $e {
                     Ok(v) => v,
-                    Err(m) => return Stepped::Failed(Box::new((m.to_string(), ctx))),
+                    Err(f) => return Stepped::Failed(Box::new((Failure::from(f), ctx))),
                 }
             };
         }
@@ -403,11 +396,11 @@ impl Graph {
                 Value::Bool(true) => go(node, *on_true, ctx, stack),
                 Value::Bool(false) => go(node, *on_false, ctx, stack),
                 other => {
-                    let m = format!(
-                        "Filter expression returned {} instead of a boolean",
-                        other.class_name()
-                    );
-                    return Stepped::Failed(Box::new((m, ctx)));
+                    let f = Failure::NotBoolean {
+                        condition: "Filter expression",
+                        class: other.class_name(),
+                    };
+                    return Stepped::Failed(Box::new((f, ctx)));
                 }
             },
             Step::Switch {
@@ -427,11 +420,11 @@ impl Graph {
                         }
                         Value::Bool(false) => {}
                         other => {
-                            let m = format!(
-                                "Choice condition returned {} instead of a boolean",
-                                other.class_name()
-                            );
-                            return Stepped::Failed(Box::new((m, ctx)));
+                            let f = Failure::NotBoolean {
+                                condition: "Choice condition",
+                                class: other.class_name(),
+                            };
+                            return Stepped::Failed(Box::new((f, ctx)));
                         }
                     }
                 }
@@ -479,7 +472,7 @@ impl Graph {
                 let record = Value::map(m);
                 if let Err(e) = env.budget.admit(&record) {
                     set(&mut ctx, *slot, old);
-                    return Stepped::Failed(Box::new((e.to_string(), ctx)));
+                    return Stepped::Failed(Box::new((e.into(), ctx)));
                 }
                 set(&mut ctx, *slot, record);
                 go(node, *next, ctx, stack)
@@ -506,11 +499,11 @@ impl Graph {
                 let results = transformer.apply(std::slice::from_ref(&ctx), env);
                 if env.budget.exhausted().is_some() {
                     // Preempted or out of budget part way: the contexts made are dropped.
-                    let message = results
+                    let failure = results
                         .into_iter()
                         .find_map(Result::err)
-                        .unwrap_or_else(|| "The invocation ran out of its budget".into());
-                    return Stepped::Failed(Box::new((message, ctx)));
+                        .unwrap_or(Failure::OutOfBudget);
+                    return Stepped::Failed(Box::new((failure, ctx)));
                 }
                 let mut cont = Vec::with_capacity(results.len());
                 for r in results {
@@ -588,12 +581,12 @@ impl Graph {
 
 /// Records a failure of `node`; true when it exhausted the invocation's budget (the run is
 /// then over: `out.exhausted` says why).
-fn record(out: &mut RunResult, budget: &Budget, node: &GraphNode, message: String) -> bool {
+fn record(out: &mut RunResult, budget: &Budget, node: &GraphNode, failure: Failure) -> bool {
     bump(&node.counters.errors);
     if out.errors.len() < MAX_ERRORS {
         out.errors.push(NodeError {
             node_id: node.id.clone(),
-            message,
+            failure,
         });
     } else {
         out.omitted_errors += 1;
@@ -613,8 +606,8 @@ enum Stepped {
     Ok,
     /// Its service is to be called with it.
     Call(Ctx),
-    /// Failed: the message, and the context to redo the node with if the run was preempted.
-    Failed(Box<(String, Ctx)>),
+    /// Failed: why, and the context to redo the node with if the run was preempted.
+    Failed(Box<(Failure, Ctx)>),
     /// Another node's failure exhausted the budget.
     Exhausted,
 }
