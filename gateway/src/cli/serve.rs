@@ -137,7 +137,7 @@ fn print_deployed(d: &Deployed, base: &str, single: bool) {
     let url = if single {
         format!("{base}/")
     } else {
-        format!("{base}/scenario/{}", d.scenario.slug)
+        format!("{base}/scenario/{}", d.scenario.slug())
     };
     let doc = if single {
         format!("{base}/definition")
@@ -149,7 +149,7 @@ fn print_deployed(d: &Deployed, base: &str, single: bool) {
         Some(schema) => schema.sample(),
         None => Some(serde_json::json!({})),
     };
-    println!("  {} (version {})", d.scenario.name, d.scenario.version);
+    println!("  {} (version {})", d.scenario.name(), d.scenario.version());
     println!("    URL:     {url}");
     println!(
         "    OpenAPI: {doc}   Swagger UI: {}",
@@ -260,11 +260,11 @@ pub fn run(a: RunArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    if scenario.scenario_type != ScenarioType::RequestResponse {
+    if scenario.scenario_type() != ScenarioType::RequestResponse {
         eprintln!("{}: not a request-response scenario", a.file.display());
         return ExitCode::from(1);
     }
-    let slug = scenario.slug.clone();
+    let slug = scenario.slug().to_string();
     let scenarios = Arc::new(Scenarios::new());
     let metrics = Arc::new(Metrics::new(scenarios.clone()));
     if let Err(e) = scenarios.deploy(Deployed::new(Arc::new(scenario), &metrics)) {

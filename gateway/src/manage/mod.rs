@@ -488,7 +488,7 @@ impl Manager {
                     return Err(DeployError::Invalid(errors));
                 }
             };
-        if compiled.scenario_type != ScenarioType::RequestResponse {
+        if compiled.scenario_type() != ScenarioType::RequestResponse {
             return Err(DeployError::NotRequestResponse);
         }
         let mut entries = lock(&self.entries);
@@ -506,14 +506,14 @@ impl Manager {
         if let Some(old) = previous
             .as_ref()
             .and_then(|p| self.scenarios.get(&p.slug))
-            .filter(|old| old.scenario.name == compiled.name)
+            .filter(|old| old.scenario.name() == compiled.name())
         {
             compiled.adopt_counters(&old.scenario);
         }
         // Creates (or, on a redeploy, finds) the scenario's series: under the lock, so that a
         // concurrent cancel cannot remove them in between.
         let d = Deployed::new(Arc::new(compiled), &self.metrics);
-        let new_scenario = d.scenario.name.clone();
+        let new_scenario = d.scenario.name().to_string();
         let d = match self
             .scenarios
             .replace(previous.as_ref().map(|p| p.slug.as_str()), d)
@@ -533,16 +533,16 @@ impl Manager {
         }
         let status = Status {
             name: name.to_string(),
-            slug: Some(d.scenario.slug.clone()),
+            slug: Some(d.scenario.slug().to_string()),
             mode: Some("request-response"),
-            version: Some(d.scenario.version.clone()),
+            version: Some(d.scenario.version().to_string()),
             status: "RUNNING",
             deployed_at: Some(rfc3339(SystemTime::now())),
             errors: Vec::new(),
         };
         let owned = Owned {
-            slug: d.scenario.slug.clone(),
-            scenario: d.scenario.name.clone(),
+            slug: d.scenario.slug().to_string(),
+            scenario: d.scenario.name().to_string(),
             origin,
         };
         entries.insert(
@@ -568,17 +568,17 @@ impl Manager {
                 .filter(|(n, _)| n.as_str() != name)
                 .filter_map(|(n, e)| Some((n, e.owned.as_ref()?)))
         };
-        if let Some((n, o)) = others().find(|(_, o)| o.slug == compiled.slug) {
+        if let Some((n, o)) = others().find(|(_, o)| o.slug == compiled.slug()) {
             return Some(format!(
                 "Slug '{}' belongs to {}",
-                compiled.slug,
+                compiled.slug(),
                 o.describe(n)
             ));
         }
-        if let Some((n, o)) = others().find(|(_, o)| o.scenario == compiled.name) {
+        if let Some((n, o)) = others().find(|(_, o)| o.scenario == compiled.name()) {
             return Some(format!(
                 "Scenario '{}' (metaData.id) is already deployed as {}",
-                compiled.name,
+                compiled.name(),
                 o.describe(n)
             ));
         }
@@ -712,7 +712,7 @@ async fn test_inputs(
     let mut results = Vec::with_capacity(inputs.len());
     for input in inputs {
         let mut trace = Trace {
-            names: &scenario.graph.slot_names,
+            names: scenario.graph().slot_names(),
             nodes: Vec::new(),
             omitted: 0,
         };
@@ -745,8 +745,8 @@ async fn test_inputs(
         results.push(serde_json::json!({
             "nodes": trace.nodes,
             "omittedNodes": trace.omitted,
-            "outputs": run.outputs.iter().map(|o| output_json(&o.node_id, &o.value, &scenario.graph.limits)).collect::<Vec<_>>(),
-            "errors": run.errors.iter().map(|e| serde_json::json!({"nodeId": &*e.node_id, "message": e.message})).collect::<Vec<_>>(),
+            "outputs": run.outputs.iter().map(|o| output_json(&o.node_id, &o.value, scenario.graph().limits())).collect::<Vec<_>>(),
+            "errors": run.errors.iter().map(|e| serde_json::json!({"nodeId": &*e.node_id, "message": e.message()})).collect::<Vec<_>>(),
             "omittedErrors": run.omitted_errors,
         }));
     }
@@ -776,7 +776,7 @@ struct Trace<'a> {
 }
 
 impl scenic_scenario::interp::Tracer for Trace<'_> {
-    fn node(&mut self, node_id: &str, ctx: &scenic_scenario::interp::Ctx) {
+    fn node(&mut self, node_id: &str, ctx: &scenic_scenario::graph::Ctx) {
         if self.nodes.len() >= MAX_TRACED_NODES {
             self.omitted += 1;
             return;

@@ -65,7 +65,7 @@ pub fn run(data: &[u8]) {
             deadline: Some(Instant::now() + Duration::from_secs(2)),
             ..RunOptions::default()
         };
-        let graph = &s.graph;
+        let graph = s.graph();
         let _ = futures::executor::block_on(graph.run_ctx(graph.context(value), &opts, None));
     }
 }

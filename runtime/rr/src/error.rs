@@ -176,7 +176,7 @@ impl ApiError {
             E::Failed { errors, omitted } => {
                 let mut entries: Vec<ErrorEntry> = errors
                     .iter()
-                    .map(|e| ErrorEntry::new(e.message.clone(), Some(&e.node_id)))
+                    .map(|e| ErrorEntry::new(e.message(), Some(&e.node_id)))
                     .collect();
                 if omitted > 0 {
                     entries.push(ErrorEntry::new(

@@ -52,16 +52,16 @@ impl Deployed {
             s.map(|s| s.raw().clone()).unwrap_or(serde_json::json!({}))
         };
         let api = ScenarioApi {
-            name: scenario.name.clone(),
-            slug: scenario.slug.clone(),
-            description: scenario.description.clone(),
-            version: scenario.version.clone(),
+            name: scenario.name().to_string(),
+            slug: scenario.slug().to_string(),
+            description: scenario.description().map(str::to_string),
+            version: scenario.version().to_string(),
             input_schema: schema_json(src.input_schema()),
             output_schema: schema_json(src.output_schema()),
         };
         let definition = serde_json::to_string_pretty(&scenic_openapi::scenario_document(&api))
             .unwrap_or_else(|_| "{}".into());
-        let name = scenario.name.as_str();
+        let name = scenario.name();
         let m = DeployedMetrics {
             success: metrics.invocations.with_label_values(&[name, SUCCESS]),
             failure: metrics.invocations.with_label_values(&[name, FAILURE]),
@@ -70,13 +70,9 @@ impl Deployed {
             failure_latency: metrics.latency.with_label_values(&[name, FAILURE]),
         };
         // The version is a hex hash, always a valid header value.
-        let version_header = actix_web::http::header::HeaderValue::from_str(&scenario.version)
+        let version_header = actix_web::http::header::HeaderValue::from_str(scenario.version())
             .unwrap_or(actix_web::http::header::HeaderValue::from_static("unknown"));
-        let source_id = scenario
-            .graph
-            .nodes
-            .get(scenario.graph.start)
-            .map(|n| n.id.to_string());
+        let source_id = Some(scenario.graph().source_id().to_string());
         Deployed {
             scenario,
             api,
@@ -129,17 +125,17 @@ impl Scenarios {
             .by_slug
             .write()
             .map_err(|_| "scenario table is unavailable".to_string())?;
-        let (slug, name) = (d.scenario.slug.as_str(), d.scenario.name.as_str());
+        let (slug, name) = (d.scenario.slug(), d.scenario.name());
         if let Some(existing) = m.get(slug) {
-            if existing.scenario.name != name && previous != Some(slug) {
+            if existing.scenario.name() != name && previous != Some(slug) {
                 return Err(format!(
                     "Slug '{slug}' is already used by scenario '{}'",
-                    existing.scenario.name
+                    existing.scenario.name()
                 ));
             }
         }
         if let Some((other, _)) = m.iter().find(|(s, e)| {
-            e.scenario.name == name && s.as_str() != slug && Some(s.as_str()) != previous
+            e.scenario.name() == name && s.as_str() != slug && Some(s.as_str()) != previous
         }) {
             return Err(format!(
                 "Scenario '{name}' is already served at slug '{other}'"
@@ -159,7 +155,7 @@ impl Scenarios {
     /// Removes the deployment at `slug` only if it is scenario `name`.
     pub fn remove_if(&self, slug: &str, name: &str) -> Option<Arc<Deployed>> {
         let mut m = self.by_slug.write().ok()?;
-        if m.get(slug)?.scenario.name != name {
+        if m.get(slug)?.scenario.name() != name {
             return None;
         }
         m.remove(slug)
@@ -172,7 +168,7 @@ impl Scenarios {
             .read()
             .map(|m| m.values().cloned().collect())
             .unwrap_or_default();
-        v.sort_by(|a, b| a.scenario.slug.cmp(&b.scenario.slug));
+        v.sort_by(|a, b| a.scenario.slug().cmp(b.scenario.slug()));
         v
     }
 }

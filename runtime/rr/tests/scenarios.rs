@@ -30,10 +30,10 @@ async fn serve(files: &[PathBuf], fragments: Option<&Path>) -> (String, Vec<(Pat
             None => load_scenario(&text, &registry, &NoFragments),
         }
         .unwrap_or_else(|e| panic!("{} compiles: {e}", f.display()));
-        if s.scenario_type != ScenarioType::RequestResponse {
+        if s.scenario_type() != ScenarioType::RequestResponse {
             continue;
         }
-        slugs.push((f.clone(), s.slug.clone()));
+        slugs.push((f.clone(), s.slug().to_string()));
         table
             .deploy(Deployed::new(Arc::new(s), &metrics))
             .expect("deployed");

@@ -17,7 +17,8 @@ use std::sync::Arc;
 use scenic_spel::eval::Exhausted;
 use scenic_spel::Value;
 
-use crate::interp::{NodeError, RunOptions, RunResult, Tracer, MAX_ERRORS};
+use crate::graph::NodeError;
+use crate::interp::{RunOptions, RunResult, Tracer, MAX_ERRORS};
 use crate::schema::{DecodeError, Violation};
 use crate::CompiledScenario;
 
@@ -75,7 +76,7 @@ impl From<DecodeError> for InvokeError {
 fn describe_failed(errors: &[NodeError], omitted: usize) -> String {
     let mut text = errors
         .iter()
-        .map(|e| format!("node '{}': {}", e.node_id, e.message))
+        .map(|e| format!("node '{}': {}", e.node_id, e.message()))
         .collect::<Vec<_>>()
         .join("; ");
     if omitted > 0 {
@@ -112,15 +113,15 @@ impl CompiledScenario {
     pub async fn invoke(&self, body: &[u8], opts: &RunOptions) -> Result<Vec<u8>, InvokeError> {
         let input = self.decode_input(body)?;
         let run = self
-            .graph
-            .run_ctx(self.graph.context(input), opts, None)
+            .graph()
+            .run_ctx(self.graph().context(input), opts, None)
             .await;
         self.encode_response(&run)
     }
 
     /// Stage one: request bytes → `#input` (schema defaults applied, validated, typed).
     pub fn decode_input(&self, body: &[u8]) -> Result<Value, InvokeError> {
-        Ok(self.graph.source.decode_bytes(body)?)
+        Ok(self.source().decode_bytes(body)?)
     }
 
     /// Stage three: a finished run → the response bytes, or why there is none: its deadline
@@ -139,7 +140,7 @@ impl CompiledScenario {
         let first = run.outputs.first().ok_or(InvokeError::NoResult)?;
         // The response record is assembled from bounded values; bounded itself before it is
         // written out (a record of many big fields could still spell out gigabytes).
-        if let Err(e) = self.graph.limits.check(&first.value) {
+        if let Err(e) = self.graph().limits().check(&first.value) {
             return Err(InvokeError::ResponseOverLimit {
                 node_id: first.node_id.clone(),
                 message: e.to_string(),
@@ -177,8 +178,8 @@ impl CompiledScenario {
             ..RunOptions::default()
         };
         Ok(self
-            .graph
-            .run_ctx(self.graph.context(input), &opts, tracer)
+            .graph()
+            .run_ctx(self.graph().context(input), &opts, tracer)
             .await)
     }
 }

@@ -1,111 +1,16 @@
 //! Prometheus series shared by both runtimes: each node's counters (`decisions.md` §7),
-//! read from the compiled scenarios at scrape time, so the hot path only bumps atomics; and
-//! [`ShardedCounter`], a counter that many threads bump without sharing a cache line.
+//! read from the compiled scenarios at scrape time, so the hot path only bumps atomics
+//! ([`ShardedCounter`], defined with the node counters in `graph`).
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
 
 use crate::CompiledScenario;
 
-/// One shard on a cache line of its own: 128 bytes, the line pair that x86-64's adjacent-line
-/// prefetcher pulls together and aarch64's line size on Apple cores (what crossbeam's
-/// `CachePadded` uses there); elsewhere it is at least a line.
-#[derive(Debug, Default)]
-#[repr(align(128))]
-struct Shard(AtomicU64);
-
-/// Most shards a counter has: each costs 128 bytes per counter, and a node has four, so a
-/// thousand-node scenario on a large machine keeps its counters within 4 MiB.
-const MAX_SHARDS: usize = 8;
-
-/// Shards per counter: the cores, rounded up to a power of two (the shard is picked by a mask),
-/// at most [`MAX_SHARDS`].
-fn shard_count() -> usize {
-    static COUNT: OnceLock<usize> = OnceLock::new();
-    *COUNT.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .next_power_of_two()
-            .min(MAX_SHARDS)
-    })
-}
-
-/// The calling thread's shard number: threads take numbers in turn as they first bump a
-/// counter, so the workers of a pool spread over the shards.
-fn thread_shard() -> usize {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    thread_local! {
-        static SHARD: usize = NEXT.fetch_add(1, Ordering::Relaxed);
-    }
-    SHARD.with(|s| *s)
-}
-
-/// A monotonic counter bumped from many threads (every actix worker and the compute pool run
-/// the same scenario): one atomic per shard, each on its own cache line, each thread bumping
-/// its own shard, summed on read. A single shared atomic would bounce its line between the
-/// cores on every invocation.
-///
-/// A drop-in for the `AtomicU64` the interpreter bumps: it dereferences to the calling
-/// thread's shard, so `fetch_add` and `fetch_sub` (and a `&AtomicU64` parameter) work
-/// unchanged, and [`ShardedCounter::load`] (an inherent method, which wins over the shard's)
-/// sums every shard. A `fetch_sub` may land on another shard than its `fetch_add` (an
-/// invocation resumed on another thread): shards wrap, and the wrapping sum is exact.
-#[derive(Debug)]
-pub struct ShardedCounter {
-    /// Never empty, a power of two long.
-    shards: Box<[Shard]>,
-}
-
-impl Default for ShardedCounter {
-    fn default() -> Self {
-        ShardedCounter::with_shards(shard_count())
-    }
-}
-
-impl ShardedCounter {
-    pub fn new() -> ShardedCounter {
-        ShardedCounter::default()
-    }
-
-    /// `n` shards, rounded up to a power of two (at least one).
-    fn with_shards(n: usize) -> ShardedCounter {
-        ShardedCounter {
-            shards: (0..n.max(1).next_power_of_two())
-                .map(|_| Shard::default())
-                .collect(),
-        }
-    }
-
-    /// The total over every shard (a scrape's read: not a snapshot of one instant, as no
-    /// counter read during updates is).
-    pub fn load(&self, order: Ordering) -> u64 {
-        self.shards
-            .iter()
-            .fold(0u64, |sum, s| sum.wrapping_add(s.0.load(order)))
-    }
-
-    /// Adds `n` on the calling thread's shard.
-    pub fn add(&self, n: u64) {
-        self.local().fetch_add(n, Ordering::Relaxed);
-    }
-
-    fn local(&self) -> &AtomicU64 {
-        // In bounds: the length is a non-zero power of two, so the mask is below it.
-        &self.shards[thread_shard() & (self.shards.len() - 1)].0
-    }
-}
-
-impl std::ops::Deref for ShardedCounter {
-    type Target = AtomicU64;
-
-    /// The calling thread's shard: for bumping. Reading the total is [`ShardedCounter::load`].
-    fn deref(&self) -> &AtomicU64 {
-        self.local()
-    }
-}
+pub use crate::graph::ShardedCounter;
 
 /// The scenarios whose counters a scrape reads.
 pub type ScenarioList = Arc<dyn Fn() -> Vec<Arc<CompiledScenario>> + Send + Sync>;
@@ -167,10 +72,10 @@ impl Collector for NodeCollector {
         // Series are by scenario name: a name listed twice would report every series twice.
         let mut seen = std::collections::HashSet::new();
         for scenario in (self.scenarios)() {
-            if !seen.insert(scenario.name.clone()) {
+            if !seen.insert(scenario.name().to_string()) {
                 continue;
             }
-            for node in &scenario.graph.nodes {
+            for node in &scenario.graph().nodes {
                 let c = &node.counters;
                 let values = [
                     c.entered.load(Ordering::Relaxed),
@@ -182,7 +87,7 @@ impl Collector for NodeCollector {
                     let mut m = prometheus::proto::Metric::default();
                     let mut l1 = prometheus::proto::LabelPair::default();
                     l1.set_name("scenario".into());
-                    l1.set_value(scenario.name.clone());
+                    l1.set_value(scenario.name().to_string());
                     let mut l2 = prometheus::proto::LabelPair::default();
                     l2.set_name("node".into());
                     l2.set_value(node.id.to_string());
@@ -196,76 +101,5 @@ impl Collector for NodeCollector {
         }
         families.retain(|f| !f.get_metric().is_empty());
         families
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The interpreter's way of bumping: through a `&AtomicU64`.
-    fn bump(c: &AtomicU64) {
-        c.fetch_add(1, Ordering::Relaxed);
-    }
-
-    #[test]
-    fn concurrent_increments_sum_to_the_total() {
-        const THREADS: u64 = 8;
-        const EACH: u64 = 100_000;
-        let c = Arc::new(ShardedCounter::new());
-        let handles: Vec<_> = (0..THREADS)
-            .map(|t| {
-                let c = c.clone();
-                std::thread::spawn(move || {
-                    for i in 0..EACH {
-                        // Both ways of bumping, and `add`.
-                        match (t + i) % 3 {
-                            0 => bump(&c),
-                            1 => {
-                                c.fetch_add(1, Ordering::Relaxed);
-                            }
-                            _ => c.add(1),
-                        }
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            assert!(h.join().is_ok(), "a bumping thread panicked");
-        }
-        assert_eq!(c.load(Ordering::Relaxed), THREADS * EACH);
-    }
-
-    #[test]
-    fn a_decrement_on_another_thread_than_its_increment_keeps_the_total_exact() {
-        let c = Arc::new(ShardedCounter::new());
-        for _ in 0..5 {
-            bump(&c);
-        }
-        // A preempted node's `entered` is taken back wherever the invocation runs next; this
-        // thread's shard may hold nothing and wraps.
-        let other = c.clone();
-        let taken_back = std::thread::spawn(move || {
-            other.fetch_sub(2, Ordering::Relaxed);
-        })
-        .join();
-        assert!(taken_back.is_ok());
-        assert_eq!(c.load(Ordering::Relaxed), 3);
-    }
-
-    #[test]
-    fn a_shard_that_wrapped_below_zero_sums_exactly() {
-        let c = ShardedCounter::with_shards(2);
-        c.shards[0].0.fetch_add(7, Ordering::Relaxed);
-        c.shards[1].0.fetch_sub(3, Ordering::Relaxed);
-        assert_eq!(c.load(Ordering::Relaxed), 4);
-    }
-
-    #[test]
-    fn shards_are_on_lines_of_their_own() {
-        assert_eq!(std::mem::align_of::<Shard>(), 128);
-        let c = ShardedCounter::new();
-        assert!(c.shards.len().is_power_of_two());
-        assert!(c.shards.len() <= MAX_SHARDS);
     }
 }

@@ -8,21 +8,21 @@ use scenic_spel::{EvalEnv, Value};
 use crate::compile::{
     compile_scenario, CompileError, CompileOptions, FragmentSource, ScenarioLimits,
 };
-use crate::components::{Registry, Source};
-use crate::interp::{Graph, RunOptions, RunResult};
+use crate::graph::{Graph, NodeCounters, Registry, Source};
+use crate::interp::{RunOptions, RunResult};
 use crate::model::{parse_scenario, ScenarioFile, ScenarioType};
 use crate::schema::EncodePlan;
 
 #[derive(Debug)]
 pub struct CompiledScenario {
-    pub name: String,
-    pub slug: String,
-    pub description: Option<String>,
-    pub scenario_type: ScenarioType,
-    pub properties: IndexMap<String, String>,
+    name: String,
+    slug: String,
+    description: Option<String>,
+    scenario_type: ScenarioType,
+    properties: IndexMap<String, String>,
     /// Content hash of the scenario file (see [`version_of`]).
-    pub version: String,
-    pub graph: Graph,
+    version: String,
+    graph: Graph,
     /// The output schema compiled for encoding responses (request-response sources).
     pub(crate) encoder: Option<EncodePlan>,
 }
@@ -118,7 +118,7 @@ impl CompiledScenario {
     /// Takes over the node counters of the version this one replaces, node by node id, so that
     /// a redeploy keeps counting (counters are monotonic across redeploys, `decisions.md` §7).
     pub fn adopt_counters(&mut self, previous: &CompiledScenario) {
-        let old: std::collections::HashMap<&str, &Arc<crate::interp::NodeCounters>> = previous
+        let old: std::collections::HashMap<&str, &Arc<NodeCounters>> = previous
             .graph
             .nodes
             .iter()
@@ -129,6 +129,39 @@ impl CompiledScenario {
                 node.counters = Arc::clone(c);
             }
         }
+    }
+
+    /// The scenario's name (`metaData.id`), the `scenario` label of its metrics.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The path segment it is served under (`/scenario/{slug}`).
+    pub fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    /// Content hash of the scenario file.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The description from its metadata, when it has a non-empty one.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    pub fn scenario_type(&self) -> ScenarioType {
+        self.scenario_type
+    }
+
+    /// The scenario's properties (`inputSchema`, `slug`, `parallelism`, ...).
+    pub fn properties(&self) -> &IndexMap<String, String> {
+        &self.properties
+    }
+
+    pub fn graph(&self) -> &Graph {
+        &self.graph
     }
 
     pub fn source(&self) -> &Arc<dyn Source> {

@@ -2,7 +2,7 @@
 //! structure rules; disabled nodes and fragments; interpreter semantics of the node kinds.
 
 use scenic_scenario::compile::DirFragments;
-use scenic_scenario::{load_scenario, CompileError, NoFragments, Registry};
+use scenic_scenario::{load_scenario, CompileError, Failure, NoFragments, Registry};
 use scenic_spel::Value;
 use serde_json::{json, Value as Json};
 
@@ -48,7 +48,7 @@ fn run(text: &str, input: Json) -> Outcome {
             .collect(),
         r.errors
             .iter()
-            .map(|e| (e.node_id.to_string(), e.message.clone()))
+            .map(|e| (e.node_id.to_string(), e.message()))
             .collect(),
     )
 }
@@ -202,6 +202,35 @@ fn errors_drop_only_their_context() {
 }
 
 #[test]
+fn a_failing_expression_is_typed_with_its_parameter_and_text() {
+    let text = scenario(
+        json!([
+            {"id": "div", "type": "Variable", "varName": "q", "value": {"language": "spel", "expression": "10 / #input.n"}},
+            raw("out", "#q")
+        ]),
+        json!([]),
+    );
+    let s = load_scenario(&text, &Registry::builtin(), &NoFragments).expect("compiles");
+    let v = s.source().decode(json!({"n": 0})).expect("valid input");
+    let r = futures::executor::block_on(s.run(v));
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    let e = &r.errors[0];
+    assert_eq!(&*e.node_id, "div");
+    assert_eq!(e.failure.expression(), Some("10 / #input.n"));
+    assert!(
+        matches!(&e.failure, Failure::Expression { parameter, .. } if !parameter.is_empty()),
+        "{:?}",
+        e.failure
+    );
+    // The message is SpEL's, as it always was; the typed error keeps it as its source.
+    assert_eq!(
+        e.message(),
+        "Expression [10 / #input.n] evaluation failed, message: / by zero"
+    );
+    assert!(std::error::Error::source(&e.failure).is_some());
+}
+
+#[test]
 fn union_and_collect_gather_every_branch() {
     let text = scenario(
         json!([{"id": "split", "type": "Split", "nexts": [
@@ -259,7 +288,7 @@ fn fragments_are_inlined_with_their_own_scope() {
     );
     let s = load_scenario(&text, &Registry::builtin(), &DirFragments(dir.clone()))
         .unwrap_or_else(|e| panic!("compiles: {e}"));
-    let ids: Vec<String> = s.graph.nodes.iter().map(|n| n.id.to_string()).collect();
+    let ids: Vec<String> = s.graph().node_ids().map(str::to_string).collect();
     assert!(
         ids.contains(&"frag-pos".to_string()),
         "fragment node ids are prefixed: {ids:?}"

@@ -53,7 +53,7 @@ fn request_response(
             None => load_scenario(&text, &registry, &NoFragments),
         }
         .unwrap_or_else(|e| panic!("{} compiles: {e}", f.display()));
-        if s.scenario_type == ScenarioType::RequestResponse {
+        if s.scenario_type() == ScenarioType::RequestResponse {
             out.push((f.clone(), s));
         }
     }

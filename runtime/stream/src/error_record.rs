@@ -9,6 +9,9 @@ use crate::config::ExceptionHandlingConfig;
 pub struct Failure<'a> {
     pub node_id: Option<&'a str>,
     pub message: &'a str,
+    /// The failing expression's text, when an expression failed (`Failure::expression` of the
+    /// scenario's failure); the reference's `exceptionInput`.
+    pub expression: Option<&'a str>,
     /// Context variables, written when `includeInputEvent` is on.
     pub input_event: Option<Json>,
 }
@@ -23,13 +26,11 @@ pub fn error_record(
 ) -> (String, Vec<u8>) {
     let node = failure.node_id.unwrap_or("");
     let key = format!("{scenario}-{node}");
-    // SpEL failures read "Expression [<text>] evaluation failed, message: <why>"; the reference
-    // puts <text> in `exceptionInput`.
+    // Cut as the message names it ("Expression [<text>] evaluation failed, ..."): a long
+    // expression would otherwise be written whole into every record of its failures.
     let exception_input = failure
-        .message
-        .strip_prefix("Expression [")
-        .and_then(|rest| rest.rfind("] evaluation failed").map(|end| &rest[..end]))
-        .map(str::to_string);
+        .expression
+        .map(scenic_spel::value::truncate_for_message);
     let stack_trace = if config.stack_trace_length_limit == 0 {
         Json::Null
     } else {
@@ -96,6 +97,7 @@ mod tests {
             &Failure {
                 node_id: Some("throw on 0"),
                 message: "Expression [1 / #input.length] evaluation failed, message: / by zero",
+                expression: Some("1 / #input.length"),
                 input_event: None,
             },
             &ExceptionHandlingConfig::default(),
@@ -129,6 +131,7 @@ mod tests {
             &Failure {
                 node_id: None,
                 message: "bad",
+                expression: None,
                 input_event: Some(json!({"input": "x".repeat(2000), "small": 1})),
             },
             &config,

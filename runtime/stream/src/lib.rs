@@ -48,10 +48,10 @@ pub fn load(
     let registry = components::registry(schemas);
     let scenario = load_scenario(text, &registry, fragments)?;
     if !matches!(
-        scenario.scenario_type,
+        scenario.scenario_type(),
         ScenarioType::LiteStream | ScenarioType::Stream
     ) {
-        return Err(LoadError::NotStreaming(scenario.name));
+        return Err(LoadError::NotStreaming(scenario.name().to_string()));
     }
     let source: &dyn std::any::Any = scenario.source().as_ref();
     let topic = source
@@ -68,7 +68,7 @@ pub fn worker_count(config: &config::Config, scenario: &CompiledScenario) -> usi
         .parallelism
         .or_else(|| {
             scenario
-                .properties
+                .properties()
                 .get("parallelism")
                 .and_then(|p| p.trim().parse().ok())
         })
@@ -84,7 +84,7 @@ pub fn spawn_workers(
         .map(|i| {
             let s = shared.clone();
             std::thread::Builder::new()
-                .name(format!("worker-{}-{i}", s.scenario.name))
+                .name(format!("worker-{}-{i}", s.scenario.name()))
                 .spawn(move || worker::run_worker(s, i))
         })
         .collect()

@@ -137,8 +137,8 @@ fn run(args: Args) -> Result<(), Failure> {
         let (server, port) = scenic_stream::http::server(shared.clone(), &args.host, args.port)?;
         println!(
             "Scenic streaming '{}' (version {}): {} worker(s) on {}, {}",
-            scenario.name,
-            scenario.version,
+            scenario.name(),
+            scenario.version(),
             workers,
             topics
                 .iter()

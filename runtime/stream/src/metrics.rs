@@ -35,7 +35,7 @@ fn ok<T>(r: prometheus::Result<T>) -> T {
 impl StreamMetrics {
     pub fn new(scenario: Arc<CompiledScenario>) -> StreamMetrics {
         let registry = Registry::new();
-        let name = scenario.name.clone();
+        let name = scenario.name().to_string();
         let counter = |n: &str, help: &str| {
             ok(IntCounter::with_opts(
                 Opts::new(n, help).const_label("scenario", name.clone()),

@@ -109,7 +109,7 @@ impl Shared {
             .unwrap_or_else(|| "localhost".into());
         let topics = topics.iter().map(|t| config.namespaced(t)).collect();
         Shared {
-            group: config.namespaced(&scenario.name),
+            group: config.namespaced(scenario.name()),
             scenario,
             config,
             metrics,
@@ -407,12 +407,7 @@ fn run_once(shared: &Shared, idx: usize, rt: &tokio::runtime::Runtime) -> Result
         producer: &producer,
         consumer: &consumer,
         txn,
-        source_id: shared
-            .scenario
-            .graph
-            .nodes
-            .get(shared.scenario.graph.start)
-            .map(|n| n.id.to_string()),
+        source_id: Some(shared.scenario.graph().source_id().to_string()),
     };
     let run_id = uuid::Uuid::new_v4().simple().to_string();
     let mut seq: u64 = 0;
@@ -603,7 +598,9 @@ impl Session<'_> {
                     // A poison record goes to the error topic; its offset is committed with the batch.
                     metrics.rejected.inc();
                     let event = json!({"input": String::from_utf8_lossy(payload)});
-                    error_records.push(error_bytes(shared, source_id, &message, event, &input_ref));
+                    error_records.push(error_bytes(
+                        shared, source_id, &message, None, event, &input_ref,
+                    ));
                     continue;
                 }
             };
@@ -679,7 +676,8 @@ impl Session<'_> {
                     error_records.push(error_bytes(
                         shared,
                         Some(&e.node_id),
-                        &e.message,
+                        &e.message(),
+                        e.failure.expression(),
                         event.clone(),
                         &input_ref,
                     ));
@@ -803,15 +801,17 @@ fn error_bytes(
     shared: &Shared,
     node_id: Option<&str>,
     message: &str,
+    expression: Option<&str>,
     input_event: serde_json::Value,
     input_ref: &str,
 ) -> (String, Vec<u8>, String) {
     tracing::warn!(node = node_id, input = input_ref, "{message}");
     let (key, value) = error_record(
-        &shared.scenario.name,
+        shared.scenario.name(),
         &Failure {
             node_id,
             message,
+            expression,
             input_event: Some(input_event),
         },
         &shared.config.exception_handling_config,

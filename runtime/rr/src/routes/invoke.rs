@@ -114,7 +114,7 @@ async fn inline_first(
         .scenario
         .decode_input(body)
         .map_err(|e| rejected(d, e, timeout))?;
-    let graph = &d.scenario.graph;
+    let graph = d.scenario.graph();
     let opts = RunOptions {
         deadline: Some(deadline),
         slice: Some(state.limits.inline_slice),
@@ -130,7 +130,7 @@ async fn inline_first(
     let job = d.clone();
     on_pool(state, d, deadline, async move {
         let d = job;
-        let graph = &d.scenario.graph;
+        let graph = d.scenario.graph();
         // The slice is over: the run now goes to its end (or its deadline).
         while graph.drive(&mut run, None).await == Flow::Preempted {
             run.end_slice();

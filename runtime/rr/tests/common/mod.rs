@@ -9,9 +9,7 @@ use scenic_rr::compute::ComputePool;
 use scenic_rr::metrics::Metrics;
 use scenic_rr::startup::AppState;
 use scenic_rr::{Application, Deployed, Limits, Scenarios, Settings};
-use scenic_scenario::compile::{Param, ParamCompiler};
-use scenic_scenario::components::{Service, ServiceFactory};
-use scenic_scenario::interp::Ctx;
+use scenic_scenario::graph::{Ctx, Failure, Param, ParamCompiler, Service, ServiceFactory};
 use scenic_scenario::{load_scenario, NoFragments, Registry};
 use scenic_spel::{EvalEnv, Type, Value};
 
@@ -94,7 +92,7 @@ impl Service for Sleep {
         &'a self,
         ctx: &'a Ctx,
         env: &'a EvalEnv,
-    ) -> BoxFuture<'a, Result<Value, String>> {
+    ) -> BoxFuture<'a, Result<Value, Failure>> {
         Box::pin(async move {
             let ms = match self.0.eval(ctx, env)? {
                 Value::Long(n) => n,

@@ -5,9 +5,10 @@ use scenic_spel::types::Class;
 use scenic_spel::{EvalEnv, Scope, Str, Type, Value};
 
 use super::fragments::FragmentSource;
-use super::{CompileError, Param, ParamCompiler};
-use crate::components::{Registry, Source};
-use crate::interp::{Graph, GraphNode, Next, NodeCounters, Step};
+use super::CompileError;
+use crate::graph::{
+    Graph, GraphNode, Next, NodeCounters, Param, ParamCompiler, Registry, Source, Step,
+};
 use crate::model::{Expression, Node, Parameter, ScenarioFile, ScenarioType};
 use crate::schema::JsonSchema;
 use crate::CompiledScenario;

@@ -5,13 +5,6 @@
 mod builder;
 mod fragments;
 
-use std::sync::Arc;
-
-use scenic_spel::{Type, Value};
-
-use crate::interp::Ctx;
-use crate::model::Expression;
-
 pub use builder::{compile_scenario, CompileOptions, ScenarioLimits};
 pub use fragments::{
     resolve_fragments as fragments_dir, DirFragments, FragmentSource, NoFragments,
@@ -78,57 +71,5 @@ impl CompileError {
             column: None,
             message: message.into(),
         }
-    }
-}
-
-/// A compiled parameter: an expression resolved against its node's variables.
-#[derive(Debug, Clone)]
-pub struct Param {
-    pub name: Arc<str>,
-    pub expr: scenic_spel::Expression,
-}
-
-impl Param {
-    pub fn eval(&self, ctx: &Ctx, env: &scenic_spel::EvalEnv) -> Result<Value, String> {
-        self.expr.eval(ctx, env).map_err(|e| e.to_string())
-    }
-    pub fn static_type(&self) -> &Type {
-        self.expr.static_type()
-    }
-}
-
-/// What components see while their node compiles: its parameters, compiled in the node's scope.
-pub trait ParamCompiler {
-    fn node_id(&self) -> &str;
-    /// The raw parameter, if the node has it.
-    fn raw(&self, name: &str) -> Option<&Expression>;
-    /// Names of all parameters the node carries.
-    fn names(&self) -> Vec<String>;
-    /// Compiles a parameter (SpEL or template); errors are recorded and give `None`. A missing
-    /// parameter gives `None` without an error.
-    fn compile(&mut self, name: &str, expected: Option<&Type>) -> Option<Param>;
-    /// Compiles a parameter with extra variables visible (e.g. `#ROW`), each given a slot.
-    fn compile_with(
-        &mut self,
-        name: &str,
-        expected: Option<&Type>,
-        extra: &[(&str, Type)],
-    ) -> Option<(Param, Vec<usize>)>;
-    /// Records an error on this node (and parameter, when given).
-    fn error(&mut self, parameter: Option<&str>, message: String);
-    /// A scenario property (`inputSchema`, `slug`, ...).
-    fn property(&self, name: &str) -> Option<String>;
-    /// The parsed `outputSchema`, when the scenario has a request-response source.
-    fn output_schema(&mut self) -> Option<Arc<crate::schema::JsonSchema>>;
-    /// Slots of the value array.
-    fn slots(&self) -> usize;
-
-    /// Compiles a mandatory parameter; a missing one is an error naming it.
-    fn required(&mut self, name: &str, expected: Option<&Type>) -> Option<Param> {
-        if self.raw(name).is_none() {
-            self.error(Some(name), format!("Missing parameter '{name}'"));
-            return None;
-        }
-        self.compile(name, expected)
     }
 }

@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use scenic_spel::{EvalEnv, Type, Value};
 
-use super::{CustomFactory, Transformer};
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, CustomFactory, Failure, Param, ParamCompiler, Transformer};
 
 pub struct Factory;
 
@@ -38,7 +36,7 @@ impl Transformer for Collect {
     fn barrier(&self) -> bool {
         true
     }
-    fn apply(&self, input: &[Ctx], env: &EvalEnv) -> Vec<Result<Ctx, String>> {
+    fn apply(&self, input: &[Ctx], env: &EvalEnv) -> Vec<Result<Ctx, Failure>> {
         let Some(len) = input.first().map(Vec::len) else {
             return Vec::new();
         };
@@ -55,7 +53,7 @@ impl Transformer for Collect {
         }
         let collected = Value::list(items);
         if let Err(e) = env.budget.admit(&collected) {
-            return vec![Err(e.to_string())];
+            return vec![Err(e.into())];
         }
         let mut ctx = vec![Value::Null; len];
         if let Some(s) = ctx.get_mut(self.slot) {

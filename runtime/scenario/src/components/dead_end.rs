@@ -4,9 +4,7 @@ use std::sync::Arc;
 
 use scenic_spel::{EvalEnv, Value};
 
-use super::{Sink, SinkFactory};
-use crate::compile::ParamCompiler;
-use crate::interp::Ctx;
+use crate::graph::{Ctx, Failure, ParamCompiler, Sink, SinkFactory};
 
 pub struct Factory;
 
@@ -20,7 +18,7 @@ impl SinkFactory for Factory {
 }
 
 impl Sink for DeadEnd {
-    fn emit(&self, _ctx: &Ctx, _env: &EvalEnv) -> Result<Option<Value>, String> {
+    fn emit(&self, _ctx: &Ctx, _env: &EvalEnv) -> Result<Option<Value>, Failure> {
         Ok(None)
     }
 }

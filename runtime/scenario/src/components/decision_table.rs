@@ -7,9 +7,7 @@ use futures::future::BoxFuture;
 use scenic_spel::types::Class;
 use scenic_spel::{EvalEnv, Str, Type, Value};
 
-use super::{Service, ServiceFactory};
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, Failure, Param, ParamCompiler, Service, ServiceFactory};
 
 pub struct Factory;
 
@@ -162,7 +160,7 @@ impl Service for DecisionTable {
         &'a self,
         ctx: &'a Ctx,
         env: &'a EvalEnv,
-    ) -> BoxFuture<'a, Result<Value, String>> {
+    ) -> BoxFuture<'a, Result<Value, Failure>> {
         Box::pin(async move {
             let mut c = ctx.clone();
             let mut out = Vec::new();
@@ -174,10 +172,10 @@ impl Service for DecisionTable {
                     Value::Bool(true) => out.push(row.clone()),
                     Value::Bool(false) | Value::Null => {}
                     other => {
-                        return Err(format!(
-                            "Match condition returned {} instead of a boolean",
-                            other.class_name()
-                        ))
+                        return Err(Failure::NotBoolean {
+                            condition: "Match condition",
+                            class: other.class_name(),
+                        })
                     }
                 }
             }

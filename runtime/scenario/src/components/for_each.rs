@@ -4,9 +4,7 @@ use std::sync::Arc;
 
 use scenic_spel::{EvalEnv, Type, Value};
 
-use super::{CustomFactory, Transformer};
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, CustomFactory, Failure, Param, ParamCompiler, Transformer};
 
 pub struct Factory;
 
@@ -47,7 +45,7 @@ impl CustomFactory for Factory {
 }
 
 impl Transformer for ForEach {
-    fn apply(&self, input: &[Ctx], env: &EvalEnv) -> Vec<Result<Ctx, String>> {
+    fn apply(&self, input: &[Ctx], env: &EvalEnv) -> Vec<Result<Ctx, Failure>> {
         let mut out = Vec::new();
         for ctx in input {
             match self.elements.eval(ctx, env) {
@@ -55,7 +53,7 @@ impl Transformer for ForEach {
                     // One copy of the context per element, charged before they are made.
                     let bytes = (ctx.len() as u64 + 3) * scenic_spel::value::SLOT_BYTES;
                     if let Err(e) = env.budget.charge(bytes.saturating_mul(items.len() as u64)) {
-                        out.push(Err(e.to_string()));
+                        out.push(Err(e.into()));
                         continue;
                     }
                     for item in items.iter() {
@@ -66,11 +64,13 @@ impl Transformer for ForEach {
                         out.push(Ok(c));
                     }
                 }
-                Ok(Value::Null) => out.push(Err("for-each: Elements evaluated to null".into())),
-                Ok(other) => out.push(Err(format!(
+                Ok(Value::Null) => out.push(Err(Failure::Component(
+                    "for-each: Elements evaluated to null".into(),
+                ))),
+                Ok(other) => out.push(Err(Failure::Component(format!(
                     "for-each: Elements must be a collection, got {}",
                     other.class_name()
-                ))),
+                )))),
                 Err(e) => out.push(Err(e)),
             }
         }

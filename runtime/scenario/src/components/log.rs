@@ -6,9 +6,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use scenic_spel::{EvalEnv, Type, Value};
 
-use super::{Service, ServiceFactory};
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, Failure, Param, ParamCompiler, Service, ServiceFactory};
 
 pub struct Factory;
 
@@ -31,7 +29,7 @@ impl Service for Log {
         &'a self,
         ctx: &'a Ctx,
         env: &'a EvalEnv,
-    ) -> BoxFuture<'a, Result<Value, String>> {
+    ) -> BoxFuture<'a, Result<Value, Failure>> {
         Box::pin(async move {
             let v = self.message.eval(ctx, env)?;
             let text = match &v {

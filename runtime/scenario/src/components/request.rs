@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use scenic_spel::{Type, Value};
 
-use super::{Source, SourceFactory};
-use crate::compile::ParamCompiler;
+use crate::graph::{ParamCompiler, Source, SourceFactory};
 use crate::schema::{DecodeError, Decoder, JsonSchema, Violation};
 
 pub struct Factory;

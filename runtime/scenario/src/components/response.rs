@@ -7,9 +7,7 @@ use std::sync::Arc;
 use scenic_spel::{EvalEnv, Value};
 
 use super::sink_value::SinkValue;
-use super::{Sink, SinkFactory};
-use crate::compile::ParamCompiler;
-use crate::interp::Ctx;
+use crate::graph::{Ctx, Failure, ParamCompiler, Sink, SinkFactory};
 
 pub struct Factory;
 
@@ -31,7 +29,7 @@ impl SinkFactory for Factory {
 }
 
 impl Sink for Response {
-    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, String> {
+    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, Failure> {
         self.0.eval(ctx, env).map(Some)
     }
 }

@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use scenic_spel::{EvalEnv, Type, Value};
 
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, Failure, Param, ParamCompiler};
 use crate::schema::{JsonSchema, ValidationMode};
 
 #[derive(Debug)]
@@ -161,7 +160,7 @@ impl SinkValue {
     }
 
     /// Evaluates the value for one context.
-    pub fn eval(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Value, String> {
+    pub fn eval(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Value, Failure> {
         match &self.shape {
             Shape::Raw(p) => p.eval(ctx, env),
             Shape::Fields {

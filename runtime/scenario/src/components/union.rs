@@ -7,9 +7,7 @@ use std::sync::Arc;
 use scenic_spel::types::common_supertype;
 use scenic_spel::{EvalEnv, Type, Value};
 
-use super::{Join, JoinFactory};
-use crate::compile::{Param, ParamCompiler};
-use crate::interp::Ctx;
+use crate::graph::{Ctx, Failure, Join, JoinFactory, Param, ParamCompiler};
 
 pub struct Factory;
 
@@ -78,7 +76,7 @@ impl JoinFactory for Factory {
 }
 
 impl Join for Union {
-    fn arrive(&self, branch: usize, ctx: &Ctx, env: &EvalEnv) -> Result<Ctx, String> {
+    fn arrive(&self, branch: usize, ctx: &Ctx, env: &EvalEnv) -> Result<Ctx, Failure> {
         let value = match self.branches.get(branch) {
             Some(Some(p)) => p.eval(ctx, env)?,
             _ => Value::Null,

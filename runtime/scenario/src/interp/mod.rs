@@ -18,11 +18,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use scenic_spel::eval::{Budget, Exhausted};
-use scenic_spel::limits::Limits;
 use scenic_spel::{EvalEnv, Value};
 
-use crate::compile::Param;
-use crate::components::{Join, Service, Sink, Source, Transformer};
+use crate::graph::{set, Ctx, Failure, Graph, GraphNode, Next, NodeError, Step};
 
 /// Node visits between two yields to the executor.
 const YIELD_EVERY: u32 = 256;
@@ -53,104 +51,8 @@ impl std::future::Future for YieldNow {
 /// run stays small to move to the compute pool).
 type Stack = smallvec::SmallVec<[(usize, Ctx); 2]>;
 
-/// A context: the values of the scenario's variables, by slot.
-pub type Ctx = Vec<Value>;
-
-/// Index of the next node; `None` is a dead end.
-pub type Next = Option<usize>;
-
-/// Per-node counters, read by the metrics exporters. Shared (`Arc`) so that a redeploy of the
-/// same scenario keeps counting where the previous version stopped.
-#[derive(Debug, Default)]
-pub struct NodeCounters {
-    /// Contexts that entered the node.
-    pub entered: crate::metrics::ShardedCounter,
-    /// Contexts that ended here (sink, ending processor).
-    pub ended: crate::metrics::ShardedCounter,
-    /// Contexts dropped here (filter or choice with no way on).
-    pub dead_ended: crate::metrics::ShardedCounter,
-    /// Errors raised by the node.
-    pub errors: crate::metrics::ShardedCounter,
-}
-
-/// Writes a slot; contexts are sized for every slot, so a miss is a bug that must not panic.
-fn set(ctx: &mut Ctx, slot: usize, v: Value) {
-    if ctx.len() <= slot {
-        ctx.resize(slot + 1, Value::Null);
-    }
-    ctx[slot] = v;
-}
-
 fn bump(c: &AtomicU64) {
     c.fetch_add(1, Ordering::Relaxed);
-}
-
-#[derive(Debug)]
-pub enum Step {
-    Source {
-        next: Next,
-    },
-    Filter {
-        cond: Param,
-        on_true: Next,
-        on_false: Next,
-    },
-    Switch {
-        cases: Vec<(Param, Next)>,
-        default: Next,
-        expr_val: Option<(usize, Param)>,
-    },
-    Split {
-        branches: Vec<Next>,
-    },
-    Variable {
-        slot: usize,
-        value: Param,
-        next: Next,
-    },
-    Record {
-        slot: usize,
-        fields: Vec<(Value, Param)>,
-        next: Next,
-    },
-    /// Enricher (`slot` = output variable) or processor (`slot` = None).
-    Service {
-        service: Arc<dyn Service>,
-        slot: Option<usize>,
-        next: Next,
-    },
-    Custom {
-        transformer: Arc<dyn Transformer>,
-        next: Next,
-    },
-    BranchEnd {
-        join: usize,
-        branch: usize,
-    },
-    Join {
-        join: Arc<dyn Join>,
-        next: Next,
-    },
-    /// Entering a fragment: its parameters are assigned to the fragment's own slots.
-    FragmentStart {
-        assigns: Vec<(usize, Param)>,
-        next: Next,
-    },
-    /// Leaving a fragment through an output, optionally binding an output variable.
-    FragmentEnd {
-        output: Option<(usize, Vec<(Value, Param)>)>,
-        next: Next,
-    },
-    Sink {
-        sink: Arc<dyn Sink>,
-    },
-}
-
-#[derive(Debug)]
-pub struct GraphNode {
-    pub id: Arc<str>,
-    pub step: Step,
-    pub counters: Arc<NodeCounters>,
 }
 
 /// A sink's output for one context.
@@ -158,13 +60,6 @@ pub struct GraphNode {
 pub struct SinkOutput {
     pub node_id: Arc<str>,
     pub value: Value,
-}
-
-/// An error of one context at one node.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeError {
-    pub node_id: Arc<str>,
-    pub message: String,
 }
 
 /// Sink outputs; a request-response run usually has one, kept inline (no allocation).
@@ -239,50 +134,16 @@ impl Run {
     }
 }
 
-/// The compiled graph the interpreter walks.
-#[derive(Debug)]
-pub struct Graph {
-    pub nodes: Vec<GraphNode>,
-    pub start: usize,
-    pub slots: usize,
-    pub input_slot: usize,
-    /// Slots of the source's other variables (e.g. `#inputMeta`), as `Source::variables` lists them.
-    pub source_vars: Vec<usize>,
-    /// The variable held by each slot (fragment variables carry their node prefix).
-    pub slot_names: Vec<String>,
-    pub source: Arc<dyn Source>,
-    pub env: EvalEnv,
-    /// The evaluation limits every invocation's budget gets.
-    pub limits: Limits,
-}
-
 /// What a context costs the budget when it is copied (split branches, for-each elements).
 fn ctx_bytes(ctx: &Ctx) -> u64 {
     (ctx.len() as u64 + 3) * scenic_spel::value::SLOT_BYTES
 }
 
-/// A node did not pass its context on: the message. The context stays with the caller, to
-/// redo the node if the run was preempted.
-type StepResult = Result<(), String>;
+/// A node did not pass its context on: why. The context stays with the caller, to redo the
+/// node if the run was preempted.
+type StepResult = Result<(), Failure>;
 
 impl Graph {
-    /// A fresh context holding `#input`.
-    pub fn context(&self, input: Value) -> Ctx {
-        let mut ctx = vec![Value::Null; self.slots.max(self.input_slot + 1)];
-        set(&mut ctx, self.input_slot, input);
-        ctx
-    }
-
-    /// A fresh context holding `#input` and the source's other variables, in the order
-    /// `Source::variables` lists them (missing ones stay null).
-    pub fn context_with(&self, input: Value, vars: Vec<Value>) -> Ctx {
-        let mut ctx = self.context(input);
-        for (slot, v) in self.source_vars.iter().zip(vars) {
-            set(&mut ctx, *slot, v);
-        }
-        ctx
-    }
-
     /// Starts an invocation from a context made by [`Graph::context`] or
     /// [`Graph::context_with`].
     pub fn begin(&self, start: Ctx, opts: &RunOptions) -> Run {
@@ -355,8 +216,8 @@ impl Graph {
                     YieldNow(false).await;
                 }
                 Pause::Call(at, mut ctx) => {
-                    if let Err(message) = self.call(at, &mut ctx, run).await {
-                        if self.stopped(at, ctx, message, run) {
+                    if let Err(failure) = self.call(at, &mut ctx, run).await {
+                        if self.stopped(at, ctx, failure, run) {
                             return run_flow(run);
                         }
                     }
@@ -378,7 +239,7 @@ impl Graph {
                         return Pause::Preempted;
                     }
                     if let Some(node) = self.nodes.get(at) {
-                        self.record_failure(node, limit.to_string(), run);
+                        self.record_failure(node, limit.into(), run);
                     }
                     return Pause::Done;
                 }
@@ -398,9 +259,9 @@ impl Graph {
                         run.barriers.clear();
                         return Pause::Done;
                     }
-                    Stepped::Failed(failure) => {
-                        let (message, ctx) = *failure;
-                        if self.stopped(at, ctx, message, run) {
+                    Stepped::Failed(failed) => {
+                        let (failure, ctx) = *failed;
+                        if self.stopped(at, ctx, failure, run) {
                             return match run_flow(run) {
                                 Flow::Done => Pause::Done,
                                 Flow::Preempted => Pause::Preempted,
@@ -429,8 +290,8 @@ impl Graph {
                 for r in results {
                     match r {
                         Ok(c) => cont.push(c),
-                        Err(message) => {
-                            if self.record_failure(node, message, run) {
+                        Err(failure) => {
+                            if self.record_failure(node, failure, run) {
                                 return Pause::Done;
                             }
                         }
@@ -446,7 +307,7 @@ impl Graph {
     /// A node did not pass `ctx` on. Preempted: the context goes back to redo the node, and
     /// the run stops for now. Otherwise the failure is recorded; when the invocation is out of
     /// time or memory it stops for good. True when the run stops.
-    fn stopped(&self, at: usize, ctx: Ctx, message: String, run: &mut Run) -> bool {
+    fn stopped(&self, at: usize, ctx: Ctx, failure: Failure, run: &mut Run) -> bool {
         let Some(node) = self.nodes.get(at) else {
             return false;
         };
@@ -455,13 +316,13 @@ impl Graph {
             run.stack.push((at, ctx));
             return true;
         }
-        self.record_failure(node, message, run)
+        self.record_failure(node, failure, run)
     }
 
     /// Records a failure of `node`; true when it exhausted the invocation's budget (then the
     /// run is over).
-    fn record_failure(&self, node: &GraphNode, message: String, run: &mut Run) -> bool {
-        if record(&mut run.out, &run.env.budget, node, message) {
+    fn record_failure(&self, node: &GraphNode, failure: Failure, run: &mut Run) -> bool {
+        if record(&mut run.out, &run.env.budget, node, failure) {
             run.stack.clear();
             run.barriers.clear();
             return true;
@@ -492,7 +353,7 @@ impl Graph {
 
     /// Runs one node synchronously. A service call is the only thing that awaits: it is handed
     /// back with its context (`Stepped::Call`). On failure the context comes back with the
-    /// message, to redo the node if the run was preempted. Failures of another node (a join's
+    /// failure, to redo the node if the run was preempted. Failures of another node (a join's
     /// branch expression) are recorded here.
     fn step(
         &self,
@@ -506,7 +367,7 @@ impl Graph {
             ($e:expr) => {
                 match $e {
                     Ok(v) => v,
-                    Err(m) => return Stepped::Failed(Box::new((m.to_string(), ctx))),
+                    Err(f) => return Stepped::Failed(Box::new((Failure::from(f), ctx))),
                 }
             };
         }
@@ -535,11 +396,11 @@ impl Graph {
                 Value::Bool(true) => go(node, *on_true, ctx, stack),
                 Value::Bool(false) => go(node, *on_false, ctx, stack),
                 other => {
-                    let m = format!(
-                        "Filter expression returned {} instead of a boolean",
-                        other.class_name()
-                    );
-                    return Stepped::Failed(Box::new((m, ctx)));
+                    let f = Failure::NotBoolean {
+                        condition: "Filter expression",
+                        class: other.class_name(),
+                    };
+                    return Stepped::Failed(Box::new((f, ctx)));
                 }
             },
             Step::Switch {
@@ -559,11 +420,11 @@ impl Graph {
                         }
                         Value::Bool(false) => {}
                         other => {
-                            let m = format!(
-                                "Choice condition returned {} instead of a boolean",
-                                other.class_name()
-                            );
-                            return Stepped::Failed(Box::new((m, ctx)));
+                            let f = Failure::NotBoolean {
+                                condition: "Choice condition",
+                                class: other.class_name(),
+                            };
+                            return Stepped::Failed(Box::new((f, ctx)));
                         }
                     }
                 }
@@ -611,7 +472,7 @@ impl Graph {
                 let record = Value::map(m);
                 if let Err(e) = env.budget.admit(&record) {
                     set(&mut ctx, *slot, old);
-                    return Stepped::Failed(Box::new((e.to_string(), ctx)));
+                    return Stepped::Failed(Box::new((e.into(), ctx)));
                 }
                 set(&mut ctx, *slot, record);
                 go(node, *next, ctx, stack)
@@ -638,11 +499,11 @@ impl Graph {
                 let results = transformer.apply(std::slice::from_ref(&ctx), env);
                 if env.budget.exhausted().is_some() {
                     // Preempted or out of budget part way: the contexts made are dropped.
-                    let message = results
+                    let failure = results
                         .into_iter()
                         .find_map(Result::err)
-                        .unwrap_or_else(|| "The invocation ran out of its budget".into());
-                    return Stepped::Failed(Box::new((message, ctx)));
+                        .unwrap_or(Failure::OutOfBudget);
+                    return Stepped::Failed(Box::new((failure, ctx)));
                 }
                 let mut cont = Vec::with_capacity(results.len());
                 for r in results {
@@ -720,12 +581,12 @@ impl Graph {
 
 /// Records a failure of `node`; true when it exhausted the invocation's budget (the run is
 /// then over: `out.exhausted` says why).
-fn record(out: &mut RunResult, budget: &Budget, node: &GraphNode, message: String) -> bool {
+fn record(out: &mut RunResult, budget: &Budget, node: &GraphNode, failure: Failure) -> bool {
     bump(&node.counters.errors);
     if out.errors.len() < MAX_ERRORS {
         out.errors.push(NodeError {
             node_id: node.id.clone(),
-            message,
+            failure,
         });
     } else {
         out.omitted_errors += 1;
@@ -745,8 +606,8 @@ enum Stepped {
     Ok,
     /// Its service is to be called with it.
     Call(Ctx),
-    /// Failed: the message, and the context to redo the node with if the run was preempted.
-    Failed(Box<(String, Ctx)>),
+    /// Failed: why, and the context to redo the node with if the run was preempted.
+    Failed(Box<(Failure, Ctx)>),
     /// Another node's failure exhausted the budget.
     Exhausted,
 }

@@ -4,11 +4,9 @@
 
 use std::sync::Arc;
 
-use scenic_scenario::compile::{Param, ParamCompiler};
 use scenic_scenario::components::sink_value::{literal_string, SinkValue};
-use scenic_scenario::components::{Sink, SinkFactory};
-use scenic_scenario::interp::Ctx;
-use scenic_scenario::schema::{JsonSchema, Violation};
+use scenic_scenario::graph::{Ctx, Failure, Param, ParamCompiler, Sink, SinkFactory};
+use scenic_scenario::schema::JsonSchema;
 use scenic_spel::{EvalEnv, Type, Value};
 
 use crate::config::TopicSchemas;
@@ -47,7 +45,7 @@ impl SinkFactory for Factory {
 
 impl Sink for KafkaSink {
     /// The record as a map `{topic, key, value}`; `value` holds the JSON text to write.
-    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, String> {
+    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, Failure> {
         let key = match &self.key {
             Some(k) => match k.eval(ctx, env)? {
                 Value::Null => Value::Null,
@@ -59,15 +57,14 @@ impl Sink for KafkaSink {
         let v = self.value.eval(ctx, env)?;
         // Bounded before it is encoded: the value may be one a component built, which no
         // evaluation checked (see the interpreter's sink step).
-        env.budget.check_value(&v).map_err(|e| e.to_string())?;
+        env.budget.check_value(&v)?;
         let json = match &self.schema {
-            Some(schema) => schema.encode_output(&v).map_err(|violations| {
-                format!(
-                    "Value does not match the schema of topic '{}': {}",
-                    self.topic.as_str().unwrap_or_default(),
-                    Violation::describe_all(&violations)
-                )
-            })?,
+            Some(schema) => schema
+                .encode_output(&v)
+                .map_err(|violations| Failure::Output {
+                    target: format!("topic '{}'", self.topic.as_str().unwrap_or_default()),
+                    violations,
+                })?,
             None => scenic_spel::value::to_json(&v),
         };
         let mut m = Value::map_with_capacity(3);

@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use scenic_scenario::compile::ParamCompiler;
 use scenic_scenario::components::sink_value::literal_string;
-use scenic_scenario::components::{Source, SourceFactory};
+use scenic_scenario::graph::{ParamCompiler, Source, SourceFactory};
 use scenic_scenario::schema::{JsonSchema, Violation};
 use scenic_spel::{parse_type, Type, Value};
 
