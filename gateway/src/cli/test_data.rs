@@ -76,7 +76,7 @@ pub fn run(a: TestArgs) -> ExitCode {
                     let r = futures::executor::block_on(scenario.run_test(input, Some(deadline)));
                     json!({
                         "line": n,
-                        "outputs": r.outputs.iter().map(|o| crate::manage::output_json(&o.node_id, &o.value, scenario.graph().limits())).collect::<Vec<_>>(),
+                        "outputs": r.outputs.iter().map(|o| crate::manage::output_json(&o.node_id, &o.value(), scenario.graph().limits())).collect::<Vec<_>>(),
                         "errors": r.errors.iter().map(|e| json!({"nodeId": &*e.node_id, "message": e.message()})).collect::<Vec<_>>(),
                     })
                 }

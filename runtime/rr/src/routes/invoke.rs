@@ -241,21 +241,21 @@ fn conclude(
     };
     // The response record is assembled from bounded values; bounded itself before it is
     // written out (a record of many big fields could still spell out gigabytes).
-    if let Err(e) = d.scenario.graph().limits().check(&first.value) {
+    if let Err(e) = d.scenario.graph().limits().check(&first.value()) {
         return fail(ApiError::ScenarioFailed(vec![ErrorEntry::new(
             format!("The response is over a limit: {e}"),
             Some(&first.node_id),
         )]));
     }
-    let encoded = match d.scenario.source().output_schema() {
-        Some(schema) => schema.encode_output(&first.value).map_err(|violations| {
+    let encoded = match d.scenario.output_schema() {
+        Some(schema) => schema.encode_output(&first.value()).map_err(|violations| {
             let message = Violation::describe_all(&violations);
             ApiError::ScenarioFailed(vec![ErrorEntry::new(
                 format!("Response does not match the output schema: {message}"),
                 source_id,
             )])
         }),
-        None => Ok(scenic_spel::value::to_json(&first.value)),
+        None => Ok(scenic_spel::value::to_json(&first.value())),
     };
     let encoded = match encoded {
         Ok(j) => j,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use scenic_spel::{Type, Value};
 
-use crate::graph::{ParamCompiler, Source, SourceFactory};
+use crate::graph::{ParamCompiler, Source, SourceFactory, SourceKind};
 use crate::schema::{JsonSchema, Violation};
 
 pub struct Factory;
@@ -41,16 +41,16 @@ impl SourceFactory for Factory {
 }
 
 impl Source for RequestSource {
+    fn kind(&self) -> SourceKind<'_> {
+        SourceKind::Request {
+            input: &self.input,
+            output: self.output.as_ref(),
+        }
+    }
     fn output_type(&self) -> Type {
         self.input.static_type().clone()
     }
     fn decode(&self, json: serde_json::Value) -> Result<Value, Vec<Violation>> {
         self.input.decode_input(json)
-    }
-    fn input_schema(&self) -> Option<&Arc<JsonSchema>> {
-        Some(&self.input)
-    }
-    fn output_schema(&self) -> Option<&Arc<JsonSchema>> {
-        self.output.as_ref()
     }
 }

@@ -12,6 +12,7 @@
 //! the request-response runtime starts every invocation on its I/O thread and moves the few
 //! long ones to its compute pool this way.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 use scenic_spel::eval::{Budget, Exhausted};
 use scenic_spel::{EvalEnv, Value};
 
-use crate::graph::{set, Ctx, Failure, Graph, GraphNode, Next, NodeError, Step};
+use crate::graph::{set, Ctx, Emitted, Failure, Graph, GraphNode, Next, NodeError, Step};
 
 /// Node visits between two yields to the executor.
 const YIELD_EVERY: u32 = 256;
@@ -59,7 +60,14 @@ fn bump(c: &AtomicU64) {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SinkOutput {
     pub node_id: Arc<str>,
-    pub value: Value,
+    pub output: Emitted,
+}
+
+impl SinkOutput {
+    /// The output as one value (see [`Emitted::to_value`]): borrowed for a sink's value.
+    pub fn value(&self) -> Cow<'_, Value> {
+        self.output.to_value()
+    }
 }
 
 /// Sink outputs; a request-response run usually has one, kept inline (no allocation).
@@ -562,14 +570,14 @@ impl Graph {
             }
             Step::Sink { sink } => {
                 // Test runs evaluate sinks too: their values are the point of the test.
-                if let Some(value) = attempt!(sink.emit(&ctx, env)) {
+                if let Some(output) = attempt!(sink.emit(&ctx, env)) {
                     // A sink's record is assembled from values already bounded, but a record of
                     // many big fields can still be over the limits: each runtime checks it
                     // against them before encoding it (the request-response answer, the Kafka
                     // sink, the test report's `output_json`).
                     out.outputs.push(SinkOutput {
                         node_id: node.id.clone(),
-                        value,
+                        output,
                     });
                 }
                 bump(&node.counters.ended);
