@@ -145,7 +145,7 @@ fn print_deployed(d: &Deployed, base: &str, single: bool) {
         format!("{url}/definition")
     };
     // Without an input schema anything goes.
-    let sample = match d.scenario.source().input_schema() {
+    let sample = match d.scenario.input_schema() {
         Some(schema) => schema.sample(),
         None => Some(serde_json::json!({})),
     };

@@ -75,7 +75,7 @@ pub fn run(a: TestArgs) -> ExitCode {
             Err(e) => json!({"line": n, "errors": [{"message": e.to_string(), "nodeId": null}]}),
             Ok(r) => json!({
                 "line": n,
-                "outputs": r.outputs.iter().map(|o| crate::manage::output_json(&o.node_id, &o.value, scenario.graph().limits())).collect::<Vec<_>>(),
+                "outputs": r.outputs.iter().map(|o| crate::manage::output_json(&o.node_id, &o.value(), scenario.graph().limits())).collect::<Vec<_>>(),
                 "errors": r.errors.iter().map(|e| json!({"nodeId": &*e.node_id, "message": e.message()})).collect::<Vec<_>>(),
             }),
         };

@@ -745,7 +745,7 @@ async fn test_inputs(
         results.push(serde_json::json!({
             "nodes": trace.nodes,
             "omittedNodes": trace.omitted,
-            "outputs": run.outputs.iter().map(|o| output_json(&o.node_id, &o.value, scenario.graph().limits())).collect::<Vec<_>>(),
+            "outputs": run.outputs.iter().map(|o| output_json(&o.node_id, &o.value(), scenario.graph().limits())).collect::<Vec<_>>(),
             "errors": run.errors.iter().map(|e| serde_json::json!({"nodeId": &*e.node_id, "message": e.message()})).collect::<Vec<_>>(),
             "omittedErrors": run.omitted_errors,
         }));

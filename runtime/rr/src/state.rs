@@ -47,7 +47,6 @@ fn process_millis() -> u64 {
 
 impl Deployed {
     pub fn new(scenario: Arc<CompiledScenario>, metrics: &Metrics) -> Deployed {
-        let src = scenario.source();
         let schema_json = |s: Option<&Arc<scenic_scenario::schema::JsonSchema>>| {
             s.map(|s| s.raw().clone()).unwrap_or(serde_json::json!({}))
         };
@@ -56,8 +55,8 @@ impl Deployed {
             slug: scenario.slug().to_string(),
             description: scenario.description().map(str::to_string),
             version: scenario.version().to_string(),
-            input_schema: schema_json(src.input_schema()),
-            output_schema: schema_json(src.output_schema()),
+            input_schema: schema_json(scenario.input_schema()),
+            output_schema: schema_json(scenario.output_schema()),
         };
         let definition = serde_json::to_string_pretty(&scenic_openapi::scenario_document(&api))
             .unwrap_or_else(|_| "{}".into());

@@ -55,11 +55,7 @@ fn invoke(c: &mut Criterion) {
     let result = futures::executor::block_on(scenario.run(input.clone()));
     assert_eq!(result.outputs.len(), 1);
     assert!(result.errors.is_empty());
-    let out_schema = scenario
-        .source()
-        .output_schema()
-        .expect("output schema")
-        .clone();
+    let out_schema = scenario.output_schema().expect("output schema").clone();
     let bytes = serde_json::to_vec(&body).expect("bytes");
     let mut g = c.benchmark_group("loan_request");
     g.bench_function("interpreter", |b| {
@@ -87,7 +83,7 @@ fn invoke(c: &mut Criterion) {
             let input = scenario.source().decode(json).expect("valid");
             let r = futures::executor::block_on(scenario.run(input));
             let out = out_schema
-                .encode_output(&r.outputs[0].value)
+                .encode_output(&r.outputs[0].value())
                 .expect("encodes");
             black_box(serde_json::to_vec(&out).expect("bytes"))
         })

@@ -22,7 +22,7 @@ fn main() {
     let body = serde_json::json!({"customerId": "c-1", "location": {"city": "Warszawa", "street": "x"}, "requestType": "loan", "requestedAmount": 1000});
     let bytes = serde_json::to_vec(&body).expect("bytes");
     let input = s.source().decode(body).expect("valid");
-    let schema = s.source().output_schema().expect("output schema").clone();
+    let schema = s.output_schema().expect("output schema").clone();
     let mut outputs = 0;
     for _ in 0..n {
         if mode == "full" {
@@ -34,7 +34,9 @@ fn main() {
             let json: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
             let input = s.source().decode(json).expect("valid");
             let r = futures::executor::block_on(s.run(input));
-            let out = schema.encode_output(&r.outputs[0].value).expect("encodes");
+            let out = schema
+                .encode_output(&r.outputs[0].value())
+                .expect("encodes");
             outputs += serde_json::to_vec(&out).expect("bytes").len();
         } else {
             outputs += futures::executor::block_on(s.run(input.clone()))

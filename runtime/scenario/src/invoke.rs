@@ -140,7 +140,7 @@ impl CompiledScenario {
         let first = run.outputs.first().ok_or(InvokeError::NoResult)?;
         // The response record is assembled from bounded values; bounded itself before it is
         // written out (a record of many big fields could still spell out gigabytes).
-        if let Err(e) = self.graph().limits().check(&first.value) {
+        if let Err(e) = self.graph().limits().check(&first.value()) {
             return Err(InvokeError::ResponseOverLimit {
                 node_id: first.node_id.clone(),
                 message: e.to_string(),
@@ -149,11 +149,11 @@ impl CompiledScenario {
         let mut out = Vec::with_capacity(128);
         match &self.encoder {
             Some(plan) => plan
-                .encode(&first.value, &mut out)
+                .encode(&first.value(), &mut out)
                 .map_err(InvokeError::ResponseMismatch)?,
             // No output schema (not a request-response source): the value's JSON.
             None => {
-                let json = scenic_spel::value::to_json(&first.value);
+                let json = scenic_spel::value::to_json(&first.value());
                 // Writing JSON to a Vec cannot fail.
                 let _ = serde_json::to_writer(&mut out, &json);
             }

@@ -8,10 +8,10 @@ use scenic_spel::{EvalEnv, Value};
 use crate::compile::{
     compile_scenario, CompileError, CompileOptions, FragmentSource, ScenarioLimits,
 };
-use crate::graph::{Graph, NodeCounters, Registry, Source};
+use crate::graph::{Graph, NodeCounters, Registry, Source, SourceKind};
 use crate::interp::{RunOptions, RunResult};
 use crate::model::{parse_scenario, ScenarioFile, ScenarioType};
-use crate::schema::EncodePlan;
+use crate::schema::{EncodePlan, JsonSchema};
 
 #[derive(Debug)]
 pub struct CompiledScenario {
@@ -97,7 +97,13 @@ impl CompiledScenario {
             .filter(|s| !s.is_empty())
             .cloned()
             .unwrap_or_else(|| default_slug(&name));
-        let encoder = graph.source.output_schema().map(EncodePlan::compile);
+        let encoder = match graph.source.kind() {
+            SourceKind::Request {
+                output: Some(schema),
+                ..
+            } => Some(EncodePlan::compile(schema)),
+            _ => None,
+        };
         CompiledScenario {
             description: file
                 .meta
@@ -166,6 +172,22 @@ impl CompiledScenario {
 
     pub fn source(&self) -> &Arc<dyn Source> {
         &self.graph.source
+    }
+
+    /// The request schema, when the source is a request-response one.
+    pub fn input_schema(&self) -> Option<&Arc<JsonSchema>> {
+        match self.graph.source.kind() {
+            SourceKind::Request { input, .. } => Some(input),
+            SourceKind::Topic { .. } => None,
+        }
+    }
+
+    /// The response schema, when the source is a request-response one with an `outputSchema`.
+    pub fn output_schema(&self) -> Option<&Arc<JsonSchema>> {
+        match self.graph.source.kind() {
+            SourceKind::Request { output, .. } => output,
+            SourceKind::Topic { .. } => None,
+        }
     }
 
     /// Runs the scenario for one decoded input.

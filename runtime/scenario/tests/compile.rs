@@ -44,7 +44,12 @@ fn run(text: &str, input: Json) -> Outcome {
     (
         r.outputs
             .iter()
-            .map(|o| (o.node_id.to_string(), scenic_spel::value::to_json(&o.value)))
+            .map(|o| {
+                (
+                    o.node_id.to_string(),
+                    scenic_spel::value::to_json(&o.value()),
+                )
+            })
             .collect(),
         r.errors
             .iter()
@@ -298,7 +303,7 @@ fn fragments_are_inlined_with_their_own_scope() {
         let r = futures::executor::block_on(s.run(v));
         r.outputs
             .iter()
-            .map(|o| scenic_spel::value::to_json(&o.value))
+            .map(|o| scenic_spel::value::to_json(&o.value()))
             .collect::<Vec<_>>()
     };
     assert_eq!(go(5), vec![json!(15)]);

@@ -62,7 +62,7 @@ fn request_response(
 
 /// The sample of the scenario's input schema, checked; `None` when the scenario has no schema.
 fn checked_sample(file: &Path, s: &CompiledScenario) -> Option<Json> {
-    let schema = s.source().input_schema()?;
+    let schema = s.input_schema()?;
     let sample = schema
         .sample()
         .unwrap_or_else(|| panic!("{}: no sample for {}", file.display(), schema.raw()));

@@ -15,10 +15,10 @@ pub mod worker;
 
 use std::sync::Arc;
 
+use scenic_scenario::graph::SourceKind;
 use scenic_scenario::model::ScenarioType;
 use scenic_scenario::{load_scenario, CompiledScenario, FragmentSource};
 
-use components::KafkaSource;
 use config::TopicSchemas;
 
 /// Why a scenario cannot run in streaming mode.
@@ -53,11 +53,10 @@ pub fn load(
     ) {
         return Err(LoadError::NotStreaming(scenario.name().to_string()));
     }
-    let source: &dyn std::any::Any = scenario.source().as_ref();
-    let topic = source
-        .downcast_ref::<KafkaSource>()
-        .map(|s| s.topic.clone())
-        .ok_or(LoadError::NoKafkaSource)?;
+    let topic = match scenario.source().kind() {
+        SourceKind::Topic { name } => name.to_string(),
+        SourceKind::Request { .. } => return Err(LoadError::NoKafkaSource),
+    };
     Ok((Arc::new(scenario), vec![topic]))
 }
 
@@ -88,4 +87,53 @@ pub fn spawn_workers(
                 .spawn(move || worker::run_worker(s, i))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scenic_scenario::graph::Emitted;
+    use scenic_scenario::NoFragments;
+    use serde_json::json;
+
+    #[test]
+    fn the_kafka_sink_emits_its_record_and_the_source_names_its_topic() {
+        let e = |s: &str| json!({"language": "spel", "expression": s});
+        let text = json!({
+            "metaData": {"id": "s", "additionalFields": {"properties": {}, "metaDataType": "LiteStreamMetaData"}},
+            "nodes": [
+                {"id": "in", "type": "Source", "ref": {"typ": "kafka", "parameters": [{"name": "Topic", "expression": e("'input'")}]}},
+                {"id": "out", "type": "Sink", "ref": {"typ": "kafka", "parameters": [
+                    {"name": "Topic", "expression": e("'output'")},
+                    {"name": "Key", "expression": e("#input.id")},
+                    {"name": "Raw editor", "expression": e("true")},
+                    {"name": "Value", "expression": e("{n: #input.n}")}]}}
+            ],
+            "additionalBranches": []
+        })
+        .to_string();
+        let schema = json!({"type": "object", "properties": {"id": {"type": "string"}, "n": {"type": "integer"}}});
+        let schema = scenic_scenario::schema::JsonSchema::parse("input", &schema.to_string())
+            .expect("schema");
+        let schemas = config::TopicSchemas([("input".to_string(), Arc::new(schema))].into());
+        let (scenario, topics) = load(&text, Arc::new(schemas), &NoFragments).expect("loads");
+        assert_eq!(topics, vec!["input".to_string()]);
+        let input = scenario
+            .source()
+            .decode(json!({"id": "k1", "n": 3}))
+            .expect("decodes");
+        let run = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(scenario.run(input));
+        assert!(run.errors.is_empty(), "{:?}", run.errors);
+        assert_eq!(
+            run.outputs.first().map(|o| &o.output),
+            Some(&Emitted::Message {
+                topic: "output".into(),
+                key: Some("k1".into()),
+                value: r#"{"n":3}"#.into(),
+            })
+        );
+    }
 }

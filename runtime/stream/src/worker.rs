@@ -17,13 +17,14 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Header, Headers, Message, OwnedHeaders, Timestamp};
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
+use scenic_scenario::graph::Emitted;
 use scenic_scenario::interp::RunOptions;
 use scenic_scenario::schema::Violation;
 use scenic_scenario::CompiledScenario;
 use scenic_spel::eval::Exhausted;
 use serde_json::json;
 
-use crate::components::{input_meta, KafkaRecord};
+use crate::components::input_meta;
 use crate::config::Config;
 use crate::error_record::{error_record, Failure};
 use crate::metrics::StreamMetrics;
@@ -570,7 +571,8 @@ impl Session<'_> {
         let error_topic = &config.exception_handling_config.topic;
         let mut offsets: BTreeMap<(&str, i32), i64> = BTreeMap::new();
         let mut error_records: Vec<(String, Vec<u8>, String)> = Vec::new();
-        let mut outputs: Vec<(KafkaRecord, String)> = Vec::new();
+        // (topic, key, value, input record) of each output to write.
+        let mut outputs: Vec<(Arc<str>, Option<String>, String, String)> = Vec::new();
         let mut cut: Option<usize> = None;
 
         for (index, m) in batch.iter().enumerate() {
@@ -659,9 +661,14 @@ impl Session<'_> {
                 );
                 cut = Some(index + 1);
             }
-            for out in &run.outputs {
-                if let Some(r) = KafkaRecord::from_output(&out.value) {
-                    outputs.push((r, input_ref.clone()));
+            for out in run.outputs {
+                match out.output {
+                    Emitted::Message { topic, key, value } => {
+                        outputs.push((topic, key, value, input_ref.clone()));
+                    }
+                    // Nothing to write: the streaming registry has no sink of bare values (its
+                    // sinks are `kafka` and `dead-end`).
+                    Emitted::Value(_) => {}
                 }
             }
             if !run.errors.is_empty() {
@@ -702,13 +709,13 @@ impl Session<'_> {
         }
 
         let publish_deadline = Instant::now() + publish_timeout;
-        for (r, input_ref) in &outputs {
+        for (topic, key, value, input_ref) in &outputs {
             let headers = trace_headers(batch_id, input_ref);
-            let topic = config.namespaced(&r.topic);
+            let topic = config.namespaced(topic);
             let mut record = BaseRecord::to(&topic)
-                .payload(r.value.as_bytes())
+                .payload(value.as_bytes())
                 .headers(headers);
-            if let Some(k) = &r.key {
+            if let Some(k) = key {
                 record = record.key(k.as_bytes());
             }
             send(producer, record, publish_deadline, publish_timeout)?;

@@ -1,10 +1,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use scenic_spel::types::Class;
 use scenic_spel::{EvalEnv, Scope, Str, Type, Value};
 
 use super::fragments::FragmentSource;
+use super::nodes::{self, Here, Then};
 use super::CompileError;
 use crate::graph::{
     Graph, GraphNode, Next, NodeCounters, Param, ParamCompiler, Registry, Source, Step,
@@ -57,12 +57,12 @@ impl Default for ScenarioLimits {
 /// copy every node and branch takes is O(1) and compiling stays linear in the scenario's size
 /// (issue #9: 20,000 variables took 28 s).
 #[derive(Clone, Debug, Default)]
-struct VarScope {
+pub(super) struct VarScope {
     vars: Scope,
 }
 
 impl VarScope {
-    fn declare(&mut self, name: &str, slot: usize, ty: Type) {
+    pub(super) fn declare(&mut self, name: &str, slot: usize, ty: Type) {
         self.vars.declare_at(name, ty, slot);
     }
     fn spel(&self, total_slots: usize, meta: &Value) -> Scope {
@@ -76,38 +76,38 @@ impl VarScope {
 }
 
 /// A fragment being inlined: where its outputs continue in the parent.
-struct Frame<'f> {
+pub(super) struct Frame<'f> {
     /// The fragment being inlined (its id in the fragments folder).
-    fragment: String,
-    prefix: String,
-    parent_scope: VarScope,
-    outputs: &'f indexmap::IndexMap<String, Vec<Node>>,
-    output_names: &'f indexmap::IndexMap<String, String>,
-    parent_frame: Option<&'f Frame<'f>>,
+    pub(super) fragment: String,
+    pub(super) prefix: String,
+    pub(super) parent_scope: VarScope,
+    pub(super) outputs: &'f indexmap::IndexMap<String, Vec<Node>>,
+    pub(super) output_names: &'f indexmap::IndexMap<String, String>,
+    pub(super) parent_frame: Option<&'f Frame<'f>>,
 }
 
-struct JoinState {
+pub(super) struct JoinState {
     /// Incoming branches: branch id, the node index of the branch end, the scope there.
-    incoming: Vec<(String, usize, VarScope)>,
+    pub(super) incoming: Vec<(String, usize, VarScope)>,
 }
 
-struct Builder<'a> {
-    opts: &'a CompileOptions<'a>,
-    nodes: Vec<GraphNode>,
-    errors: Vec<CompileError>,
-    slots: HashMap<String, usize>,
-    properties: indexmap::IndexMap<String, String>,
-    output_schema: Option<Option<Arc<JsonSchema>>>,
-    source: Option<Arc<dyn Source>>,
+pub(super) struct Builder<'a> {
+    pub(super) opts: &'a CompileOptions<'a>,
+    pub(super) nodes: Vec<GraphNode>,
+    pub(super) errors: Vec<CompileError>,
+    pub(super) slots: HashMap<String, usize>,
+    pub(super) properties: indexmap::IndexMap<String, String>,
+    pub(super) output_schema: Option<Option<Arc<JsonSchema>>>,
+    pub(super) source: Option<Arc<dyn Source>>,
     /// Slots of the source's variables besides `#input` (`Source::variables`), in order.
-    source_vars: Vec<usize>,
-    joins: HashMap<String, JoinState>,
-    ids: HashSet<String>,
-    meta: Value,
+    pub(super) source_vars: Vec<usize>,
+    pub(super) joins: HashMap<String, JoinState>,
+    pub(super) ids: HashSet<String>,
+    pub(super) meta: Value,
     /// When compiling must be over (`ScenarioLimits::compile_timeout`).
-    deadline: std::time::Instant,
+    pub(super) deadline: std::time::Instant,
     /// Set once a scenario-wide limit is reached: compiling stops there, with that error.
-    aborted: bool,
+    pub(super) aborted: bool,
 }
 
 fn placeholder() -> Step {
@@ -310,7 +310,7 @@ fn list_expected_branches(list: &[Node]) -> Vec<String> {
     }
 }
 
-fn collect_nodes<'n>(list: &'n [Node], out: &mut Vec<&'n Node>) {
+pub(super) fn collect_nodes<'n>(list: &'n [Node], out: &mut Vec<&'n Node>) {
     for n in list {
         out.push(n);
         match n {
@@ -354,7 +354,7 @@ fn meta_value(name: &str, properties: &indexmap::IndexMap<String, String>) -> Va
 }
 
 impl Builder<'_> {
-    fn slot(&mut self, qualified: &str) -> usize {
+    pub(super) fn slot(&mut self, qualified: &str) -> usize {
         let n = self.slots.len();
         *self.slots.entry(qualified.to_string()).or_insert(n)
     }
@@ -393,7 +393,7 @@ impl Builder<'_> {
         self.nodes.len() - 1
     }
 
-    fn set(&mut self, at: usize, step: Step) {
+    pub(super) fn set(&mut self, at: usize, step: Step) {
         if let Some(n) = self.nodes.get_mut(at) {
             n.step = step;
         }
@@ -407,7 +407,7 @@ impl Builder<'_> {
     }
 
     /// A variable's slot: fragment variables live in their own slots.
-    fn var_slot(&mut self, frame: Option<&Frame<'_>>, name: &str) -> usize {
+    pub(super) fn var_slot(&mut self, frame: Option<&Frame<'_>>, name: &str) -> usize {
         match frame {
             Some(f) => {
                 let q = format!("{}{}", f.prefix, name);
@@ -418,7 +418,7 @@ impl Builder<'_> {
     }
 
     /// Compiles a list of nodes; returns the index of its first node (`None`: empty list).
-    fn chain(
+    pub(super) fn chain(
         &mut self,
         list: &[Node],
         mut scope: VarScope,
@@ -459,416 +459,16 @@ impl Builder<'_> {
             }
             let at = self.push(&id, placeholder());
             self.link(&mut first, pending, Some(at));
-            match node {
-                Node::Source { component, .. } => {
-                    let factory = self.opts.registry.sources.get(&component.typ).cloned();
-                    let src = match factory {
-                        Some(factory) => {
-                            let mut pc = NodeParams::new(
-                                self,
-                                &id,
-                                component.parameters.iter().collect(),
-                                scope.clone(),
-                            );
-                            factory.create(&mut pc)
-                        }
-                        None => {
-                            self.errors.push(CompileError::node(
-                                &id,
-                                format!("Unknown source component '{}'", component.typ),
-                            ));
-                            // Keep compiling the rest with `#input` of unknown type.
-                            scope.declare("input", input_slot, Type::Unknown);
-                            None
-                        }
-                    };
-                    if let Some(src) = src {
-                        scope.declare("input", input_slot, src.output_type());
-                        let first = self.source.is_none();
-                        for (name, t) in src.variables() {
-                            let slot = self.slot(&name);
-                            scope.declare(&name, slot, t);
-                            if first {
-                                self.source_vars.push(slot);
-                            }
-                        }
-                        if first {
-                            self.source = Some(src);
-                        }
-                    }
-                    self.set(at, Step::Source { next: None });
-                    pending = Some(at);
-                }
-                Node::Filter {
-                    expression,
-                    next_false,
-                    ..
-                } => {
-                    let cond = self.expression(
-                        &id,
-                        "expression",
-                        expression,
-                        &scope,
-                        Some(&Type::boolean()),
-                    );
-                    let on_false = self.chain(next_false, scope.clone(), frame, input_slot);
-                    if last && next_false.is_empty() {
-                        self.errors.push(CompileError::node(&id, "A filter must lead somewhere: both its true and false branches are empty"));
-                    }
-                    if let Some(cond) = cond {
-                        self.set(
-                            at,
-                            Step::Filter {
-                                cond,
-                                on_true: None,
-                                on_false,
-                            },
-                        );
-                    }
-                    pending = Some(at);
-                }
-                Node::Switch {
-                    expression,
-                    expr_val,
-                    nexts,
-                    default_next,
-                    ..
-                } => {
-                    let mut case_scope = scope.clone();
-                    let mut ev = None;
-                    if let (Some(e), Some(name)) = (expression, expr_val) {
-                        if !e.expression.trim().is_empty() {
-                            if let Some(p) = self.expression(&id, "expression", e, &scope, None) {
-                                let slot = self.var_slot(frame, name);
-                                case_scope.declare(name, slot, p.static_type().without_value());
-                                ev = Some((slot, p));
-                            }
-                        }
-                    }
-                    let mut cases = Vec::new();
-                    for (ci, case) in nexts.iter().enumerate() {
-                        let p = self.expression(
-                            &id,
-                            &format!("case {}", ci + 1),
-                            &case.expression,
-                            &case_scope,
-                            Some(&Type::boolean()),
-                        );
-                        let n = self.chain(&case.nodes, case_scope.clone(), frame, input_slot);
-                        if let Some(p) = p {
-                            cases.push((p, n));
-                        }
-                    }
-                    let default = self.chain(default_next, case_scope.clone(), frame, input_slot);
-                    self.set(
-                        at,
-                        Step::Switch {
-                            cases,
-                            default,
-                            expr_val: ev,
-                        },
-                    );
-                    if !last {
-                        self.errors.push(CompileError::node(
-                            &id,
-                            "A choice must be the last node of its branch",
-                        ));
-                    }
-                    return first;
-                }
-                Node::Split { nexts, .. } => {
-                    let branches = nexts
-                        .iter()
-                        .map(|l| self.chain(l, scope.clone(), frame, input_slot))
-                        .collect();
-                    self.set(at, Step::Split { branches });
-                    if !last {
-                        self.errors.push(CompileError::node(
-                            &id,
-                            "A split must be the last node of its branch",
-                        ));
-                    }
-                    return first;
-                }
-                Node::Variable {
-                    var_name, value, ..
-                } => {
-                    let p = self.expression(&id, "value", value, &scope, None);
-                    let slot = self.var_slot(frame, var_name);
-                    let ty = p
-                        .as_ref()
-                        .map(|p| p.static_type().without_value())
-                        .unwrap_or(Type::Unknown);
-                    scope.declare(var_name, slot, ty);
-                    if let Some(value) = p {
-                        self.set(
-                            at,
-                            Step::Variable {
-                                slot,
-                                value,
-                                next: None,
-                            },
-                        );
-                    }
-                    pending = Some(at);
-                }
-                Node::VariableBuilder {
-                    var_name, fields, ..
-                } => {
-                    let slot = self.var_slot(frame, var_name);
-                    let mut ftypes = Type::empty_fields();
-                    let mut compiled = Vec::new();
-                    let mut field_scope = scope.clone();
-                    for f in fields {
-                        let p = self.expression(&id, &f.name, &f.expression, &field_scope, None);
-                        if let Some(p) = p {
-                            ftypes.insert(
-                                Str::from(f.name.as_str()),
-                                p.static_type().without_value(),
-                            );
-                            compiled.push((Value::str(&f.name), p));
-                        }
-                        field_scope.declare(var_name, slot, Type::record(ftypes.clone()));
-                    }
-                    scope.declare(var_name, slot, Type::record(ftypes));
-                    self.set(
-                        at,
-                        Step::Record {
-                            slot,
-                            fields: compiled,
-                            next: None,
-                        },
-                    );
-                    pending = Some(at);
-                }
-                Node::Enricher {
-                    service, output, ..
-                } => {
-                    let factory = self.opts.registry.services.get(&service.id).cloned();
-                    let made = match factory {
-                        Some(factory) => {
-                            let mut pc = NodeParams::new(
-                                self,
-                                &id,
-                                service.parameters.iter().collect(),
-                                scope.clone(),
-                            );
-                            factory.create(&mut pc)
-                        }
-                        None => {
-                            self.errors.push(CompileError::node(
-                                &id,
-                                format!("Unknown enricher component '{}'", service.id),
-                            ));
-                            None
-                        }
-                    };
-                    let slot = self.var_slot(frame, output);
-                    if let Some((svc, ty)) = made {
-                        scope.declare(output, slot, ty);
-                        self.set(
-                            at,
-                            Step::Service {
-                                service: svc,
-                                slot: Some(slot),
-                                next: None,
-                            },
-                        );
-                    } else {
-                        scope.declare(output, slot, Type::Unknown);
-                    }
-                    pending = Some(at);
-                }
-                Node::Processor { service, .. } => {
-                    let factory = self.opts.registry.services.get(&service.id).cloned();
-                    match factory {
-                        Some(factory) => {
-                            let mut pc = NodeParams::new(
-                                self,
-                                &id,
-                                service.parameters.iter().collect(),
-                                scope.clone(),
-                            );
-                            if let Some((svc, _)) = factory.create(&mut pc) {
-                                self.set(
-                                    at,
-                                    Step::Service {
-                                        service: svc,
-                                        slot: None,
-                                        next: None,
-                                    },
-                                );
-                            }
-                        }
-                        None => self.errors.push(CompileError::node(
-                            &id,
-                            format!("Unknown processor component '{}'", service.id),
-                        )),
-                    }
-                    pending = Some(at);
-                }
-                Node::CustomNode {
-                    output_var,
-                    node_type,
-                    parameters,
-                    ..
-                } => {
-                    let factory = self.opts.registry.custom.get(node_type).cloned();
-                    let out_slot = output_var
-                        .as_deref()
-                        .filter(|v| !v.is_empty())
-                        .map(|v| self.var_slot(frame, v));
-                    let Some(factory) = factory else {
-                        let hint = if self.opts.registry.joins.contains_key(node_type) {
-                            " (it is a join: it must head an additional branch)"
-                        } else {
-                            ""
-                        };
-                        self.errors.push(CompileError::node(
-                            &id,
-                            format!("Unknown custom node component '{node_type}'{hint}"),
-                        ));
-                        if let (Some(v), Some(s)) = (output_var.as_deref(), out_slot) {
-                            scope.declare(v, s, Type::Unknown);
-                        }
-                        pending = Some(at);
-                        continue;
-                    };
-                    let mut pc =
-                        NodeParams::new(self, &id, parameters.iter().collect(), scope.clone());
-                    if let Some((t, ty)) = factory.create(&mut pc, out_slot) {
-                        if t.barrier() {
-                            // `collect` clears every other variable.
-                            scope = VarScope::default();
-                        }
-                        if let (Some(v), Some(s), Some(ty)) = (output_var.as_deref(), out_slot, ty)
-                        {
-                            scope.declare(v, s, ty);
-                        }
-                        self.set(
-                            at,
-                            Step::Custom {
-                                transformer: t,
-                                next: None,
-                            },
-                        );
-                    }
-                    pending = Some(at);
-                }
-                Node::BranchEndData { definition } => {
-                    // Internal id, as the reference names it: the Designer gives the branch end
-                    // the id of the node before it.
-                    if let Some(n) = self.nodes.get_mut(at) {
-                        n.id = Arc::from(format!("$edge-{}-{}", definition.id, definition.join_id));
-                    }
-                    self.joins
-                        .entry(definition.join_id.clone())
-                        .or_insert_with(|| JoinState {
-                            incoming: Vec::new(),
-                        })
-                        .incoming
-                        .push((definition.id.clone(), at, scope.clone()));
-                    if !last {
-                        self.errors.push(CompileError::node(
-                            &id,
-                            "A branch end must be the last node of its branch",
-                        ));
-                    }
-                    return first;
-                }
-                Node::Sink { component, .. } => {
-                    let factory = self.opts.registry.sinks.get(&component.typ).cloned();
-                    match factory {
-                        Some(factory) => {
-                            let mut pc = NodeParams::new(
-                                self,
-                                &id,
-                                component.parameters.iter().collect(),
-                                scope.clone(),
-                            );
-                            if let Some(sink) = factory.create(&mut pc) {
-                                self.set(at, Step::Sink { sink });
-                            }
-                        }
-                        None => self.errors.push(CompileError::node(
-                            &id,
-                            format!("Unknown sink component '{}'", component.typ),
-                        )),
-                    }
-                    if !last {
-                        self.errors.push(CompileError::node(
-                            &id,
-                            "A sink must be the last node of its branch",
-                        ));
-                    }
-                    return first;
-                }
-                Node::FragmentInput {
-                    fragment, outputs, ..
-                } => {
-                    self.fragment(at, &id, fragment, outputs, &scope, frame, input_slot);
-                    if !last {
-                        self.errors.push(CompileError::node(&id, "A fragment must be the last node of its branch; its outputs continue it"));
-                    }
-                    return first;
-                }
-                Node::FragmentOutputDefinition {
-                    output_name,
-                    fields,
-                    ..
-                } => {
-                    let Some(f) = frame else {
-                        self.errors.push(CompileError::node(
-                            &id,
-                            "A fragment output outside a fragment",
-                        ));
-                        return first;
-                    };
-                    let var_name = f
-                        .output_names
-                        .get(output_name)
-                        .cloned()
-                        .unwrap_or_else(|| output_name.clone());
-                    let mut parent_scope = f.parent_scope.clone();
-                    let mut output = None;
-                    if !fields.is_empty() {
-                        let slot = self.var_slot(f.parent_frame, &var_name);
-                        let (ty, compiled) = self.record_fields(&id, fields, &scope);
-                        parent_scope.declare(&var_name, slot, ty);
-                        output = Some((slot, compiled));
-                    }
-                    let next = match f.outputs.get(output_name) {
-                        Some(rest) => self.chain(rest, parent_scope, f.parent_frame, input_slot),
-                        None => None,
-                    };
-                    self.set(at, Step::FragmentEnd { output, next });
-                    return first;
-                }
-                Node::FragmentUsageOutput { output_var, .. } => {
-                    let mut output = None;
-                    if let Some(ov) = output_var {
-                        let slot = self.var_slot(frame, &ov.name);
-                        let (ty, compiled) = self.record_fields(&id, &ov.fields, &scope);
-                        scope.declare(&ov.name, slot, ty);
-                        output = Some((slot, compiled));
-                    }
-                    self.set(at, Step::FragmentEnd { output, next: None });
-                    pending = Some(at);
-                }
-                Node::FragmentInputDefinition { .. } => {
-                    self.errors.push(CompileError::node(
-                        &id,
-                        "A fragment definition node inside a scenario",
-                    ));
-                    return first;
-                }
-                Node::Join { .. } => {
-                    self.errors.push(CompileError::node(
-                        &id,
-                        "A join must head an additional branch",
-                    ));
-                    return first;
-                }
+            let here = Here {
+                at,
+                id: &id,
+                last,
+                frame,
+                input_slot,
+            };
+            match nodes::compile_node(self, node, &mut scope, &here) {
+                Then::Next => pending = Some(at),
+                Then::End => return first,
             }
             if last {
                 // The branch ends on a node that passes contexts on: only filters, processors
@@ -916,112 +516,6 @@ impl Builder<'_> {
                 }
             }
         }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn fragment(
-        &mut self,
-        at: usize,
-        id: &str,
-        fragment: &crate::model::FragmentRef,
-        outputs: &indexmap::IndexMap<String, Vec<Node>>,
-        scope: &VarScope,
-        frame: Option<&Frame<'_>>,
-        input_slot: usize,
-    ) {
-        // A fragment that uses itself, directly or through others, would be inlined forever.
-        let mut chain = vec![fragment.id.clone()];
-        let mut f = frame;
-        while let Some(fr) = f {
-            chain.push(fr.fragment.clone());
-            if fr.fragment == fragment.id {
-                chain.reverse();
-                self.errors.push(CompileError::node(
-                    id,
-                    format!("Fragment cycle: {}", chain.join(" -> ")),
-                ));
-                return;
-            }
-            f = fr.parent_frame;
-        }
-        if chain.len() > self.opts.limits.max_fragment_depth {
-            self.errors.push(CompileError::node(
-                id,
-                format!(
-                    "Fragments are nested more than {} deep",
-                    self.opts.limits.max_fragment_depth
-                ),
-            ));
-            return;
-        }
-        let def = match self.opts.fragments.fragment(&fragment.id) {
-            Ok(d) => d,
-            Err(e) => {
-                self.errors.push(CompileError::node(id, e));
-                return;
-            }
-        };
-        let Some(Node::FragmentInputDefinition { parameters, .. }) = def.nodes.first() else {
-            self.errors.push(CompileError::node(
-                id,
-                format!(
-                    "Fragment '{}' does not start with a FragmentInputDefinition",
-                    fragment.id
-                ),
-            ));
-            return;
-        };
-        let prefix = format!("{id}-");
-        let inner = Frame {
-            fragment: fragment.id.clone(),
-            prefix: prefix.clone(),
-            parent_scope: scope.clone(),
-            outputs,
-            output_names: &fragment.output_variable_names,
-            parent_frame: frame,
-        };
-        let mut inner_scope = VarScope::default();
-        let mut assigns = Vec::new();
-        for p in parameters {
-            let ty = p
-                .typ
-                .as_ref()
-                .and_then(|t| {
-                    Class::by_name(&t.ref_clazz_name).or_else(|| {
-                        Class::by_name(t.ref_clazz_name.rsplit('.').next().unwrap_or(""))
-                    })
-                })
-                .map(Type::class)
-                .unwrap_or(Type::Unknown);
-            let slot = self.slot(&format!("{prefix}{}", p.name));
-            match fragment.parameters.iter().find(|x| x.name == p.name) {
-                Some(given) => {
-                    if let Some(c) =
-                        self.expression(id, &p.name, &given.expression, scope, Some(&ty))
-                    {
-                        assigns.push((slot, c));
-                    }
-                }
-                None => self.errors.push(CompileError::param(
-                    id,
-                    &p.name,
-                    format!("Missing fragment parameter '{}'", p.name),
-                )),
-            }
-            inner_scope.declare(&p.name, slot, ty);
-        }
-        for (name, _) in outputs {
-            let declared = def_outputs(&def.nodes);
-            if !declared.contains(name) {
-                self.errors.push(CompileError::node(
-                    id,
-                    format!("Fragment '{}' has no output '{name}'", fragment.id),
-                ));
-            }
-        }
-        let body = &def.nodes[1..];
-        let next = self.chain(body, inner_scope, Some(&inner), input_slot);
-        self.set(at, Step::FragmentStart { assigns, next });
     }
 
     fn join(&mut self, list: &[Node], input_slot: usize) {
@@ -1122,7 +616,7 @@ impl Builder<'_> {
     }
 
     /// Compiles the fields of an output record (fragment outputs): its type and the fields.
-    fn record_fields(
+    pub(super) fn record_fields(
         &mut self,
         node: &str,
         fields: &[crate::model::Field],
@@ -1140,7 +634,7 @@ impl Builder<'_> {
     }
 
     /// Compiles one expression field of a node.
-    fn expression(
+    pub(super) fn expression(
         &mut self,
         node: &str,
         param: &str,
@@ -1166,17 +660,6 @@ impl Builder<'_> {
             }
         }
     }
-}
-
-fn def_outputs(nodes: &[Node]) -> Vec<String> {
-    let mut all = Vec::new();
-    collect_nodes(nodes, &mut all);
-    all.iter()
-        .filter_map(|n| match n {
-            Node::FragmentOutputDefinition { output_name, .. } => Some(output_name.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1254,7 +737,7 @@ fn compile_expression(
 }
 
 /// Parameters of one node compiled in one scope.
-struct NodeParams<'b, 'a> {
+pub(super) struct NodeParams<'b, 'a> {
     b: &'b mut Builder<'a>,
     node: String,
     params: Vec<Parameter>,
@@ -1262,7 +745,12 @@ struct NodeParams<'b, 'a> {
 }
 
 impl<'b, 'a> NodeParams<'b, 'a> {
-    fn new(b: &'b mut Builder<'a>, node: &str, params: Vec<&Parameter>, scope: VarScope) -> Self {
+    pub(super) fn new(
+        b: &'b mut Builder<'a>,
+        node: &str,
+        params: Vec<&Parameter>,
+        scope: VarScope,
+    ) -> Self {
         NodeParams {
             b,
             node: node.to_string(),

@@ -4,6 +4,7 @@
 
 mod builder;
 mod fragments;
+mod nodes;
 
 pub use builder::{compile_scenario, CompileOptions, ScenarioLimits};
 pub use fragments::{

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use scenic_spel::{EvalEnv, Value};
+use scenic_spel::EvalEnv;
 
-use crate::graph::{Ctx, Failure, ParamCompiler, Sink, SinkFactory};
+use crate::graph::{Ctx, Emitted, Failure, ParamCompiler, Sink, SinkFactory};
 
 pub struct Factory;
 
@@ -18,7 +18,7 @@ impl SinkFactory for Factory {
 }
 
 impl Sink for DeadEnd {
-    fn emit(&self, _ctx: &Ctx, _env: &EvalEnv) -> Result<Option<Value>, Failure> {
+    fn emit(&self, _ctx: &Ctx, _env: &EvalEnv) -> Result<Option<Emitted>, Failure> {
         Ok(None)
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use scenic_spel::{Type, Value};
 
-use crate::graph::{ParamCompiler, Source, SourceFactory};
+use crate::graph::{ParamCompiler, Source, SourceFactory, SourceKind};
 use crate::schema::{DecodeError, Decoder, JsonSchema, Violation};
 
 pub struct Factory;
@@ -47,6 +47,12 @@ impl SourceFactory for Factory {
 }
 
 impl Source for RequestSource {
+    fn kind(&self) -> SourceKind<'_> {
+        SourceKind::Request {
+            input: &self.input,
+            output: self.output.as_ref(),
+        }
+    }
     fn output_type(&self) -> Type {
         self.input.static_type().clone()
     }
@@ -55,11 +61,5 @@ impl Source for RequestSource {
     }
     fn decode_bytes(&self, bytes: &[u8]) -> Result<Value, DecodeError> {
         self.decoder.decode(bytes)
-    }
-    fn input_schema(&self) -> Option<&Arc<JsonSchema>> {
-        Some(&self.input)
-    }
-    fn output_schema(&self) -> Option<&Arc<JsonSchema>> {
-        self.output.as_ref()
     }
 }

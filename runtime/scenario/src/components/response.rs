@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use scenic_spel::{EvalEnv, Value};
+use scenic_spel::EvalEnv;
 
 use super::sink_value::SinkValue;
-use crate::graph::{Ctx, Failure, ParamCompiler, Sink, SinkFactory};
+use crate::graph::{Ctx, Emitted, Failure, ParamCompiler, Sink, SinkFactory};
 
 pub struct Factory;
 
@@ -29,7 +29,7 @@ impl SinkFactory for Factory {
 }
 
 impl Sink for Response {
-    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, Failure> {
-        self.0.eval(ctx, env).map(Some)
+    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Emitted>, Failure> {
+        self.0.eval(ctx, env).map(|v| Some(Emitted::Value(v)))
     }
 }

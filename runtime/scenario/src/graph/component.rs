@@ -3,6 +3,7 @@
 //! node's parameters, and the [`Registry`] that finds the factories by name. The built-in
 //! components are in `components`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -14,8 +15,23 @@ use super::error::Failure;
 use super::param::ParamCompiler;
 use crate::schema::{DecodeError, JsonSchema, Violation};
 
+/// What kind of input a source reads, with what the runtime serving it needs to know.
+#[derive(Debug, Clone, Copy)]
+pub enum SourceKind<'a> {
+    /// Request-response: requests against `input`, answers against `output` (when the scenario
+    /// has an `outputSchema`).
+    Request {
+        input: &'a Arc<JsonSchema>,
+        output: Option<&'a Arc<JsonSchema>>,
+    },
+    /// Streaming: the records of one topic.
+    Topic { name: &'a str },
+}
+
 /// What a source gives the scenario: the type of `#input` and how raw input becomes a value.
-pub trait Source: std::any::Any + Send + Sync + std::fmt::Debug {
+pub trait Source: Send + Sync + std::fmt::Debug {
+    /// What it reads (the runtimes pick what they serve by it).
+    fn kind(&self) -> SourceKind<'_>;
     fn output_type(&self) -> Type;
     /// Variables the source sets besides `#input` (the Kafka source's `#inputMeta`), with their
     /// types; a run gets their values in this order.
@@ -31,22 +47,49 @@ pub trait Source: std::any::Any + Send + Sync + std::fmt::Debug {
         let json = serde_json::from_slice(bytes)?;
         self.decode(json).map_err(DecodeError::Invalid)
     }
-    /// The request-response schemas, when the source has them.
-    fn input_schema(&self) -> Option<&Arc<JsonSchema>> {
-        None
-    }
-    fn output_schema(&self) -> Option<&Arc<JsonSchema>> {
-        None
-    }
 }
 
 pub trait SourceFactory: Send + Sync {
     fn create(&self, pc: &mut dyn ParamCompiler) -> Option<Arc<dyn Source>>;
 }
 
-/// A sink: evaluates its value for a context. `None` means it produces nothing (dead end).
+/// What a sink produced for one context.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Emitted {
+    /// A value, which the runtime encodes (the request-response answer, against the output
+    /// schema).
+    Value(Value),
+    /// A record for a topic, encoded by the sink: the value's JSON text and the key, if any.
+    Message {
+        topic: Arc<str>,
+        key: Option<String>,
+        value: String,
+    },
+}
+
+impl Emitted {
+    /// As one value (what a test report shows): the value itself, or a message as the map
+    /// `{topic, key, value}`.
+    pub fn to_value(&self) -> Cow<'_, Value> {
+        match self {
+            Emitted::Value(v) => Cow::Borrowed(v),
+            Emitted::Message { topic, key, value } => {
+                let mut m = Value::map_with_capacity(3);
+                m.insert(Value::str("topic"), Value::str(&**topic));
+                m.insert(
+                    Value::str("key"),
+                    key.as_deref().map_or(Value::Null, Value::str),
+                );
+                m.insert(Value::str("value"), Value::str(value.as_str()));
+                Cow::Owned(Value::map(m))
+            }
+        }
+    }
+}
+
+/// A sink: evaluates what it writes for a context. `None` means it produces nothing (dead end).
 pub trait Sink: Send + Sync + std::fmt::Debug {
-    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, Failure>;
+    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Emitted>, Failure>;
 }
 
 pub trait SinkFactory: Send + Sync {

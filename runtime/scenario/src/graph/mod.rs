@@ -11,8 +11,8 @@ mod node;
 mod param;
 
 pub use component::{
-    CustomFactory, Join, JoinFactory, Registry, Service, ServiceFactory, Sink, SinkFactory, Source,
-    SourceFactory, Transformer,
+    CustomFactory, Emitted, Join, JoinFactory, Registry, Service, ServiceFactory, Sink,
+    SinkFactory, Source, SourceFactory, SourceKind, Transformer,
 };
 pub use counter::ShardedCounter;
 pub(crate) use ctx::set;

@@ -12,6 +12,7 @@
 //! the request-response runtime starts every invocation on its I/O thread and moves the few
 //! long ones to its compute pool this way.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -20,7 +21,10 @@ use std::time::{Duration, Instant};
 use scenic_spel::eval::{Budget, Exhausted};
 use scenic_spel::{EvalEnv, Value};
 
-use crate::graph::{set, Ctx, Failure, Graph, GraphNode, Next, NodeError, Step};
+use crate::graph::{
+    set, Ctx, Emitted, Failure, Graph, GraphNode, Next, NodeError, Param, Service, Sink, Step,
+    Transformer,
+};
 
 /// Node visits between two yields to the executor.
 const YIELD_EVERY: u32 = 256;
@@ -59,7 +63,14 @@ fn bump(c: &AtomicU64) {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SinkOutput {
     pub node_id: Arc<str>,
-    pub value: Value,
+    pub output: Emitted,
+}
+
+impl SinkOutput {
+    /// The output as one value (see [`Emitted::to_value`]): borrowed for a sink's value.
+    pub fn value(&self) -> Cow<'_, Value> {
+        self.output.to_value()
+    }
 }
 
 /// Sink outputs; a request-response run usually has one, kept inline (no allocation).
@@ -351,26 +362,11 @@ impl Graph {
         Ok(())
     }
 
-    /// Runs one node synchronously. A service call is the only thing that awaits: it is handed
-    /// back with its context (`Stepped::Call`). On failure the context comes back with the
-    /// failure, to redo the node if the run was preempted. Failures of another node (a join's
-    /// branch expression) are recorded here.
-    fn step(
-        &self,
-        at: usize,
-        mut ctx: Ctx,
-        run: &mut Run,
-        tracer: Option<&mut dyn Tracer>,
-    ) -> Stepped {
-        /// The expression's value, or the node's failure with its context.
-        macro_rules! attempt {
-            ($e:expr) => {
-                match $e {
-                    Ok(v) => v,
-                    Err(f) => return Stepped::Failed(Box::new((Failure::from(f), ctx))),
-                }
-            };
-        }
+    /// Runs one node synchronously, by its step kind. A service call is the only thing that
+    /// awaits: it is handed back with its context (`Stepped::Call`). On failure the context
+    /// comes back with the failure, to redo the node if the run was preempted. Failures of
+    /// another node (a join's branch expression) are recorded here.
+    fn step(&self, at: usize, ctx: Ctx, run: &mut Run, tracer: Option<&mut dyn Tracer>) -> Stepped {
         let Some(node) = self.nodes.get(at) else {
             return Stepped::Ok;
         };
@@ -378,205 +374,307 @@ impl Graph {
         if let Some(t) = tracer {
             t.node(&node.id, &ctx);
         }
-        let Run {
-            env,
-            stack,
-            barriers,
-            out,
-            skip_side_effects,
-            ..
-        } = run;
         match &node.step {
-            Step::Source { next } => go(node, *next, ctx, stack),
+            Step::Source { next } | Step::Join { next, .. } => {
+                go(node, *next, ctx, &mut run.stack);
+                Stepped::Ok
+            }
             Step::Filter {
                 cond,
                 on_true,
                 on_false,
-            } => match attempt!(cond.eval(&ctx, env)) {
-                Value::Bool(true) => go(node, *on_true, ctx, stack),
-                Value::Bool(false) => go(node, *on_false, ctx, stack),
-                other => {
-                    let f = Failure::NotBoolean {
-                        condition: "Filter expression",
-                        class: other.class_name(),
-                    };
-                    return Stepped::Failed(Box::new((f, ctx)));
-                }
-            },
+            } => filter(node, cond, *on_true, *on_false, ctx, run),
             Step::Switch {
                 cases,
                 default,
                 expr_val,
-            } => {
-                if let Some((slot, p)) = expr_val {
-                    let v = attempt!(p.eval(&ctx, env));
-                    set(&mut ctx, *slot, v);
-                }
-                for (cond, next) in cases {
-                    match attempt!(cond.eval(&ctx, env)) {
-                        Value::Bool(true) => {
-                            go(node, *next, ctx, stack);
-                            return Stepped::Ok;
-                        }
-                        Value::Bool(false) => {}
-                        other => {
-                            let f = Failure::NotBoolean {
-                                condition: "Choice condition",
-                                class: other.class_name(),
-                            };
-                            return Stepped::Failed(Box::new((f, ctx)));
-                        }
-                    }
-                }
-                go(node, *default, ctx, stack)
-            }
-            Step::Split { branches } => {
-                let copies = branches.len().saturating_sub(1) as u64;
-                attempt!(env.budget.charge(copies * ctx_bytes(&ctx)));
-                // Pushed in reverse so the first branch runs first; the last push (branch 0)
-                // takes the context instead of cloning it.
-                let mut last = None;
-                for (i, next) in branches.iter().enumerate().rev() {
-                    if i == 0 {
-                        last = Some(*next);
-                    } else {
-                        go(node, *next, ctx.clone(), stack);
-                    }
-                }
-                if let Some(next) = last {
-                    go(node, next, ctx, stack);
-                }
-            }
-            Step::Variable { slot, value, next } => {
-                let v = attempt!(value.eval(&ctx, env));
-                set(&mut ctx, *slot, v);
-                go(node, *next, ctx, stack)
-            }
+            } => switch(node, cases, *default, expr_val.as_ref(), ctx, run),
+            Step::Split { branches } => split(node, branches, ctx, run),
+            Step::Variable { slot, value, next } => variable(node, *slot, value, *next, ctx, run),
             Step::Record { slot, fields, next } => {
-                // Later fields read earlier ones through the variable; a failure (or a
-                // preemption, which redoes the node) puts the old value back.
-                let old = ctx.get(*slot).cloned().unwrap_or_default();
-                let mut m = Value::map_with_capacity(fields.len());
-                for (k, p) in fields {
-                    match p.eval(&ctx, env) {
-                        Ok(v) => {
-                            m.insert(k.clone(), v);
-                            set(&mut ctx, *slot, Value::map(m.clone()));
-                        }
-                        Err(e) => {
-                            set(&mut ctx, *slot, old);
-                            return Stepped::Failed(Box::new((e, ctx)));
-                        }
-                    }
-                }
-                let record = Value::map(m);
-                if let Err(e) = env.budget.admit(&record) {
-                    set(&mut ctx, *slot, old);
-                    return Stepped::Failed(Box::new((e.into(), ctx)));
-                }
-                set(&mut ctx, *slot, record);
-                go(node, *next, ctx, stack)
+                record_variable(node, *slot, fields, *next, ctx, run)
             }
             Step::Service {
                 service,
                 slot,
                 next,
-            } => {
-                if *skip_side_effects && service.has_side_effects() {
-                    if let Some(s) = slot {
-                        set(&mut ctx, *s, Value::Null);
-                    }
-                    end_or_go(node, *next, ctx, stack);
-                    return Stepped::Ok;
-                }
-                return Stepped::Call(ctx);
-            }
+            } => service_step(node, service.as_ref(), *slot, *next, ctx, run),
             Step::Custom { transformer, next } => {
-                if transformer.barrier() {
-                    barriers.entry(at).or_default().push(ctx);
-                    return Stepped::Ok;
-                }
-                let results = transformer.apply(std::slice::from_ref(&ctx), env);
-                if env.budget.exhausted().is_some() {
-                    // Preempted or out of budget part way: the contexts made are dropped.
-                    let failure = results
-                        .into_iter()
-                        .find_map(Result::err)
-                        .unwrap_or(Failure::OutOfBudget);
-                    return Stepped::Failed(Box::new((failure, ctx)));
-                }
-                let mut cont = Vec::with_capacity(results.len());
-                for r in results {
-                    match r {
-                        Ok(c) => cont.push(c),
-                        Err(e) => {
-                            if record(out, &env.budget, node, e) {
-                                return Stepped::Exhausted;
-                            }
-                        }
-                    }
-                }
-                for c in cont.into_iter().rev() {
-                    end_or_go(node, *next, c, stack);
-                }
+                custom(at, node, transformer.as_ref(), *next, ctx, run)
             }
-            Step::BranchEnd { join, branch } => {
-                let Some(j) = self.nodes.get(*join) else {
-                    return Stepped::Ok;
-                };
-                if let Step::Join { join: jn, .. } = &j.step {
-                    match jn.arrive(*branch, &ctx, env) {
-                        Ok(c) => stack.push((*join, c)),
-                        // The branch's expression belongs to the join node.
-                        Err(e) => {
-                            if env.budget.exhausted() == Some(Exhausted::Preempted) {
-                                return Stepped::Failed(Box::new((e, ctx)));
-                            }
-                            if record(out, &env.budget, j, e) {
-                                return Stepped::Exhausted;
-                            }
-                        }
-                    }
-                }
-            }
-            Step::Join { next, .. } => go(node, *next, ctx, stack),
-            Step::FragmentStart { assigns, next } => {
-                for (slot, p) in assigns {
-                    let v = attempt!(p.eval(&ctx, env));
-                    set(&mut ctx, *slot, v);
-                }
-                go(node, *next, ctx, stack)
-            }
+            Step::BranchEnd { join, branch } => self.branch_end(*join, *branch, ctx, run),
+            Step::FragmentStart { assigns, next } => fragment_start(node, assigns, *next, ctx, run),
             Step::FragmentEnd { output, next } => {
-                if let Some((slot, fields)) = output {
-                    let mut m = Value::map_with_capacity(fields.len());
-                    for (k, p) in fields {
-                        let v = attempt!(p.eval(&ctx, env));
-                        m.insert(k.clone(), v);
-                    }
-                    let record = Value::map(m);
-                    attempt!(env.budget.admit(&record));
-                    set(&mut ctx, *slot, record);
-                }
-                go(node, *next, ctx, stack)
+                fragment_end(node, output.as_ref(), *next, ctx, run)
             }
-            Step::Sink { sink } => {
-                // Test runs evaluate sinks too: their values are the point of the test.
-                if let Some(value) = attempt!(sink.emit(&ctx, env)) {
-                    // A sink's record is assembled from values already bounded, but a record of
-                    // many big fields can still be over the limits: each runtime checks it
-                    // against them before encoding it (the request-response answer, the Kafka
-                    // sink, the test report's `output_json`).
-                    out.outputs.push(SinkOutput {
-                        node_id: node.id.clone(),
-                        value,
-                    });
+            Step::Sink { sink } => sink_step(node, sink.as_ref(), ctx, run),
+        }
+    }
+
+    /// A branch end: the context continues at its join, with the join's expression for this
+    /// branch (whose failure belongs to the join node).
+    fn branch_end(&self, join: usize, branch: usize, ctx: Ctx, run: &mut Run) -> Stepped {
+        let Some(j) = self.nodes.get(join) else {
+            return Stepped::Ok;
+        };
+        if let Step::Join { join: jn, .. } = &j.step {
+            match jn.arrive(branch, &ctx, &run.env) {
+                Ok(c) => run.stack.push((join, c)),
+                Err(e) => {
+                    if run.env.budget.exhausted() == Some(Exhausted::Preempted) {
+                        return Stepped::Failed(Box::new((e, ctx)));
+                    }
+                    if record(&mut run.out, &run.env.budget, j, e) {
+                        return Stepped::Exhausted;
+                    }
                 }
-                bump(&node.counters.ended);
             }
         }
         Stepped::Ok
     }
+}
+
+/// The value of `$e`, or the node's failure with its context `$ctx`.
+macro_rules! attempt {
+    ($e:expr, $ctx:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(f) => return Stepped::Failed(Box::new((Failure::from(f), $ctx))),
+        }
+    };
+}
+
+fn filter(
+    node: &GraphNode,
+    cond: &Param,
+    on_true: Next,
+    on_false: Next,
+    ctx: Ctx,
+    run: &mut Run,
+) -> Stepped {
+    match attempt!(cond.eval(&ctx, &run.env), ctx) {
+        Value::Bool(true) => go(node, on_true, ctx, &mut run.stack),
+        Value::Bool(false) => go(node, on_false, ctx, &mut run.stack),
+        other => {
+            let f = Failure::NotBoolean {
+                condition: "Filter expression",
+                class: other.class_name(),
+            };
+            return Stepped::Failed(Box::new((f, ctx)));
+        }
+    }
+    Stepped::Ok
+}
+
+/// A choice: the first case whose condition holds, else the default.
+fn switch(
+    node: &GraphNode,
+    cases: &[(Param, Next)],
+    default: Next,
+    expr_val: Option<&(usize, Param)>,
+    mut ctx: Ctx,
+    run: &mut Run,
+) -> Stepped {
+    if let Some((slot, p)) = expr_val {
+        let v = attempt!(p.eval(&ctx, &run.env), ctx);
+        set(&mut ctx, *slot, v);
+    }
+    for (cond, next) in cases {
+        match attempt!(cond.eval(&ctx, &run.env), ctx) {
+            Value::Bool(true) => {
+                go(node, *next, ctx, &mut run.stack);
+                return Stepped::Ok;
+            }
+            Value::Bool(false) => {}
+            other => {
+                let f = Failure::NotBoolean {
+                    condition: "Choice condition",
+                    class: other.class_name(),
+                };
+                return Stepped::Failed(Box::new((f, ctx)));
+            }
+        }
+    }
+    go(node, default, ctx, &mut run.stack);
+    Stepped::Ok
+}
+
+fn split(node: &GraphNode, branches: &[Next], ctx: Ctx, run: &mut Run) -> Stepped {
+    let copies = branches.len().saturating_sub(1) as u64;
+    attempt!(run.env.budget.charge(copies * ctx_bytes(&ctx)), ctx);
+    // Pushed in reverse so the first branch runs first; the last push (branch 0) takes the
+    // context instead of cloning it.
+    let mut last = None;
+    for (i, next) in branches.iter().enumerate().rev() {
+        if i == 0 {
+            last = Some(*next);
+        } else {
+            go(node, *next, ctx.clone(), &mut run.stack);
+        }
+    }
+    if let Some(next) = last {
+        go(node, next, ctx, &mut run.stack);
+    }
+    Stepped::Ok
+}
+
+fn variable(
+    node: &GraphNode,
+    slot: usize,
+    value: &Param,
+    next: Next,
+    mut ctx: Ctx,
+    run: &mut Run,
+) -> Stepped {
+    let v = attempt!(value.eval(&ctx, &run.env), ctx);
+    set(&mut ctx, slot, v);
+    go(node, next, ctx, &mut run.stack);
+    Stepped::Ok
+}
+
+fn record_variable(
+    node: &GraphNode,
+    slot: usize,
+    fields: &[(Value, Param)],
+    next: Next,
+    mut ctx: Ctx,
+    run: &mut Run,
+) -> Stepped {
+    // Later fields read earlier ones through the variable; a failure (or a preemption, which
+    // redoes the node) puts the old value back.
+    let old = ctx.get(slot).cloned().unwrap_or_default();
+    let mut m = Value::map_with_capacity(fields.len());
+    for (k, p) in fields {
+        match p.eval(&ctx, &run.env) {
+            Ok(v) => {
+                m.insert(k.clone(), v);
+                set(&mut ctx, slot, Value::map(m.clone()));
+            }
+            Err(e) => {
+                set(&mut ctx, slot, old);
+                return Stepped::Failed(Box::new((e, ctx)));
+            }
+        }
+    }
+    let record = Value::map(m);
+    if let Err(e) = run.env.budget.admit(&record) {
+        set(&mut ctx, slot, old);
+        return Stepped::Failed(Box::new((e.into(), ctx)));
+    }
+    set(&mut ctx, slot, record);
+    go(node, next, ctx, &mut run.stack);
+    Stepped::Ok
+}
+
+/// An enricher or processor: handed back to be called (it awaits), unless a test run skips
+/// its effects.
+fn service_step(
+    node: &GraphNode,
+    service: &dyn Service,
+    slot: Option<usize>,
+    next: Next,
+    mut ctx: Ctx,
+    run: &mut Run,
+) -> Stepped {
+    if run.skip_side_effects && service.has_side_effects() {
+        if let Some(s) = slot {
+            set(&mut ctx, s, Value::Null);
+        }
+        end_or_go(node, next, ctx, &mut run.stack);
+        return Stepped::Ok;
+    }
+    Stepped::Call(ctx)
+}
+
+/// A custom node: a barrier waits for the batch; others transform the context at once.
+fn custom(
+    at: usize,
+    node: &GraphNode,
+    transformer: &dyn Transformer,
+    next: Next,
+    ctx: Ctx,
+    run: &mut Run,
+) -> Stepped {
+    if transformer.barrier() {
+        run.barriers.entry(at).or_default().push(ctx);
+        return Stepped::Ok;
+    }
+    let results = transformer.apply(std::slice::from_ref(&ctx), &run.env);
+    if run.env.budget.exhausted().is_some() {
+        // Preempted or out of budget part way: the contexts made are dropped.
+        let failure = results
+            .into_iter()
+            .find_map(Result::err)
+            .unwrap_or(Failure::OutOfBudget);
+        return Stepped::Failed(Box::new((failure, ctx)));
+    }
+    let mut cont = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(c) => cont.push(c),
+            Err(e) => {
+                if record(&mut run.out, &run.env.budget, node, e) {
+                    return Stepped::Exhausted;
+                }
+            }
+        }
+    }
+    for c in cont.into_iter().rev() {
+        end_or_go(node, next, c, &mut run.stack);
+    }
+    Stepped::Ok
+}
+
+fn fragment_start(
+    node: &GraphNode,
+    assigns: &[(usize, Param)],
+    next: Next,
+    mut ctx: Ctx,
+    run: &mut Run,
+) -> Stepped {
+    for (slot, p) in assigns {
+        let v = attempt!(p.eval(&ctx, &run.env), ctx);
+        set(&mut ctx, *slot, v);
+    }
+    go(node, next, ctx, &mut run.stack);
+    Stepped::Ok
+}
+
+fn fragment_end(
+    node: &GraphNode,
+    output: Option<&(usize, Vec<(Value, Param)>)>,
+    next: Next,
+    mut ctx: Ctx,
+    run: &mut Run,
+) -> Stepped {
+    if let Some((slot, fields)) = output {
+        let mut m = Value::map_with_capacity(fields.len());
+        for (k, p) in fields {
+            let v = attempt!(p.eval(&ctx, &run.env), ctx);
+            m.insert(k.clone(), v);
+        }
+        let record = Value::map(m);
+        attempt!(run.env.budget.admit(&record), ctx);
+        set(&mut ctx, *slot, record);
+    }
+    go(node, next, ctx, &mut run.stack);
+    Stepped::Ok
+}
+
+fn sink_step(node: &GraphNode, sink: &dyn Sink, ctx: Ctx, run: &mut Run) -> Stepped {
+    // Test runs evaluate sinks too: their values are the point of the test.
+    if let Some(output) = attempt!(sink.emit(&ctx, &run.env), ctx) {
+        // A sink's record is assembled from values already bounded, but a record of many big
+        // fields can still be over the limits: each runtime checks it against them before
+        // encoding it (the request-response answer, the Kafka sink, the test report's
+        // `output_json`).
+        run.out.outputs.push(SinkOutput {
+            node_id: node.id.clone(),
+            output,
+        });
+    }
+    bump(&node.counters.ended);
+    Stepped::Ok
 }
 
 /// Records a failure of `node`; true when it exhausted the invocation's budget (the run is

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use scenic_scenario::Registry;
 
-pub use sink::{KafkaRecord, KafkaSink};
+pub use sink::KafkaSink;
 pub use source::{input_meta, KafkaSource};
 
 use crate::config::TopicSchemas;

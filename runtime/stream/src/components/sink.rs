@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use scenic_scenario::components::sink_value::{literal_string, SinkValue};
-use scenic_scenario::graph::{Ctx, Failure, Param, ParamCompiler, Sink, SinkFactory};
+use scenic_scenario::graph::{Ctx, Emitted, Failure, Param, ParamCompiler, Sink, SinkFactory};
 use scenic_scenario::schema::JsonSchema;
 use scenic_spel::{EvalEnv, Type, Value};
 
@@ -17,7 +17,7 @@ pub struct Factory {
 
 #[derive(Debug)]
 pub struct KafkaSink {
-    topic: Value,
+    topic: Arc<str>,
     key: Option<Param>,
     value: SinkValue,
     schema: Option<Arc<JsonSchema>>,
@@ -35,7 +35,7 @@ impl SinkFactory for Factory {
         let schema = self.schemas.get(&topic).cloned();
         let value = SinkValue::compile(pc, schema.as_ref())?;
         Some(Arc::new(KafkaSink {
-            topic: Value::str(topic),
+            topic: topic.into(),
             key,
             value,
             schema,
@@ -44,15 +44,15 @@ impl SinkFactory for Factory {
 }
 
 impl Sink for KafkaSink {
-    /// The record as a map `{topic, key, value}`; `value` holds the JSON text to write.
-    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Value>, Failure> {
+    /// The record: its topic, key and the value's JSON text.
+    fn emit(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Option<Emitted>, Failure> {
         let key = match &self.key {
             Some(k) => match k.eval(ctx, env)? {
-                Value::Null => Value::Null,
-                s @ Value::Str(_) => s,
-                other => Value::str(scenic_spel::value::to_json(&other).to_string()),
+                Value::Null => None,
+                Value::Str(s) => Some(s.to_string()),
+                other => Some(scenic_spel::value::to_json(&other).to_string()),
             },
-            None => Value::Null,
+            None => None,
         };
         let v = self.value.eval(ctx, env)?;
         // Bounded before it is encoded: the value may be one a component built, which no
@@ -62,46 +62,15 @@ impl Sink for KafkaSink {
             Some(schema) => schema
                 .encode_output(&v)
                 .map_err(|violations| Failure::Output {
-                    target: format!("topic '{}'", self.topic.as_str().unwrap_or_default()),
+                    target: format!("topic '{}'", self.topic),
                     violations,
                 })?,
             None => scenic_spel::value::to_json(&v),
         };
-        let mut m = Value::map_with_capacity(3);
-        m.insert(Value::str("topic"), self.topic.clone());
-        m.insert(Value::str("key"), key);
-        m.insert(Value::str("value"), Value::str(json.to_string()));
-        Ok(Some(Value::map(m)))
-    }
-}
-
-/// A record to produce, read back from a `kafka` sink's output.
-#[derive(Debug, Clone, PartialEq)]
-pub struct KafkaRecord {
-    pub topic: String,
-    pub key: Option<String>,
-    pub value: String,
-}
-
-impl KafkaRecord {
-    /// `None` when the output did not come from a `kafka` sink.
-    pub fn from_output(v: &Value) -> Option<KafkaRecord> {
-        let Value::Map(m) = v else { return None };
-        let get = |k: &str| m.get(&Value::str(k));
-        let Some(Value::Str(topic)) = get("topic") else {
-            return None;
-        };
-        let Some(Value::Str(value)) = get("value") else {
-            return None;
-        };
-        let key = match get("key") {
-            Some(Value::Str(k)) => Some(k.to_string()),
-            _ => None,
-        };
-        Some(KafkaRecord {
-            topic: topic.to_string(),
+        Ok(Some(Emitted::Message {
+            topic: self.topic.clone(),
             key,
-            value: value.to_string(),
-        })
+            value: json.to_string(),
+        }))
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use scenic_scenario::components::sink_value::literal_string;
-use scenic_scenario::graph::{ParamCompiler, Source, SourceFactory};
+use scenic_scenario::graph::{ParamCompiler, Source, SourceFactory, SourceKind};
 use scenic_scenario::schema::{JsonSchema, Violation};
 use scenic_spel::{parse_type, Type, Value};
 
@@ -51,6 +51,10 @@ impl SourceFactory for Factory {
 }
 
 impl Source for KafkaSource {
+    fn kind(&self) -> SourceKind<'_> {
+        SourceKind::Topic { name: &self.topic }
+    }
+
     fn output_type(&self) -> Type {
         match &self.schema {
             Some(s) => s.static_type().clone(),
