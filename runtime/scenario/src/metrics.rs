@@ -2,7 +2,6 @@
 //! read from the compiled scenarios at scrape time, so the hot path only bumps atomics
 //! ([`ShardedCounter`], defined with the node counters in `graph`).
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use prometheus::core::{Collector, Desc};
@@ -76,13 +75,8 @@ impl Collector for NodeCollector {
                 continue;
             }
             for node in &scenario.graph().nodes {
-                let c = &node.counters;
-                let values = [
-                    c.entered.load(Ordering::Relaxed),
-                    c.ended.load(Ordering::Relaxed),
-                    c.dead_ended.load(Ordering::Relaxed),
-                    c.errors.load(Ordering::Relaxed),
-                ];
+                let c = node.counters.counts();
+                let values = [c.entered, c.ended, c.dead_ended, c.errors];
                 for (family, v) in families.iter_mut().zip(values) {
                     let mut m = prometheus::proto::Metric::default();
                     let mut l1 = prometheus::proto::LabelPair::default();

@@ -19,7 +19,6 @@ use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, Prod
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use scenic_scenario::graph::Emitted;
 use scenic_scenario::interp::RunOptions;
-use scenic_scenario::schema::Violation;
 use scenic_scenario::CompiledScenario;
 use scenic_spel::eval::Exhausted;
 use serde_json::json;
@@ -580,20 +579,9 @@ impl Session<'_> {
             let input_ref = format!("{}/{}/{}", m.topic(), m.partition(), m.offset());
             offsets.insert((m.topic(), m.partition()), m.offset() + 1);
             let payload = m.payload().unwrap_or_default();
-            let decoded = serde_json::from_slice::<serde_json::Value>(payload)
-                .map_err(|e| {
-                    format!(
-                        "Malformed JSON at line {} column {}: {e}",
-                        e.line(),
-                        e.column()
-                    )
-                })
-                .and_then(|json| {
-                    scenario
-                        .source()
-                        .decode(json)
-                        .map_err(|violations| Violation::describe_all(&violations))
-                });
+            // The engine's decoding, as for a request (a message naming line and column, or
+            // every violation with its pointer).
+            let decoded = scenario.decode_input(payload).map_err(|e| e.to_string());
             let input = match decoded {
                 Ok(v) => v,
                 Err(message) => {

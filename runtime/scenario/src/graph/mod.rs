@@ -14,9 +14,9 @@ pub use component::{
     CustomFactory, Emitted, Join, JoinFactory, Registry, Service, ServiceFactory, Sink,
     SinkFactory, Source, SourceFactory, SourceKind, Transformer,
 };
-pub use counter::ShardedCounter;
+pub use counter::{ShardedCounter, ShardedCounters};
 pub(crate) use ctx::set;
-pub use ctx::{Ctx, Next, NodeCounters};
+pub use ctx::{Ctx, Next, NodeCounters, NodeCounts};
 pub use error::{Failure, NodeError};
 pub use node::{Graph, GraphNode, Step};
 pub use param::{Param, ParamCompiler};

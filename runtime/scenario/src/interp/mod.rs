@@ -323,7 +323,7 @@ impl Graph {
             return false;
         };
         if run.env.budget.exhausted() == Some(Exhausted::Preempted) {
-            node.counters.entered.fetch_sub(1, Ordering::Relaxed);
+            node.counters.entered().fetch_sub(1, Ordering::Relaxed);
             run.stack.push((at, ctx));
             return true;
         }
@@ -370,7 +370,7 @@ impl Graph {
         let Some(node) = self.nodes.get(at) else {
             return Stepped::Ok;
         };
-        bump(&node.counters.entered);
+        bump(node.counters.entered());
         if let Some(t) = tracer {
             t.node(&node.id, &ctx);
         }
@@ -673,14 +673,14 @@ fn sink_step(node: &GraphNode, sink: &dyn Sink, ctx: Ctx, run: &mut Run) -> Step
             output,
         });
     }
-    bump(&node.counters.ended);
+    bump(node.counters.ended());
     Stepped::Ok
 }
 
 /// Records a failure of `node`; true when it exhausted the invocation's budget (the run is
 /// then over: `out.exhausted` says why).
 fn record(out: &mut RunResult, budget: &Budget, node: &GraphNode, failure: Failure) -> bool {
-    bump(&node.counters.errors);
+    bump(node.counters.errors());
     if out.errors.len() < MAX_ERRORS {
         out.errors.push(NodeError {
             node_id: node.id.clone(),
@@ -733,7 +733,7 @@ fn run_flow(run: &Run) -> Flow {
 fn go(node: &GraphNode, next: Next, ctx: Ctx, stack: &mut Stack) {
     match next {
         Some(n) => stack.push((n, ctx)),
-        None => bump(&node.counters.dead_ended),
+        None => bump(node.counters.dead_ended()),
     }
 }
 
@@ -742,6 +742,6 @@ fn go(node: &GraphNode, next: Next, ctx: Ctx, stack: &mut Stack) {
 fn end_or_go(node: &GraphNode, next: Next, ctx: Ctx, stack: &mut Stack) {
     match next {
         Some(n) => stack.push((n, ctx)),
-        None => bump(&node.counters.ended),
+        None => bump(node.counters.ended()),
     }
 }

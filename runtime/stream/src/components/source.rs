@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use scenic_scenario::components::sink_value::literal_string;
 use scenic_scenario::graph::{ParamCompiler, Source, SourceFactory, SourceKind};
-use scenic_scenario::schema::{JsonSchema, Violation};
+use scenic_scenario::schema::{DecodeError, Decoder, JsonSchema, Violation};
 use scenic_spel::{parse_type, Type, Value};
 
 use crate::config::TopicSchemas;
@@ -18,6 +18,8 @@ pub struct Factory {
 pub struct KafkaSource {
     pub topic: String,
     pub schema: Option<Arc<JsonSchema>>,
+    /// The topic's schema compiled for one-pass decoding of record values, at deploy time.
+    decoder: Option<Decoder>,
 }
 
 /// The type of `#inputMeta` (`InputMeta.scala`).
@@ -46,7 +48,12 @@ impl SourceFactory for Factory {
             }
         }
         let schema = self.schemas.get(&topic).cloned();
-        Some(Arc::new(KafkaSource { topic, schema }))
+        let decoder = schema.as_ref().map(Decoder::compile);
+        Some(Arc::new(KafkaSource {
+            topic,
+            schema,
+            decoder,
+        }))
     }
 }
 
@@ -66,6 +73,14 @@ impl Source for KafkaSource {
         match &self.schema {
             Some(s) => s.decode_input(json),
             None => Ok(scenic_spel::value::from_json_untyped(&json)),
+        }
+    }
+    fn decode_bytes(&self, bytes: &[u8]) -> Result<Value, DecodeError> {
+        match &self.decoder {
+            Some(d) => d.decode(bytes),
+            None => Ok(scenic_spel::value::from_json_untyped(
+                &serde_json::from_slice(bytes)?,
+            )),
         }
     }
 
