@@ -215,7 +215,7 @@ impl Graph {
     }
 
     /// Runs `run` until it ends, or until its slice is over. Nodes run synchronously
-    /// ([`Graph::run_nodes`]); only service calls and the periodic yields await.
+    /// (`Graph::run_nodes`); only service calls and the periodic yields await.
     pub async fn drive(&self, run: &mut Run, mut tracer: Option<&mut dyn Tracer>) -> Flow {
         loop {
             match self.run_nodes(run, tracer.as_deref_mut().map(|t| t as &mut dyn Tracer)) {
