@@ -517,7 +517,12 @@ async fn compilation_is_linear_and_bounded() {
         "{}",
         describe(status, &body)
     );
-    assert!(started.elapsed() < Duration::from_secs(5));
+    // It stops at the limit: sooner than compiling the whole scenario took.
+    assert!(
+        started.elapsed() < large,
+        "the refusal took {:?}, compiling all of it {large:?}",
+        started.elapsed()
+    );
     // Nesting records node after node cannot build types too deep to handle.
     let mut nodes = vec![variable("v0", "x0", "{a: 1}")];
     for i in 1..400 {
