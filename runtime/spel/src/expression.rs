@@ -209,8 +209,8 @@ impl Expression {
         if self.depth > SHALLOW {
             return self.eval_deep(&cx);
         }
-        match self.root.eval(&cx) {
-            Ok(v) => Ok(v.into_owned()),
+        match self.root.eval_owned(&cx) {
+            Ok(v) => Ok(v),
             Err(error) => Err(RuntimeError {
                 expression: self.source.clone(),
                 error,
@@ -222,8 +222,8 @@ impl Expression {
     #[cold]
     fn eval_deep(&self, cx: &Cx<'_>) -> Result<Value, RuntimeError> {
         let need = self.depth as usize * STACK_PER_LEVEL + crate::parser::STACK_RED_ZONE;
-        stacker::maybe_grow(need, need, || match self.root.eval(cx) {
-            Ok(v) => Ok(v.into_owned()),
+        stacker::maybe_grow(need, need, || match self.root.eval_owned(cx) {
+            Ok(v) => Ok(v),
             Err(error) => Err(RuntimeError {
                 expression: self.source.clone(),
                 error,
