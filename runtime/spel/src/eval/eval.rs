@@ -109,36 +109,11 @@ fn entry(k: &Value, v: &Value) -> Value {
 }
 
 impl Node {
-    /// Evaluates the node. The leaves and the common call run here, inlined into the caller;
-    /// everything else in `eval_node`. The split is for the frame: `eval_node` is one large
-    /// function whose prologue saves six registers and reserves hundreds of bytes of stack, which
-    /// reading a constant or a variable, or calling a method with constant arguments, need not pay.
-    // Inlined in release builds only, like `made` (debug frames would grow with every copy).
-    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn eval<'a>(&'a self, cx: &Cx<'a>) -> R<'a> {
         match self {
             Node::Const(v) => Ok(Cow::Borrowed(v)),
             Node::Var(slot) => Ok(Cow::Borrowed(cx.vars.get(*slot as usize).unwrap_or(&NULL))),
-            Node::CallConst(c) => call_const(c, cx),
-            _ => self.eval_node(cx),
-        }
-    }
-
-    /// Evaluates the node to a value of its own (the root of an expression).
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    pub(crate) fn eval_owned(&self, cx: &Cx<'_>) -> EvalResult<Value> {
-        match self {
-            Node::CallConst(c) => call_const_owned(c, cx),
-            other => other.eval(cx).map(Cow::into_owned),
-        }
-    }
-
-    #[inline(never)]
-    fn eval_node<'a>(&'a self, cx: &Cx<'a>) -> R<'a> {
-        match self {
-            Node::Const(v) => Ok(Cow::Borrowed(v)),
-            Node::Var(slot) => Ok(Cow::Borrowed(cx.vars.get(*slot as usize).unwrap_or(&NULL))),
-            Node::CallConst(c) => call_const(c, cx),
+            Node::CallConst(c) => call_const(c, cx).map(Cow::Owned),
             Node::This => cx.this.map(Cow::Borrowed).ok_or(EvalError::NoThis),
             Node::Field {
                 target,
@@ -565,24 +540,13 @@ impl Node {
     }
 }
 
-/// A call to one overload with constant arguments (see [`ConstCall`]) inside a tree. Its own
-/// function so that its frame is small (the caller's `eval` is inlined; `eval_node`'s frame is
-/// large).
-#[inline(never)]
-fn call_const<'a>(c: &'a ConstCall, cx: &Cx<'a>) -> R<'a> {
-    call_const_value(c, cx).map(Cow::Owned)
-}
-
-/// The same call at the root of an expression, whose result leaves as an owned value: no `Cow`
-/// to wrap it in and take it out of again. Inlined into `Expression::eval` (one frame fewer).
+/// A call to one overload with constant arguments (see [`ConstCall`]): the receiver, the null
+/// check, the method, the result's admission to the budget, nothing else. Inlined into `eval`
+/// and, for a call at the root of an expression, into `Expression::eval`, where the result
+/// leaves as it is: neither the evaluator's frame (six saved registers, hundreds of bytes of
+/// stack) nor a `Cow` to wrap it in and take it out of again.
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub(crate) fn call_const_owned(c: &ConstCall, cx: &Cx<'_>) -> EvalResult<Value> {
-    call_const_value(c, cx)
-}
-
-/// The receiver, the null check, the method, the result's admission to the budget, nothing else.
-#[cfg_attr(not(debug_assertions), inline(always))]
-fn call_const_value(c: &ConstCall, cx: &Cx<'_>) -> EvalResult<Value> {
+pub(crate) fn call_const(c: &ConstCall, cx: &Cx<'_>) -> EvalResult<Value> {
     match &c.target {
         // A variable receiver is read in place (the most common shape, `#input.m(..)`), with no
         // `Cow` to hold and drop.
