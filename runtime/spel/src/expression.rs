@@ -209,12 +209,27 @@ impl Expression {
         if self.depth > SHALLOW {
             return self.eval_deep(&cx);
         }
-        match self.root.eval(&cx) {
+        self.run(&cx)
+    }
+
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn run(&self, cx: &Cx<'_>) -> Result<Value, RuntimeError> {
+        // A call with constant arguments at the root (`#input.substring(0, 3)`) runs inlined
+        // here, its result returned as the method made it (see `call_const`).
+        if let Node::CallConst(c) = &self.root {
+            return crate::eval::call_const(c, cx).map_err(|error| self.failed(error));
+        }
+        match self.root.eval(cx) {
             Ok(v) => Ok(v.into_owned()),
-            Err(error) => Err(RuntimeError {
-                expression: self.source.clone(),
-                error,
-            }),
+            Err(error) => Err(self.failed(error)),
+        }
+    }
+
+    #[cold]
+    fn failed(&self, error: EvalError) -> RuntimeError {
+        RuntimeError {
+            expression: self.source.clone(),
+            error,
         }
     }
 
@@ -222,13 +237,7 @@ impl Expression {
     #[cold]
     fn eval_deep(&self, cx: &Cx<'_>) -> Result<Value, RuntimeError> {
         let need = self.depth as usize * STACK_PER_LEVEL + crate::parser::STACK_RED_ZONE;
-        stacker::maybe_grow(need, need, || match self.root.eval(cx) {
-            Ok(v) => Ok(v.into_owned()),
-            Err(error) => Err(RuntimeError {
-                expression: self.source.clone(),
-                error,
-            }),
-        })
+        stacker::maybe_grow(need, need, || self.run(cx))
     }
 
     /// The static type the typer computed.

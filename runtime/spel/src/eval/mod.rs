@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 
 pub use budget::{Budget, Exhausted, LimitError, CHECK_EVERY};
 pub use error::EvalError;
-pub(crate) use eval::Cx;
+pub(crate) use eval::{call_const, Cx};
 pub use eval::{java_compare_values as java_compare, spel_equals_values as spel_equals};
 pub(crate) use node::{Callee, CmpOp, Node, PreparedCall, TplNode};
 

@@ -44,14 +44,24 @@ fn index_of_byte(s: &str, b: usize) -> i32 {
     s[..b].encode_utf16().count() as i32
 }
 
+/// Java `String.substring(begin, end)`, indices in UTF-16 units.
+// Inlined into the two overloads: the ASCII case in range is a handful of instructions, and a
+// call of its own used to cost as much again. Everything else is in `substring_checked`.
+#[inline(always)]
 fn substring(s: &str, begin: i32, end: i32) -> R {
-    if s.is_ascii() {
-        // ASCII: UTF-16 indices are byte offsets.
-        if begin >= 0 && begin <= end && (end as usize) <= s.len() {
-            return Ok(Value::Str(new_str(&s[begin as usize..end as usize])));
+    // ASCII: UTF-16 indices are byte offsets. A negative `end` wraps to a huge offset, which
+    // `get` refuses like one past the end (and like `begin > end`).
+    if begin >= 0 && s.is_ascii() {
+        if let Some(sub) = s.get(begin as usize..end as usize) {
+            return Ok(Value::Str(new_str(sub)));
         }
-        return Err(format!("begin {begin}, end {end}, length {}", s.len()).into());
     }
+    substring_checked(s, begin, end)
+}
+
+/// `substring` of any text: indices out of range, splitting a surrogate pair, or non-ASCII.
+#[inline(never)]
+fn substring_checked(s: &str, begin: i32, end: i32) -> R {
     let len = utf16_len(s) as i32;
     if begin < 0 || end > len || begin > end {
         return Err(format!("begin {begin}, end {end}, length {len}").into());
