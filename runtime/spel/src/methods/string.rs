@@ -78,6 +78,13 @@ pub fn full_match_regex(pattern: &str) -> Result<Arc<regex::Regex>, String> {
     compile_regex(&format!("^(?:{pattern})$"))
 }
 
+/// The one wording of a pattern that does not compile, for the typer's literal patterns
+/// (`matches` and the regex methods' compile-time hook alike).
+pub fn invalid_regex(message: &str) -> String {
+    format!("Invalid regular expression: {message}")
+}
+
+/// Compiles a Java regex on the linear-time engine, with bounded program and DFA sizes.
 pub fn compile_regex(pattern: &str) -> Result<Arc<regex::Regex>, String> {
     regex::RegexBuilder::new(pattern)
         .size_limit(1 << 20)
@@ -455,7 +462,7 @@ fn prepare_regex(
             .map(|re| Some(Prepared::Regex(re)))
             .map_err(|message| ArgError {
                 arg: 0,
-                message: format!("Invalid regular expression: {message}"),
+                message: invalid_regex(&message),
             }),
         _ => Ok(None),
     }

@@ -95,7 +95,9 @@ pub enum TypeError {
     InvalidMethodReference { text: String, span: Span },
     #[error("Function references (#{name}(...)) are not supported")]
     FunctionReference { name: String, span: Span },
-    #[error("Invalid regular expression: {message}")]
+    /// A literal pattern of `matches` that does not compile (worded by
+    /// `methods::string::invalid_regex`).
+    #[error("{message}")]
     BadRegex { message: String, span: Span },
     /// A constant argument a method refuses at compile time (`MethodDef::prepare`), such as an
     /// invalid literal regex; the span is the argument's.

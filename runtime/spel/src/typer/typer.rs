@@ -1192,7 +1192,7 @@ impl<'a> Typer<'a> {
                         Ok(re) => Ok(re),
                         Err(message) => {
                             return Err(self.err(TypeError::BadRegex {
-                                message,
+                                message: methods::string::invalid_regex(&message),
                                 span: rspan,
                             }))
                         }
