@@ -570,8 +570,7 @@ impl Session<'_> {
         let error_topic = &config.exception_handling_config.topic;
         let mut offsets: BTreeMap<(&str, i32), i64> = BTreeMap::new();
         let mut error_records: Vec<(String, Vec<u8>, String)> = Vec::new();
-        // (topic, key, value, input record) of each output to write.
-        let mut outputs: Vec<(Arc<str>, Option<String>, String, String)> = Vec::new();
+        let mut outputs: Vec<Outgoing> = Vec::new();
         let mut cut: Option<usize> = None;
 
         for (index, m) in batch.iter().enumerate() {
@@ -651,9 +650,12 @@ impl Session<'_> {
             }
             for out in run.outputs {
                 match out.output {
-                    Emitted::Message { topic, key, value } => {
-                        outputs.push((topic, key, value, input_ref.clone()));
-                    }
+                    Emitted::Message { topic, key, value } => outputs.push(Outgoing {
+                        topic,
+                        key,
+                        value,
+                        input_ref: input_ref.clone(),
+                    }),
                     // Nothing to write: the streaming registry has no sink of bare values (its
                     // sinks are `kafka` and `dead-end`).
                     Emitted::Value(_) => {}
@@ -697,13 +699,13 @@ impl Session<'_> {
         }
 
         let publish_deadline = Instant::now() + publish_timeout;
-        for (topic, key, value, input_ref) in &outputs {
-            let headers = trace_headers(batch_id, input_ref);
-            let topic = config.namespaced(topic);
+        for out in &outputs {
+            let headers = trace_headers(batch_id, &out.input_ref);
+            let topic = config.namespaced(&out.topic);
             let mut record = BaseRecord::to(&topic)
-                .payload(value.as_bytes())
+                .payload(out.value.as_bytes())
                 .headers(headers);
-            if let Some(k) = key {
+            if let Some(k) = &out.key {
                 record = record.key(k.as_bytes());
             }
             send(producer, record, publish_deadline, publish_timeout)?;
@@ -752,6 +754,15 @@ impl Session<'_> {
             .observe(commit_started.elapsed().as_secs_f64());
         Ok(Cut { processed, seeks })
     }
+}
+
+/// A `kafka` sink's record to write: its topic (before the namespace), key and JSON text, and
+/// the input record it came from.
+struct Outgoing {
+    topic: Arc<str>,
+    key: Option<String>,
+    value: String,
+    input_ref: String,
 }
 
 /// The headers naming the batch (transaction) and the input record of a written record.
