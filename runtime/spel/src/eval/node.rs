@@ -27,8 +27,8 @@ pub(crate) struct PreparedCall {
 
 /// A call resolved at compile time to one overload, every argument a constant and no record key
 /// to try first: the shape nearly every call in a scenario has (`#input.substring(0, 3)`,
-/// `#s.startsWith('x')`). The evaluator runs it in a small function of its own that goes straight
-/// to the method, with none of the alternatives a general `Call` tests on every evaluation.
+/// `#s.startsWith('x')`). The evaluator goes straight to the method (`eval::call_const`), with
+/// none of the alternatives a general `Call` tests on every evaluation.
 #[derive(Debug, Clone)]
 pub(crate) struct ConstCall {
     pub target: Node,
