@@ -251,8 +251,10 @@ impl Default for HttpClientConfig {
     }
 }
 
-/// A duration as HOCON writes it (`"100 ms"`, `"10s"`, `"1 minute"`) or a number of milliseconds.
-mod duration {
+/// A duration as HOCON writes it (`"100 ms"`, `"10s"`, `"1 minute"`) or a number of
+/// milliseconds: every duration of the configuration file (`#[serde(with = "duration")]`; the
+/// streaming worker's keys read it too).
+pub mod duration {
     use std::time::Duration;
 
     use serde::{Deserialize, Deserializer};

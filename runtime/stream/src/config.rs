@@ -34,18 +34,8 @@ pub struct Millis(pub Duration);
 
 impl<'de> Deserialize<'de> for Millis {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Number(u64),
-            Text(String),
-        }
-        match Raw::deserialize(d)? {
-            Raw::Number(ms) => Ok(Millis(Duration::from_millis(ms))),
-            Raw::Text(t) => humantime::parse_duration(t.trim())
-                .map(Millis)
-                .map_err(|e| serde::de::Error::custom(format!("'{t}' is not a duration: {e}"))),
-        }
+        // One reading of durations for the whole configuration file.
+        scenic_enrichers::config::duration::deserialize(d).map(Millis)
     }
 }
 
