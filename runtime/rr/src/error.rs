@@ -178,14 +178,8 @@ impl ApiError {
                     .iter()
                     .map(|e| ErrorEntry::new(e.message(), Some(&e.node_id)))
                     .collect();
-                if omitted > 0 {
-                    entries.push(ErrorEntry::new(
-                        format!(
-                            "... and {omitted} more errors (the first {} are listed)",
-                            scenic_scenario::interp::MAX_ERRORS
-                        ),
-                        None,
-                    ));
+                if let Some(more) = scenic_scenario::omitted_errors(omitted) {
+                    entries.push(ErrorEntry::new(more, None));
                 }
                 ApiError::ScenarioFailed(entries)
             }

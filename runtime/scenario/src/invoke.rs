@@ -73,16 +73,21 @@ impl From<DecodeError> for InvokeError {
     }
 }
 
+/// What a failed invocation says of the errors it did not keep (`None` when it kept all).
+pub fn omitted_errors(omitted: usize) -> Option<String> {
+    (omitted > 0)
+        .then(|| format!("... and {omitted} more errors (the first {MAX_ERRORS} are listed)"))
+}
+
 fn describe_failed(errors: &[NodeError], omitted: usize) -> String {
     let mut text = errors
         .iter()
         .map(|e| format!("node '{}': {}", e.node_id, e.message()))
         .collect::<Vec<_>>()
         .join("; ");
-    if omitted > 0 {
-        text.push_str(&format!(
-            "; ... and {omitted} more errors (the first {MAX_ERRORS} are listed)"
-        ));
+    if let Some(more) = omitted_errors(omitted) {
+        text.push_str("; ");
+        text.push_str(&more);
     }
     text
 }
@@ -116,7 +121,7 @@ impl CompiledScenario {
             .graph()
             .run_ctx(self.graph().context(input), opts, None)
             .await;
-        self.encode_response(&run)
+        self.encode_response(run)
     }
 
     /// Stage one: request bytes → `#input` (schema defaults applied, validated, typed).
@@ -127,13 +132,13 @@ impl CompiledScenario {
     /// Stage three: a finished run → the response bytes, or why there is none: its deadline
     /// passed, nodes failed, no sink answered, or the first sink's result is over the value
     /// limits or does not match the output schema.
-    pub fn encode_response(&self, run: &RunResult) -> Result<Vec<u8>, InvokeError> {
+    pub fn encode_response(&self, run: RunResult) -> Result<Vec<u8>, InvokeError> {
         if run.exhausted == Some(Exhausted::Deadline) {
             return Err(InvokeError::Timeout);
         }
         if !run.errors.is_empty() {
             return Err(InvokeError::Failed {
-                errors: run.errors.clone(),
+                errors: run.errors,
                 omitted: run.omitted_errors,
             });
         }

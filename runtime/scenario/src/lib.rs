@@ -21,5 +21,5 @@ pub use compile::{
 };
 pub use graph::{Failure, NodeError, Registry};
 pub use interp::{RunOptions, RunResult, SinkOutput};
-pub use invoke::InvokeError;
+pub use invoke::{omitted_errors, InvokeError};
 pub use scenario::{load_scenario, load_scenario_with, version_of, CompiledScenario, LoadError};

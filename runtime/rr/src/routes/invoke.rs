@@ -122,7 +122,7 @@ async fn inline_first(
     };
     let mut run = graph.begin(graph.context(input), &opts);
     if graph.drive(&mut run, None).await == Flow::Done {
-        let answer = d.scenario.encode_response(&run.finish());
+        let answer = d.scenario.encode_response(run.finish());
         return conclude(d, answer, started, timeout);
     }
     d.mark_preempted();
@@ -135,7 +135,7 @@ async fn inline_first(
         while graph.drive(&mut run, None).await == Flow::Preempted {
             run.end_slice();
         }
-        let answer = d.scenario.encode_response(&run.finish());
+        let answer = d.scenario.encode_response(run.finish());
         conclude(&d, answer, started, timeout)
     })
     .await

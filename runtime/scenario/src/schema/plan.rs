@@ -383,14 +383,11 @@ fn write(node: &Node, v: &Value, out: &mut Vec<u8>) -> Option<()> {
             }
             write_str(s, out);
         }
-        (Kind::Integer(b), Value::Byte(_) | Value::Short(_) | Value::Int(_) | Value::Long(_)) => {
-            let x = integer(v)?;
-            if !b.is_empty() && (x.unsigned_abs() as f64 > EXACT || !b.admits(x as f64)) {
-                return None;
-            }
-            let _ = serde_json::to_writer(&mut *out, &x);
-        }
-        (Kind::Number(b), Value::Byte(_) | Value::Short(_) | Value::Int(_) | Value::Long(_)) => {
+        // An integer value is written as itself under `integer` and `number` alike.
+        (
+            Kind::Integer(b) | Kind::Number(b),
+            Value::Byte(_) | Value::Short(_) | Value::Int(_) | Value::Long(_),
+        ) => {
             let x = integer(v)?;
             if !b.is_empty() && (x.unsigned_abs() as f64 > EXACT || !b.admits(x as f64)) {
                 return None;
