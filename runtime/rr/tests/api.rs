@@ -186,6 +186,19 @@ async fn unknown_slug_is_404_with_a_json_body() {
         .await
         .expect("send");
     assert_eq!(r.status(), 404);
+    // A Swagger UI file that does not exist: the same error shape, naming the file.
+    for path in [
+        "/swagger-ui/no-such.js",
+        "/scenario/calc/swagger-ui/no-such.js",
+    ] {
+        let r = app.client.get(app.url(path)).send().await.expect("send");
+        assert_eq!(r.status(), 404, "{path}");
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(
+            body[0]["message"], "No such page: 'no-such.js'",
+            "{path}: {body}"
+        );
+    }
 }
 
 #[actix_web::test]
