@@ -103,6 +103,9 @@ pub struct DbPool {
     /// Scenic's own: longest a statement may run (the reference has none).
     #[serde(default = "default_statement_timeout", with = "duration")]
     pub statement_timeout: Duration,
+    /// Scenic's own: most results a node's cache keeps (the reference's cache has no bound).
+    #[serde(default = "default_cache_max_entries")]
+    pub cache_max_entries: u64,
 }
 
 fn default_max_total() -> usize {
@@ -110,6 +113,9 @@ fn default_max_total() -> usize {
 }
 fn default_pool_timeout() -> Duration {
     Duration::from_secs(30)
+}
+fn default_cache_max_entries() -> u64 {
+    10_000
 }
 fn default_statement_timeout() -> Duration {
     Duration::from_secs(10)

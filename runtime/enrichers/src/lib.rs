@@ -1,7 +1,73 @@
-//! Enricher components: the SQL enricher on PostgreSQL and OpenAPI services
-//! (`enrichers.md`, `decisions.md` §9). So far: the configuration file's `components` section,
-//! read into typed provider instances ([`config`]); the components themselves come next.
+//! Enricher components (`enrichers.md`, `decisions.md` §9): the SQL enricher on PostgreSQL
+//! ([`sql`]), configured by the configuration file's `components` section ([`config`]), and
+//! their call metrics ([`metrics`]). Every connection lives on the enrichers' own I/O runtime
+//! ([`io`]).
 
 pub mod config;
+pub mod io;
+pub mod metrics;
+pub mod sql;
+
+use std::sync::Arc;
+
+use scenic_scenario::Registry;
 
 pub use config::{ComponentsConfig, ConfigError, DatabaseProvider, Provider, ProviderInstance};
+
+/// Adds the components of every provider instance to `registry`, named as the configuration
+/// names them (with the instance's `componentPrefix`). Returns the names added. Nothing
+/// connects yet: a database that is down is reported by the nodes that use it, at deploy.
+pub fn register(
+    config: &ComponentsConfig,
+    registry: &mut Registry,
+) -> Result<Vec<String>, ConfigError> {
+    let mut added = Vec::new();
+    for instance in &config.instances {
+        let key = format!("components.{}", instance.name);
+        match &instance.provider {
+            Provider::Database(db) => {
+                for (which, enricher) in [
+                    ("databaseQueryEnricher", &db.query),
+                    ("databaseLookupEnricher", &db.lookup),
+                ] {
+                    let Some(e) = enricher else { continue };
+                    let database =
+                        sql::Database::new(&e.db_pool).map_err(|message| ConfigError::Invalid {
+                            key: format!("{key}.config.{which}.dbPool"),
+                            message,
+                        })?;
+                    let name = format!("{}{}", instance.component_prefix, e.name);
+                    let cache_max_entries = e.db_pool.cache_max_entries;
+                    let factory: Arc<dyn scenic_scenario::graph::ServiceFactory> =
+                        if which == "databaseQueryEnricher" {
+                            Arc::new(sql::query::QueryFactory {
+                                component: name.clone(),
+                                db: database,
+                                cache_max_entries,
+                            })
+                        } else {
+                            Arc::new(sql::query::LookupFactory {
+                                component: name.clone(),
+                                db: database,
+                                cache_max_entries,
+                            })
+                        };
+                    if registry.services.insert(name.clone(), factory).is_some() {
+                        return Err(ConfigError::Invalid {
+                            key: format!("{key}.config.{which}.name"),
+                            message: format!("a component named '{name}' exists already"),
+                        });
+                    }
+                    added.push(name);
+                }
+            }
+            Provider::OpenApi(_) => {
+                return Err(ConfigError::Invalid {
+                    key,
+                    message: "the openAPI provider is not available in this build yet".into(),
+                })
+            }
+        }
+    }
+    Ok(added)
+}

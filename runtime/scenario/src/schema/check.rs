@@ -293,6 +293,10 @@ impl Checker<'_> {
         let Some((schema, loc)) = walk::resolve_at(self.root, schema, loc) else {
             return;
         };
+        // `{}` and `true` accept any value, so any type fits them (Unknown included).
+        if matches!(schema, Json::Bool(true)) || schema.as_object().is_some_and(|o| o.is_empty()) {
+            return;
+        }
         if matches!(t, Type::Unknown) || t.is_class(Class::Object) {
             if strict {
                 Self::type_error(t, &loc, path, out);

@@ -102,6 +102,12 @@ impl Budget {
         self
     }
 
+    /// When the invocation must have finished (components that wait, such as enrichers, stop
+    /// waiting then).
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
