@@ -2,12 +2,41 @@
 
 use std::path::{Path, PathBuf};
 
+use clap::Args;
+
 use scenic_scenario::compile::fragments_dir;
 use scenic_scenario::{
     load_scenario_with, CompileError, CompiledScenario, Registry, ScenarioLimits,
 };
 
 use crate::scenario_file::{self, MAX_SCENARIO_BYTES};
+
+/// `--config FILE`: the configuration file, whose `components` section adds enrichers.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConfigArgs {
+    /// Configuration file (JSON): its `components` section configures enrichers (SQL,
+    /// OpenAPI), as the reference's model configuration does (docs/enrichers.md).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl ConfigArgs {
+    /// The built-in components plus the configured ones.
+    pub fn registry(&self) -> Result<Registry, String> {
+        match &self.config {
+            None => Ok(Registry::builtin()),
+            Some(path) => scenic_enrichers::registry_from_file(path, Registry::builtin()),
+        }
+    }
+
+    /// [`registry`](Self::registry), or the error printed and exit code 2.
+    pub fn registry_or_exit(&self) -> Result<Registry, std::process::ExitCode> {
+        self.registry().map_err(|e| {
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(2)
+        })
+    }
+}
 
 /// Expands folders to the `*.json` files directly inside them (sorted, hidden files left out);
 /// files stay as given. A folder's `fragments/` subfolder holds fragments, not scenarios. An

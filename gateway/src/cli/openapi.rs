@@ -7,7 +7,6 @@ use std::sync::Arc;
 use clap::Args;
 use scenic_rr::metrics::Metrics;
 use scenic_rr::{Deployed, Scenarios};
-use scenic_scenario::Registry;
 
 use super::files;
 
@@ -16,10 +15,15 @@ pub struct OpenApiArgs {
     pub file: PathBuf,
     #[arg(long)]
     pub fragments: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: files::ConfigArgs,
 }
 
 pub fn run(a: OpenApiArgs) -> ExitCode {
-    let registry = Registry::builtin();
+    let registry = match a.config.registry_or_exit() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let fragments = files::fragments_for(a.fragments.as_ref(), std::slice::from_ref(&a.file));
     match files::load(
         &a.file,

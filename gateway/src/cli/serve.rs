@@ -8,12 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
+use scenic_enrichers::metrics::ServiceMetrics;
 use scenic_rr::compute::ComputePool;
 use scenic_rr::metrics::Metrics;
 use scenic_rr::startup::AppState;
 use scenic_rr::{Application, Deployed, Limits, Scenarios, Settings};
 use scenic_scenario::model::ScenarioType;
-use scenic_scenario::Registry;
 
 use super::files;
 use super::limits::LimitArgs;
@@ -63,6 +63,8 @@ pub struct HttpArgs {
     pub admin_token: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub config: files::ConfigArgs,
 }
 
 /// `serve`'s default address: a development server with a management API is not exposed to
@@ -195,10 +197,14 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let registry = Registry::builtin();
+    let registry = match a.http.config.registry_or_exit() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let fragments = files::fragments_for(a.http.fragments.as_ref(), &a.paths);
     let scenarios = Arc::new(Scenarios::new());
     let metrics = Arc::new(Metrics::new(scenarios.clone()));
+    ServiceMetrics::get().register(&metrics.registry);
     let mut settings = a.http.settings(None);
     let compute = match ComputePool::new(settings.limits.pool) {
         Ok(p) => Arc::new(p),
@@ -246,7 +252,10 @@ pub fn serve(a: ServeArgs) -> ExitCode {
 }
 
 pub fn run(a: RunArgs) -> ExitCode {
-    let registry = Registry::builtin();
+    let registry = match a.http.config.registry_or_exit() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let fragments = files::fragments_for(a.http.fragments.as_ref(), std::slice::from_ref(&a.file));
     let scenario = match files::load(
         &a.file,
@@ -267,6 +276,7 @@ pub fn run(a: RunArgs) -> ExitCode {
     let slug = scenario.slug().to_string();
     let scenarios = Arc::new(Scenarios::new());
     let metrics = Arc::new(Metrics::new(scenarios.clone()));
+    ServiceMetrics::get().register(&metrics.registry);
     if let Err(e) = scenarios.deploy(Deployed::new(Arc::new(scenario), &metrics)) {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;

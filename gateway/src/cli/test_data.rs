@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use scenic_scenario::{InvokeError, Registry};
+use scenic_scenario::InvokeError;
 use serde_json::json;
 
 use super::files;
@@ -19,13 +19,18 @@ pub struct TestArgs {
     pub input: PathBuf,
     #[arg(long)]
     pub fragments: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: files::ConfigArgs,
     /// Seconds each input may run (a runtime error past it).
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
 }
 
 pub fn run(a: TestArgs) -> ExitCode {
-    let registry = Registry::builtin();
+    let registry = match a.config.registry_or_exit() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let fragments = files::fragments_for(a.fragments.as_ref(), std::slice::from_ref(&a.file));
     let scenario = match files::load(
         &a.file,

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use scenic_scenario::Registry;
 
 use super::files;
 
@@ -16,6 +15,8 @@ pub struct ValidateArgs {
     /// Folder of fragment definitions.
     #[arg(long)]
     pub fragments: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: files::ConfigArgs,
 }
 
 pub fn run(a: ValidateArgs) -> ExitCode {
@@ -26,7 +27,10 @@ pub fn run(a: ValidateArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let registry = Registry::builtin();
+    let registry = match a.config.registry_or_exit() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let fragments = files::fragments_for(a.fragments.as_ref(), &a.paths);
     let mut failed = false;
     for p in &paths {

@@ -188,3 +188,4 @@ pub fn mkfifo(path: &Path) {
         .expect("mkfifo runs");
     assert!(status.success(), "mkfifo {}", path.display());
 }
+pub mod pg;

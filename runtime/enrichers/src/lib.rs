@@ -14,6 +14,24 @@ use scenic_scenario::Registry;
 
 pub use config::{ComponentsConfig, ConfigError, DatabaseProvider, Provider, ProviderInstance};
 
+/// The components of a configuration file's root object (`components`, absent: none), with
+/// `${NAME}` taken from the process environment.
+pub fn components_of(root: &serde_json::Value) -> Result<ComponentsConfig, ConfigError> {
+    ComponentsConfig::from_json(root.get("components"), &|name| std::env::var(name).ok())
+}
+
+/// Reads a configuration file (JSON) and gives the registry with its components added to
+/// `base`. Errors name the file and the key.
+pub fn registry_from_file(path: &std::path::Path, mut base: Registry) -> Result<Registry, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let root: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let config = components_of(&root).map_err(|e| format!("{}: {e}", path.display()))?;
+    register(&config, &mut base).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(base)
+}
+
 /// Adds the components of every provider instance to `registry`, named as the configuration
 /// names them (with the instance's `componentPrefix`). Returns the names added. Nothing
 /// connects yet: a database that is down is reported by the nodes that use it, at deploy.

@@ -127,6 +127,9 @@ pub struct Config {
     pub namespace: Option<String>,
     #[serde(default = "d_separator")]
     pub namespace_separator: String,
+    /// The enrichers (`components`, read by scenic-enrichers).
+    #[serde(default)]
+    pub components: Option<serde_json::Value>,
 }
 
 fn d_separator() -> String {
@@ -169,6 +172,7 @@ fn unreachable_default() -> Config {
         schemas: BTreeMap::new(),
         namespace: None,
         namespace_separator: d_separator(),
+        components: None,
     }
 }
 

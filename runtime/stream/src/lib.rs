@@ -15,6 +15,8 @@ pub mod worker;
 
 use std::sync::Arc;
 
+use scenic_enrichers::ComponentsConfig;
+
 use scenic_scenario::graph::SourceKind;
 use scenic_scenario::model::ScenarioType;
 use scenic_scenario::{load_scenario, CompiledScenario, FragmentSource};
@@ -30,6 +32,9 @@ pub enum LoadError {
     NotStreaming(String),
     #[error("the scenario's source is not a kafka source")]
     NoKafkaSource,
+    /// The configuration's `components` section cannot be used.
+    #[error(transparent)]
+    Components(#[from] scenic_enrichers::ConfigError),
 }
 
 /// Compiles a streaming scenario (`LiteStreamMetaData`, or `StreamMetaData` whose components are
@@ -39,13 +44,24 @@ pub fn load(
     schemas: Arc<TopicSchemas>,
     fragments: &dyn FragmentSource,
 ) -> Result<(Arc<CompiledScenario>, Vec<String>), LoadError> {
+    load_with(text, schemas, &ComponentsConfig::default(), fragments)
+}
+
+/// [`load`], with the enrichers of the configuration's `components` section.
+pub fn load_with(
+    text: &str,
+    schemas: Arc<TopicSchemas>,
+    components: &ComponentsConfig,
+    fragments: &dyn FragmentSource,
+) -> Result<(Arc<CompiledScenario>, Vec<String>), LoadError> {
     // The type first: a request-response file would otherwise fail on its `request` source.
     if let Ok(file) = scenic_scenario::model::parse_scenario(text) {
         if file.meta.scenario_type() == Ok(ScenarioType::RequestResponse) {
             return Err(LoadError::NotStreaming(file.meta.id));
         }
     }
-    let registry = components::registry(schemas);
+    let mut registry = components::registry(schemas);
+    scenic_enrichers::register(components, &mut registry)?;
     let scenario = load_scenario(text, &registry, fragments)?;
     if !matches!(
         scenario.scenario_type(),

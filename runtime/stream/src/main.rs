@@ -79,24 +79,30 @@ fn run(args: Args) -> Result<(), Failure> {
         d.is_dir().then_some(d)
     });
     let fragments = fragments_dir(fragments_folder);
-    let (scenario, topics) = match scenic_stream::load(&text, schemas, fragments.as_ref()) {
-        Ok(s) => s,
-        Err(scenic_stream::LoadError::Scenario(e)) => {
-            let errors = e.errors();
-            let mut out = format!("{}: {} error(s)", args.file.display(), errors.len());
-            for e in &errors {
-                out.push_str(&format!("\n  {e}"));
-            }
-            if errors.iter().any(|e| e.message.contains("on Unknown")) {
-                out.push_str(
+    let components =
+        scenic_enrichers::ComponentsConfig::from_json(config.components.as_ref(), &|name| {
+            std::env::var(name).ok()
+        })
+        .map_err(|e| invalid(e.to_string()))?;
+    let (scenario, topics) =
+        match scenic_stream::load_with(&text, schemas, &components, fragments.as_ref()) {
+            Ok(s) => s,
+            Err(scenic_stream::LoadError::Scenario(e)) => {
+                let errors = e.errors();
+                let mut out = format!("{}: {} error(s)", args.file.display(), errors.len());
+                for e in &errors {
+                    out.push_str(&format!("\n  {e}"));
+                }
+                if errors.iter().any(|e| e.message.contains("on Unknown")) {
+                    out.push_str(
                     "\n  hint: a topic without a schema in the configuration's `schemas` gives \
                      `#input` the type Unknown, whose fields cannot be read",
                 );
+                }
+                return Err(invalid(out));
             }
-            return Err(invalid(out));
-        }
-        Err(e) => return Err(invalid(format!("{}: {e}", args.file.display()))),
-    };
+            Err(e) => return Err(invalid(format!("{}: {e}", args.file.display()))),
+        };
     if config.bootstrap_servers().is_none() {
         return Err(invalid(
             "kafka.kafkaProperties.\"bootstrap.servers\" is not set in the configuration".into(),

@@ -35,6 +35,7 @@ fn ok<T>(r: prometheus::Result<T>) -> T {
 impl StreamMetrics {
     pub fn new(scenario: Arc<CompiledScenario>) -> StreamMetrics {
         let registry = Registry::new();
+        scenic_enrichers::metrics::ServiceMetrics::get().register(&registry);
         let name = scenario.name().to_string();
         let counter = |n: &str, help: &str| {
             ok(IntCounter::with_opts(

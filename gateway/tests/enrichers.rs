@@ -1,0 +1,217 @@
+//! `scenic serve --config`: scenarios with SQL enrichers on a real PostgreSQL, over HTTP. A
+//! database that is down fails the requests that need it (500, naming the node), and nothing
+//! else: other scenarios and the health checks keep answering, and it recovers by itself.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::pg::{Cluster, Db};
+use serde_json::{json, Value as Json};
+
+const SEED: &str = "CREATE TABLE client (id int PRIMARY KEY, name text, blocked boolean);
+    INSERT INTO client VALUES (1, 'Ann', false), (2, 'Bob', true);";
+
+fn spel(name: &str, e: &str) -> Json {
+    json!({"name": name, "expression": {"language": "spel", "expression": e}})
+}
+
+/// `POST /scenario/clients {"id": n}` → the client's name (a lookup), or "unknown".
+fn lookup_scenario() -> String {
+    json!({
+        "metaData": {"id": "clients", "additionalFields": {"properties": {
+            "inputSchema": json!({"type": "object", "properties": {"id": {"type": "integer"}}}).to_string(),
+            "outputSchema": json!({"type": "object", "properties": {"name": {"type": "string"}}}).to_string(),
+            "slug": "clients"}, "metaDataType": "RequestResponseMetaData"}},
+        "nodes": [
+            {"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}},
+            {"id": "find client", "type": "Enricher", "service": {"id": "db-lookup", "parameters": [
+                spel("Table", "'client'"), spel("Cache TTL", ""), spel("Key column", "'id'"),
+                spel("Key value", "#input.id")]}, "output": "client"},
+            {"id": "response", "type": "Sink", "ref": {"typ": "response", "parameters": [
+                spel("name", "#client == null ? 'unknown' : #client.name")]}}
+        ],
+        "additionalBranches": []
+    })
+    .to_string()
+}
+
+fn write_files(dir: &Path, config: &Path, config_text: &str) {
+    std::fs::write(dir.join("clients.json"), lookup_scenario()).expect("write");
+    std::fs::write(
+        dir.join("hello.json"),
+        common::scenario("hello", "hello", "'hi'"),
+    )
+    .expect("write");
+    std::fs::write(config, config_text).expect("write");
+}
+
+async fn post(c: &reqwest::Client, url: String, body: Json) -> (u16, Json) {
+    let r = c.post(url).json(&body).send().await.expect("send");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Json::Null))
+}
+
+fn config_path(tag: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "scenic-enrichers-{}-{tag}.json",
+        std::process::id()
+    ))
+}
+
+#[tokio::test]
+async fn serve_with_a_config_file_runs_sql_enrichers_and_reports_their_metrics() {
+    let db = Db::new(SEED);
+    let config = config_path("metrics");
+    let text = db.config(json!({}));
+    let server = common::start_args(
+        None,
+        |dir| write_files(dir, &config, &text),
+        &["--config", config.to_str().expect("path")],
+    )
+    .await;
+    let c = reqwest::Client::new();
+    let url = format!("{}/scenario/clients", server.base);
+    assert_eq!(
+        post(&c, url.clone(), json!({"id": 2})).await,
+        (200, json!({"name": "Bob"}))
+    );
+    assert_eq!(
+        post(&c, url.clone(), json!({"id": 7})).await,
+        (200, json!({"name": "unknown"}))
+    );
+    let metrics = c
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains(
+            "scenic_service_duration_seconds_count{outcome=\"OK\",service=\"dbQueryEnricher\"} 2"
+        ),
+        "{metrics}"
+    );
+    let _ = std::fs::remove_file(&config);
+}
+
+#[tokio::test]
+async fn a_database_outage_fails_only_the_requests_that_need_it_and_heals_by_itself() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let cluster = Cluster::start(port);
+    let db = Db::on("127.0.0.1", cluster.port, SEED);
+    let config = config_path("outage");
+    let text = db.config(json!({"timeout": "1s", "maxTotal": 4}));
+    let server = common::start_args(
+        None,
+        |dir| write_files(dir, &config, &text),
+        &["--config", config.to_str().expect("path")],
+    )
+    .await;
+    let c = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client");
+    let clients = format!("{}/scenario/clients", server.base);
+    let hello = format!("{}/scenario/hello", server.base);
+    assert_eq!(
+        post(&c, clients.clone(), json!({"id": 1})).await,
+        (200, json!({"name": "Ann"}))
+    );
+
+    cluster.kill();
+    let (status, body) = post(&c, clients.clone(), json!({"id": 1})).await;
+    assert_eq!(status, 500, "{body}");
+    let text = body.to_string();
+    assert!(
+        text.contains("find client") && text.contains("database"),
+        "{text}"
+    );
+    // Everything else keeps working.
+    assert_eq!(post(&c, hello.clone(), json!({})).await, (200, json!("hi")));
+    let alive = c
+        .get(format!("{}/alive", server.base))
+        .send()
+        .await
+        .expect("alive");
+    assert_eq!(alive.status().as_u16(), 200);
+
+    cluster.up();
+    // The pool replaces its dead connections on the next borrows: no restart needed.
+    let started = Instant::now();
+    loop {
+        let got = post(&c, clients.clone(), json!({"id": 1})).await;
+        if got == (200, json!({"name": "Ann"})) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "never recovered: {got:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    drop(db);
+    let _ = std::fs::remove_file(&config);
+}
+
+#[tokio::test]
+async fn an_unreachable_database_at_deploy_names_the_component_and_the_node() {
+    let config = config_path("unreachable");
+    let text = json!({"components": {"databaseEnricher": {"config": {
+        "databaseLookupEnricher": {"name": "db-lookup", "dbPool": {
+            "url": "jdbc:postgresql://127.0.0.1:1/nowhere", "username": "postgres", "password": "",
+            "timeout": "1s"}}}}}})
+    .to_string();
+    let dir = std::env::temp_dir().join(format!("scenic-unreachable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    write_files(&dir, &config, &text);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scenic"))
+        .args([
+            "validate",
+            dir.to_str().expect("path"),
+            "--config",
+            config.to_str().expect("path"),
+        ])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("find client")
+            && stderr.contains(
+                "Could not create db-lookup: cannot connect to the database 127.0.0.1:1/nowhere"
+            ),
+        "{stderr}"
+    );
+    assert!(stdout.contains("hello.json: ok"), "{stdout}");
+    // A configuration error names the key.
+    std::fs::write(
+        &config,
+        r#"{"components": {"x": {"providerType": "nope"}}}"#,
+    )
+    .expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scenic"))
+        .args([
+            "validate",
+            dir.to_str().expect("path"),
+            "--config",
+            config.to_str().expect("path"),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("components.x: unknown providerType 'nope'"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&config);
+}
