@@ -25,7 +25,14 @@ impl ConfigArgs {
     pub fn registry(&self) -> Result<Registry, String> {
         match &self.config {
             None => Ok(Registry::builtin()),
-            Some(path) => scenic_enrichers::registry_from_file(path, Registry::builtin()),
+            Some(path) => {
+                let (registry, warnings) =
+                    scenic_enrichers::registry_from_file(path, Registry::builtin())?;
+                for w in warnings {
+                    eprintln!("warning: {}: {w}", path.display());
+                }
+                Ok(registry)
+            }
         }
     }
 

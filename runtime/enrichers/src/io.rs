@@ -48,6 +48,25 @@ where
         .map_err(|e| format!("the I/O task failed: {e}"))
 }
 
+/// Runs a call on the I/O runtime, giving up at the invocation's deadline (`what` names what
+/// it was waiting for, in the error).
+pub async fn call<F, T>(f: F, deadline: Option<std::time::Instant>, what: &str) -> Result<T, String>
+where
+    F: Future<Output = Result<T, String>> + Send + 'static,
+    T: Send + 'static,
+{
+    let late = format!("the invocation's deadline passed while waiting for {what}");
+    spawn(async move {
+        match deadline {
+            Some(at) => tokio::time::timeout_at(at.into(), f)
+                .await
+                .unwrap_or_else(|_| Err(late)),
+            None => f.await,
+        }
+    })
+    .await?
+}
+
 /// Runs `f` on the I/O runtime and blocks the calling thread until it ends, at most `timeout`
 /// (deploy-time work: the compilers are synchronous). Must not be called from the I/O
 /// runtime's own threads; any other thread, async or not, may call it.

@@ -1,11 +1,12 @@
 //! Enricher components (`enrichers.md`, `decisions.md` §9): the SQL enricher on PostgreSQL
-//! ([`sql`]), configured by the configuration file's `components` section ([`config`]), and
+//! ([`sql`]) and OpenAPI services ([`openapi`]), configured by the configuration file's `components` section ([`config`]), and
 //! their call metrics ([`metrics`]). Every connection lives on the enrichers' own I/O runtime
 //! ([`io`]).
 
 pub mod config;
 pub mod io;
 pub mod metrics;
+pub mod openapi;
 pub mod sql;
 
 use std::sync::Arc;
@@ -21,25 +22,45 @@ pub fn components_of(root: &serde_json::Value) -> Result<ComponentsConfig, Confi
 }
 
 /// Reads a configuration file (JSON) and gives the registry with its components added to
-/// `base`. Errors name the file and the key.
-pub fn registry_from_file(path: &std::path::Path, mut base: Registry) -> Result<Registry, String> {
+/// `base`, and the warnings to show (operations or documents that could not be used). Errors
+/// name the file and the key. Relative paths in it are relative to its folder.
+pub fn registry_from_file(
+    path: &std::path::Path,
+    mut base: Registry,
+) -> Result<(Registry, Vec<String>), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let root: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
     let config = components_of(&root).map_err(|e| format!("{}: {e}", path.display()))?;
-    register(&config, &mut base).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(base)
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let registered =
+        register(&config, &mut base, dir).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((base, registered.warnings))
+}
+
+/// What [`register`] added, and what it could not.
+#[derive(Debug, Default)]
+pub struct Registered {
+    /// Component names added.
+    pub added: Vec<String>,
+    /// Operations skipped, documents that could not be read: each names the provider instance.
+    pub warnings: Vec<String>,
 }
 
 /// Adds the components of every provider instance to `registry`, named as the configuration
-/// names them (with the instance's `componentPrefix`). Returns the names added. Nothing
-/// connects yet: a database that is down is reported by the nodes that use it, at deploy.
+/// names them (with the instance's `componentPrefix`). Databases are not connected yet: one
+/// that is down is reported by the nodes that use it, at deploy. OpenAPI documents are read
+/// now (relative paths from `base_dir`); one that cannot be read gives no components, a
+/// warning, and a note the compiler adds to the errors of nodes that name a missing component
+/// (as the reference, which logs the failure and offers no components).
 pub fn register(
     config: &ComponentsConfig,
     registry: &mut Registry,
-) -> Result<Vec<String>, ConfigError> {
+    base_dir: &std::path::Path,
+) -> Result<Registered, ConfigError> {
     let mut added = Vec::new();
+    let mut warnings = Vec::new();
     for instance in &config.instances {
         let key = format!("components.{}", instance.name);
         match &instance.provider {
@@ -79,13 +100,32 @@ pub fn register(
                     added.push(name);
                 }
             }
-            Provider::OpenApi(_) => {
-                return Err(ConfigError::Invalid {
-                    key,
-                    message: "the openAPI provider is not available in this build yet".into(),
-                })
-            }
+            Provider::OpenApi(oa) => match openapi::discover(oa, base_dir) {
+                Ok(found) => {
+                    if !found.rejected.is_empty() {
+                        warnings.push(format!(
+                            "{key}: Failed to parse following services: {}",
+                            found.rejected.join(", ")
+                        ));
+                    }
+                    for (op_name, factory) in found.factories {
+                        let name = format!("{}{op_name}", instance.component_prefix);
+                        if registry.services.insert(name.clone(), factory).is_some() {
+                            return Err(ConfigError::Invalid {
+                                key,
+                                message: format!("a component named '{name}' exists already"),
+                            });
+                        }
+                        added.push(name);
+                    }
+                }
+                Err(e) => {
+                    let m = format!("{key}: OpenAPI service resolution failed: {e}");
+                    registry.unavailable.push(m.clone());
+                    warnings.push(m);
+                }
+            },
         }
     }
-    Ok(added)
+    Ok(Registered { added, warnings })
 }

@@ -13,6 +13,7 @@ pub mod http;
 pub mod metrics;
 pub mod worker;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use scenic_enrichers::ComponentsConfig;
@@ -44,7 +45,13 @@ pub fn load(
     schemas: Arc<TopicSchemas>,
     fragments: &dyn FragmentSource,
 ) -> Result<(Arc<CompiledScenario>, Vec<String>), LoadError> {
-    load_with(text, schemas, &ComponentsConfig::default(), fragments)
+    load_with(
+        text,
+        schemas,
+        &ComponentsConfig::default(),
+        Path::new("."),
+        fragments,
+    )
 }
 
 /// [`load`], with the enrichers of the configuration's `components` section.
@@ -52,6 +59,7 @@ pub fn load_with(
     text: &str,
     schemas: Arc<TopicSchemas>,
     components: &ComponentsConfig,
+    config_dir: &Path,
     fragments: &dyn FragmentSource,
 ) -> Result<(Arc<CompiledScenario>, Vec<String>), LoadError> {
     // The type first: a request-response file would otherwise fail on its `request` source.
@@ -61,7 +69,11 @@ pub fn load_with(
         }
     }
     let mut registry = components::registry(schemas);
-    scenic_enrichers::register(components, &mut registry)?;
+    // OpenAPI documents given by a relative path are relative to the configuration's folder.
+    let registered = scenic_enrichers::register(components, &mut registry, config_dir)?;
+    for w in registered.warnings {
+        eprintln!("warning: {w}");
+    }
     let scenario = load_scenario(text, &registry, fragments)?;
     if !matches!(
         scenario.scenario_type(),

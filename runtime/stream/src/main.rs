@@ -79,13 +79,20 @@ fn run(args: Args) -> Result<(), Failure> {
         d.is_dir().then_some(d)
     });
     let fragments = fragments_dir(fragments_folder);
+    // Relative paths in the configuration (OpenAPI documents) are relative to its folder.
+    let config_dir = args
+        .config
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .unwrap_or(std::path::Path::new("."));
     let components =
         scenic_enrichers::ComponentsConfig::from_json(config.components.as_ref(), &|name| {
             std::env::var(name).ok()
         })
         .map_err(|e| invalid(e.to_string()))?;
     let (scenario, topics) =
-        match scenic_stream::load_with(&text, schemas, &components, fragments.as_ref()) {
+        match scenic_stream::load_with(&text, schemas, &components, config_dir, fragments.as_ref())
+        {
             Ok(s) => s,
             Err(scenic_stream::LoadError::Scenario(e)) => {
                 let errors = e.errors();

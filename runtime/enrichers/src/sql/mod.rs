@@ -13,7 +13,7 @@ pub mod query;
 pub mod types;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod};
 use futures::StreamExt;
@@ -326,22 +326,4 @@ pub fn pg_message(e: &tokio_postgres::Error) -> String {
             m
         }
     }
-}
-
-/// Runs `f` on the I/O runtime, stopping at the invocation's deadline.
-pub(crate) async fn on_io<F>(f: F, deadline: Option<Instant>) -> Result<Value, String>
-where
-    F: std::future::Future<Output = Result<Value, String>> + Send + 'static,
-{
-    crate::io::spawn(async move {
-        match deadline {
-            Some(at) => tokio::time::timeout_at(at.into(), f)
-                .await
-                .unwrap_or_else(|_| {
-                    Err("the invocation's deadline passed while waiting for the database".into())
-                }),
-            None => f.await,
-        }
-    })
-    .await?
 }

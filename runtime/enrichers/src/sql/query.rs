@@ -13,7 +13,7 @@ use scenic_spel::{Class, EvalEnv, Str, Type, Value};
 
 use super::placeholders::number_placeholders;
 use super::types::{column_type, Arg};
-use super::{on_io, Database, PrepareError, Prepared, Strategy, SERVICE_NAME};
+use super::{Database, PrepareError, Prepared, Strategy, SERVICE_NAME};
 use crate::metrics::ServiceMetrics;
 
 /// A node's result cache: arguments → result (null and empty results too).
@@ -294,7 +294,7 @@ impl SqlService {
         max_rows: usize,
     ) -> Result<Value, String> {
         let st = self.statement.clone();
-        on_io(
+        crate::io::call(
             async move {
                 let args: Vec<Arg> = args.into_iter().map(Arg).collect();
                 st.db
@@ -302,6 +302,7 @@ impl SqlService {
                     .await
             },
             deadline,
+            "the database",
         )
         .await
     }

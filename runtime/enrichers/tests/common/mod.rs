@@ -135,7 +135,8 @@ impl Drop for TestDb {
 pub fn registry_for(components: &Json) -> Registry {
     let config = ComponentsConfig::from_json(Some(components), &|_| None).expect("config");
     let mut registry = Registry::builtin();
-    scenic_enrichers::register(&config, &mut registry).expect("registers");
+    scenic_enrichers::register(&config, &mut registry, std::path::Path::new("."))
+        .expect("registers");
     registry
 }
 

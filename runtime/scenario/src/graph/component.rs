@@ -161,4 +161,7 @@ pub struct Registry {
     pub services: HashMap<String, Arc<dyn ServiceFactory>>,
     pub custom: HashMap<String, Arc<dyn CustomFactory>>,
     pub joins: HashMap<String, Arc<dyn JoinFactory>>,
+    /// Why configured components are missing (a provider whose OpenAPI document could not be
+    /// read): the compiler adds them to its "unknown component" errors.
+    pub unavailable: Vec<String>,
 }

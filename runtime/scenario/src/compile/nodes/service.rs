@@ -8,6 +8,16 @@ use crate::compile::CompileError;
 use crate::graph::Step;
 use crate::model::ServiceRef;
 
+/// The error for a component the registry does not have, with the configured providers that
+/// could not offer theirs.
+fn unknown(kind: &str, id: &str, unavailable: &[String]) -> String {
+    let mut m = format!("Unknown {kind} component '{id}'");
+    if !unavailable.is_empty() {
+        m.push_str(&format!(" (unavailable: {})", unavailable.join("; ")));
+    }
+    m
+}
+
 /// An enricher: its service, whose result is the output variable.
 pub(super) fn enricher(
     b: &mut Builder<'_>,
@@ -26,7 +36,7 @@ pub(super) fn enricher(
         None => {
             b.errors.push(CompileError::node(
                 id,
-                format!("Unknown enricher component '{}'", service.id),
+                unknown("enricher", &service.id, &b.opts.registry.unavailable),
             ));
             None
         }
@@ -73,7 +83,7 @@ pub(super) fn processor(
         }
         None => b.errors.push(CompileError::node(
             id,
-            format!("Unknown processor component '{}'", service.id),
+            unknown("processor", &service.id, &b.opts.registry.unavailable),
         )),
     }
     Then::Next
