@@ -215,3 +215,104 @@ async fn an_unreachable_database_at_deploy_names_the_component_and_the_node() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_file(&config);
 }
+
+/// `examples/enrichers/` as its README runs it: the seed loaded (into a database of this test's
+/// own), `scenic serve examples/enrichers/ --config examples/enrichers/scenic.json`, and the
+/// requests the README shows.
+#[tokio::test]
+async fn the_enrichers_example_serves_as_its_readme_says() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/enrichers");
+    let name = format!("scenic_shop_t{}", std::process::id());
+    let seed = std::fs::read_to_string(examples.join("seed.sql"))
+        .expect("seed")
+        .replace("scenic_shop", &name);
+    let seed_file = std::env::temp_dir().join(format!("{name}.sql"));
+    std::fs::write(&seed_file, seed).expect("write");
+    let loaded = std::process::Command::new("psql")
+        .args([
+            "-h",
+            &common::pg::host(),
+            "-p",
+            &common::pg::port().to_string(),
+            "-U",
+            "postgres",
+            "-q",
+        ])
+        .args([
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-f",
+            seed_file.to_str().expect("path"),
+        ])
+        .output()
+        .expect("psql runs");
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    let port = common::free_port();
+    let config = std::fs::read_to_string(examples.join("scenic.json"))
+        .expect("config")
+        .replace(
+            "127.0.0.1:5432/scenic_shop",
+            &format!("{}:{}/{name}", common::pg::host(), common::pg::port()),
+        )
+        .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"));
+    let server = common::start_args(
+        None,
+        |dir| {
+            for f in ["client-check.json", "profile-service.json"] {
+                std::fs::copy(examples.join(f), dir.join(f)).expect("copy");
+            }
+            std::fs::create_dir_all(dir.join("services")).expect("dir");
+            std::fs::copy(
+                examples.join("services/profiles.openapi.json"),
+                dir.join("services/profiles.openapi.json"),
+            )
+            .expect("copy");
+            // In the served folder, as in the example: it is not taken for a scenario.
+            std::fs::write(dir.join("scenic.json"), &config).expect("write");
+        },
+        &["--config", "{dir}/scenic.json", "--port", &port.to_string()],
+    )
+    .await;
+    let c = reqwest::Client::new();
+    let url = format!("{}/scenario/client-check", server.base);
+    assert_eq!(
+        post(&c, url.clone(), json!({"clientId": 1})).await,
+        (
+            200,
+            json!({"status": "ok", "name": "Anna Nowak", "tier": "GOLD", "clientSince": "2019-04-01",
+            "recentOrders": 3, "lastOrderTotal": 430, "segment": "standard"})
+        )
+    );
+    assert_eq!(
+        post(&c, url.clone(), json!({"clientId": 2})).await,
+        (
+            200,
+            json!({"status": "ok", "name": "Bartek Zielinski", "tier": "SILVER", "clientSince": "2021-09-15",
+            "recentOrders": 1, "lastOrderTotal": 15, "segment": "premium"})
+        )
+    );
+    assert_eq!(
+        post(&c, url.clone(), json!({"clientId": 3})).await.1["status"],
+        "blocked"
+    );
+    assert_eq!(
+        post(&c, url.clone(), json!({"clientId": 9})).await,
+        (200, json!({"status": "unknown"}))
+    );
+    assert!(
+        !server.log().contains("scenic.json"),
+        "the configuration is not a scenario:\n{}",
+        server.log()
+    );
+    let _ = common::pg::psql(
+        &common::pg::host(),
+        common::pg::port(),
+        "postgres",
+        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    );
+    let _ = std::fs::remove_file(&seed_file);
+}

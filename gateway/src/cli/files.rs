@@ -36,6 +36,14 @@ impl ConfigArgs {
         }
     }
 
+    /// Whether `path` is the configuration file (which may live among the scenarios).
+    pub fn is_config(&self, path: &Path) -> bool {
+        let canonical = |p: &Path| p.canonicalize().ok();
+        self.config
+            .as_deref()
+            .is_some_and(|c| canonical(c).is_some() && canonical(c) == canonical(path))
+    }
+
     /// [`registry`](Self::registry), or the error printed and exit code 2.
     pub fn registry_or_exit(&self) -> Result<Registry, std::process::ExitCode> {
         self.registry().map_err(|e| {

@@ -213,18 +213,21 @@ pub fn serve(a: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let manager = Arc::new(
-        Manager::new(
-            scenarios.clone(),
-            metrics.clone(),
-            registry.clone(),
-            fragments.clone(),
-            a.http.admin_token.clone(),
-            a.http.max_body.max(MAX_SCENARIO_BYTES),
-        )
-        .with_limits(a.http.limits.scenario())
-        .with_compute(compute.clone(), settings.limits.timeout),
-    );
+    let mut manager = Manager::new(
+        scenarios.clone(),
+        metrics.clone(),
+        registry.clone(),
+        fragments.clone(),
+        a.http.admin_token.clone(),
+        a.http.max_body.max(MAX_SCENARIO_BYTES),
+    )
+    .with_limits(a.http.limits.scenario())
+    .with_compute(compute.clone(), settings.limits.timeout);
+    // The configuration file may live in the served folder: it is not a scenario.
+    if let Some(config) = &a.http.config.config {
+        manager = manager.ignoring(config);
+    }
+    let manager = Arc::new(manager);
     // The folder watch's way, with its conflict rules and its log lines: a file refused here
     // is refused for the same reason when it changes, and over the management API.
     for path in &paths {

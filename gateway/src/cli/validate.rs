@@ -33,7 +33,7 @@ pub fn run(a: ValidateArgs) -> ExitCode {
     };
     let fragments = files::fragments_for(a.fragments.as_ref(), &a.paths);
     let mut failed = false;
-    for p in &paths {
+    for p in paths.iter().filter(|p| !a.config.is_config(p)) {
         if files::is_streaming(p) {
             // Its Kafka components and topic schemas live in the streaming binary.
             println!(

@@ -207,6 +207,8 @@ pub struct Manager {
     limits: ScenarioLimits,
     /// Where test runs run, and how long they may take: as invocations do.
     compute: Option<(Arc<ComputePool>, Duration)>,
+    /// Files of a served folder that are not scenarios: the configuration file (canonical).
+    ignored: Vec<PathBuf>,
 }
 
 /// Most inputs one test call may run.
@@ -314,7 +316,17 @@ impl Manager {
             files: Mutex::new(Files::default()),
             limits: ScenarioLimits::default(),
             compute: None,
+            ignored: Vec::new(),
         }
+    }
+
+    /// A file the folder scan and watch leave alone (the configuration file, when it lives in
+    /// the served folder).
+    pub fn ignoring(mut self, path: &Path) -> Manager {
+        if let Ok(p) = path.canonicalize() {
+            self.ignored.push(p);
+        }
+        self
     }
 
     /// Deploys a scenario file under its name, unless its content is what was last deployed
@@ -324,6 +336,10 @@ impl Manager {
     /// same conflicts, with the same error, as a PUT. On top of the API's rules, a management
     /// name belongs to one file (see [`FileOutcome::NameTaken`]).
     pub fn deploy_file(&self, path: &Path, trigger: Trigger) -> FileOutcome {
+        if !self.ignored.is_empty() && path.canonicalize().is_ok_and(|p| self.ignored.contains(&p))
+        {
+            return FileOutcome::Unchanged;
+        }
         let Some(name) = name_of(path) else {
             return FileOutcome::Skipped(ReadError::NotUtf8);
         };

@@ -83,7 +83,7 @@ impl Server {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -123,7 +123,22 @@ pub async fn start_args(
     prepare(&dir);
     let log = dir.with_extension("log");
     let stderr = std::fs::File::create(&log).expect("log file");
-    let port = free_port();
+    // `--port N` among the extra flags picks the port (a configuration that names it).
+    let port = extra
+        .iter()
+        .position(|a| *a == "--port")
+        .and_then(|i| extra.get(i + 1))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(free_port);
+    let skip = extra.iter().position(|a| *a == "--port");
+    // `{dir}` in a flag is the served folder.
+    let folder = dir.to_str().expect("path").to_string();
+    let extra: Vec<String> = extra
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| skip.is_none_or(|i| *j != i && *j != i + 1))
+        .map(|(_, a)| a.replace("{dir}", &folder))
+        .collect();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_scenic"));
     cmd.args([
         "serve",
@@ -135,7 +150,7 @@ pub async fn start_args(
         "--workers",
         "1",
     ])
-    .args(extra)
+    .args(&extra)
     .env_remove("SCENIC_ADMIN_TOKEN")
     .stdout(Stdio::null())
     .stderr(Stdio::from(stderr));
