@@ -1,8 +1,10 @@
 //! Test support for the streaming runtime: the real broker (nisshi, started per test on a free
-//! port), librdkafka's mock cluster, producing and reading records, scenario files, and the
-//! worker as a process or in-process.
+//! port), librdkafka's mock cluster, producing and reading records, scenario files, the worker
+//! as a process or in-process, and PostgreSQL databases and clusters for the enrichers ([`pg`]).
 
 #![allow(dead_code)]
+
+pub mod pg;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -207,6 +209,7 @@ pub fn produce(bootstrap: &str, topic: &str, records: &[(Option<&str>, &str)]) {
 /// A record read back.
 #[derive(Debug, Clone)]
 pub struct Read {
+    pub topic: String,
     pub key: Option<String>,
     pub value: String,
     pub partition: i32,
@@ -217,6 +220,87 @@ pub struct Read {
 impl Read {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.value).unwrap_or(Value::Null)
+    }
+
+    fn of(m: &rdkafka::message::BorrowedMessage<'_>) -> Read {
+        let headers = m
+            .headers()
+            .map(|h| {
+                h.iter()
+                    .map(|h| {
+                        (
+                            h.key.to_string(),
+                            String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Read {
+            topic: m.topic().to_string(),
+            key: m.key().map(|k| String::from_utf8_lossy(k).into_owned()),
+            value: String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned(),
+            partition: m.partition(),
+            offset: m.offset(),
+            headers,
+        }
+    }
+}
+
+fn reader(bootstrap: &str, read_committed: bool) -> BaseConsumer {
+    let group = format!("reader-{}", uuid_like());
+    client(bootstrap)
+        .set("group.id", &group)
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .set(
+            "isolation.level",
+            if read_committed {
+                "read_committed"
+            } else {
+                "read_uncommitted"
+            },
+        )
+        .create()
+        .expect("consumer")
+}
+
+/// A reader of topics from their start that stays subscribed (no group join per read): what it
+/// has read so far, in arrival order, read committed.
+pub struct Tail {
+    consumer: BaseConsumer,
+    pub seen: Vec<Read>,
+}
+
+impl Tail {
+    pub fn new(bootstrap: &str, topics: &[&str]) -> Tail {
+        let consumer = reader(bootstrap, true);
+        consumer.subscribe(topics).expect("subscribe");
+        Tail {
+            consumer,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Reads until `done` holds for what was read (true), or `within` passed (false).
+    pub fn until(&mut self, within: Duration, done: impl Fn(&[Read]) -> bool) -> bool {
+        let started = Instant::now();
+        loop {
+            if done(&self.seen) {
+                return true;
+            }
+            if started.elapsed() >= within {
+                return false;
+            }
+            if let Some(Ok(m)) = self.consumer.poll(Duration::from_millis(50)) {
+                self.seen.push(Read::of(&m));
+            }
+        }
+    }
+
+    /// What was read from `topic`.
+    pub fn of(&self, topic: &str) -> Vec<&Read> {
+        self.seen.iter().filter(|r| r.topic == topic).collect()
     }
 }
 
@@ -230,21 +314,7 @@ pub fn read_topic(
     within: Duration,
     settle: Duration,
 ) -> Vec<Read> {
-    let group = format!("reader-{}", uuid_like());
-    let c: BaseConsumer = client(bootstrap)
-        .set("group.id", &group)
-        .set("enable.auto.commit", "false")
-        .set("auto.offset.reset", "earliest")
-        .set(
-            "isolation.level",
-            if read_committed {
-                "read_committed"
-            } else {
-                "read_uncommitted"
-            },
-        )
-        .create()
-        .expect("consumer");
+    let c = reader(bootstrap, read_committed);
     c.subscribe(&[topic]).expect("subscribe");
     let mut out = Vec::new();
     let started = Instant::now();
@@ -258,26 +328,7 @@ pub fn read_topic(
             break;
         }
         if let Some(Ok(m)) = c.poll(Duration::from_millis(50)) {
-            let headers = m
-                .headers()
-                .map(|h| {
-                    h.iter()
-                        .map(|h| {
-                            (
-                                h.key.to_string(),
-                                String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            out.push(Read {
-                key: m.key().map(|k| String::from_utf8_lossy(k).into_owned()),
-                value: String::from_utf8_lossy(m.payload().unwrap_or_default()).into_owned(),
-                partition: m.partition(),
-                offset: m.offset(),
-                headers,
-            });
+            out.push(Read::of(&m));
             if out.len() >= want && reached.is_none() {
                 reached = Some(Instant::now());
             }
