@@ -29,6 +29,11 @@ use crate::graph::{
 /// Node visits between two yields to the executor.
 const YIELD_EVERY: u32 = 256;
 
+/// Service calls one invocation makes at once (`decisions.md` §10: bounded fan-out). Calls of
+/// independent contexts (split branches, for-each elements) that are pending together run
+/// concurrently, up to this many.
+pub const MAX_CALLS_AT_ONCE: usize = 32;
+
 /// Errors kept per invocation; more are counted (`RunResult::omitted_errors`), not kept: a
 /// for-each over 100,000 elements that all fail must not answer with 100,000 messages.
 pub const MAX_ERRORS: usize = 100;
@@ -115,6 +120,8 @@ pub struct Run {
     out: RunResult,
     steps: u32,
     skip_side_effects: bool,
+    /// Service calls waiting to be made together: (node, context).
+    calls: Vec<(usize, Ctx)>,
 }
 
 /// Where [`Graph::drive`] stopped.
@@ -150,10 +157,6 @@ fn ctx_bytes(ctx: &Ctx) -> u64 {
     (ctx.len() as u64 + 3) * scenic_spel::value::SLOT_BYTES
 }
 
-/// A node did not pass its context on: why. The context stays with the caller, to redo the
-/// node if the run was preempted.
-type StepResult = Result<(), Failure>;
-
 impl Graph {
     /// Starts an invocation from a context made by [`Graph::context`] or
     /// [`Graph::context_with`].
@@ -171,6 +174,7 @@ impl Graph {
             out: RunResult::default(),
             steps: 0,
             skip_side_effects: opts.skip_side_effects,
+            calls: Vec::new(),
         }
     }
 
@@ -226,22 +230,30 @@ impl Graph {
                     // other requests and to fire the request timeout.
                     YieldNow(false).await;
                 }
-                Pause::Call(at, mut ctx) => {
-                    if let Err(failure) = self.call(at, &mut ctx, run).await {
-                        if self.stopped(at, ctx, failure, run) {
-                            return run_flow(run);
-                        }
+                Pause::Calls => {
+                    let calls = std::mem::take(&mut run.calls);
+                    if self.call_all(calls, run).await {
+                        return run_flow(run);
                     }
                 }
             }
         }
     }
 
-    /// Runs nodes until the run ends, is preempted, must yield, or reaches a service call.
+    /// Runs nodes until the run ends, is preempted, must yield, or has service calls to make:
+    /// every context goes as far as it can first, so that the calls of independent contexts
+    /// are made together.
     fn run_nodes(&self, run: &mut Run, mut tracer: Option<&mut dyn Tracer>) -> Pause {
         loop {
             // Whatever exhausts the budget clears the stack and returns at once.
             while let Some((at, ctx)) = run.stack.pop() {
+                // With calls pending, other contexts run ahead only through steps whose order
+                // nobody sees (a sink's output, a barrier's batch, a join are seen): the
+                // outputs come in the order one call at a time would give.
+                if !run.calls.is_empty() && !self.may_run_ahead(at) {
+                    run.stack.push((at, ctx));
+                    return Pause::Calls;
+                }
                 // Each node visit is work: a fan-out of a million contexts stops at the
                 // deadline, or at the end of the slice before the node starts.
                 if let Err(limit) = run.env.budget.tick(1) {
@@ -264,10 +276,16 @@ impl Graph {
                 run.steps = run.steps.wrapping_add(1);
                 match stepped {
                     Stepped::Ok => {}
-                    Stepped::Call(ctx) => return Pause::Call(at, ctx),
+                    Stepped::Call(ctx) => {
+                        run.calls.push((at, ctx));
+                        if run.calls.len() >= MAX_CALLS_AT_ONCE {
+                            return Pause::Calls;
+                        }
+                    }
                     Stepped::Exhausted => {
                         run.stack.clear();
                         run.barriers.clear();
+                        run.calls.clear();
                         return Pause::Done;
                     }
                     Stepped::Failed(failed) => {
@@ -283,6 +301,10 @@ impl Graph {
                 if run.steps.is_multiple_of(YIELD_EVERY) {
                     return Pause::Yield;
                 }
+            }
+            // The calls' contexts go on before a barrier sees its batch.
+            if !run.calls.is_empty() {
+                return Pause::Calls;
             }
             let Some((at, ctxs)) = run.barriers.pop_first() else {
                 return Pause::Done;
@@ -336,30 +358,74 @@ impl Graph {
         if record(&mut run.out, &run.env.budget, node, failure) {
             run.stack.clear();
             run.barriers.clear();
+            run.calls.clear();
             return true;
         }
         false
     }
 
-    /// Invokes the service of node `at` (an enricher or processor) and continues.
-    async fn call(&self, at: usize, ctx: &mut Ctx, run: &mut Run) -> StepResult {
-        let Some(node) = self.nodes.get(at) else {
-            return Ok(());
+    /// Whether a context may go through node `at` while earlier contexts wait for their service
+    /// calls: steps that only move it along (and count), and service calls, which join them.
+    fn may_run_ahead(&self, at: usize) -> bool {
+        matches!(
+            self.nodes.get(at).map(|n| &n.step),
+            Some(
+                Step::Service { .. }
+                    | Step::Filter { .. }
+                    | Step::Switch { .. }
+                    | Step::Split { .. }
+                    | Step::Variable { .. }
+                    | Step::Record { .. }
+                    | Step::FragmentStart { .. }
+                    | Step::FragmentEnd { .. }
+            )
+        )
+    }
+
+    /// Makes the pending service calls (enrichers, processors) together and continues each
+    /// context, in the order the calls were reached. True when the run stops (a failure
+    /// exhausted the budget).
+    async fn call_all(&self, calls: Vec<(usize, Ctx)>, run: &mut Run) -> bool {
+        let env = &run.env;
+        let results = match calls.as_slice() {
+            // One call (the usual case, and every in-process service): no join to set up.
+            [(at, ctx)] => vec![invoke(self.nodes.get(*at), ctx, env).await],
+            _ => {
+                futures::future::join_all(
+                    calls
+                        .iter()
+                        .map(|(at, ctx)| invoke(self.nodes.get(*at), ctx, env)),
+                )
+                .await
+            }
         };
-        let Step::Service {
-            service,
-            slot,
-            next,
-        } = &node.step
-        else {
-            return Ok(());
-        };
-        let v = service.invoke(ctx, &run.env).await?;
-        if let Some(s) = slot {
-            set(ctx, *s, v);
+        let mut cont = Vec::with_capacity(calls.len());
+        for ((at, mut ctx), result) in calls.into_iter().zip(results) {
+            let Some(node) = self.nodes.get(at) else {
+                continue;
+            };
+            let Step::Service { slot, next, .. } = &node.step else {
+                continue;
+            };
+            match result {
+                Ok(v) => {
+                    if let (Some(s), Some(v)) = (slot, v) {
+                        set(&mut ctx, *s, v);
+                    }
+                    cont.push((node, *next, ctx));
+                }
+                Err(failure) => {
+                    if self.stopped(at, ctx, failure, run) {
+                        return true;
+                    }
+                }
+            }
         }
-        end_or_go(node, *next, std::mem::take(ctx), &mut run.stack);
-        Ok(())
+        // The first call's context on top: it goes on first, as it would have alone.
+        for (node, next, ctx) in cont.into_iter().rev() {
+            end_or_go(node, next, ctx, &mut run.stack);
+        }
+        false
     }
 
     /// Runs one node synchronously, by its step kind. A service call is the only thing that
@@ -568,6 +634,18 @@ fn record_variable(
 
 /// An enricher or processor: handed back to be called (it awaits), unless a test run skips
 /// its effects.
+/// Calls a service node's service (nothing for another node).
+async fn invoke<'a>(
+    node: Option<&'a GraphNode>,
+    ctx: &'a Ctx,
+    env: &'a EvalEnv,
+) -> Result<Option<Value>, Failure> {
+    match node.map(|n| &n.step) {
+        Some(Step::Service { service, .. }) => service.invoke(ctx, env).await.map(Some),
+        _ => Ok(None),
+    }
+}
+
 fn service_step(
     node: &GraphNode,
     service: &dyn Service,
@@ -716,8 +794,8 @@ enum Pause {
     Preempted,
     /// Time for a yield to the executor.
     Yield,
-    /// Node `at` calls a service with this context.
-    Call(usize, Ctx),
+    /// Service calls are pending (`Run::calls`).
+    Calls,
 }
 
 /// Whether a stopped run is over or only paused.
