@@ -82,6 +82,7 @@ pub fn run(a: TestArgs) -> ExitCode {
                 "line": n,
                 "outputs": r.outputs.iter().map(|o| crate::manage::output_json(&o.node_id, &o.value(), scenario.graph().limits())).collect::<Vec<_>>(),
                 "errors": r.errors.iter().map(|e| json!({"nodeId": &*e.node_id, "message": e.message()})).collect::<Vec<_>>(),
+                "skippedCalls": crate::manage::skipped_calls_json(&r.skipped_calls),
             }),
         };
         if report["errors"].as_array().is_some_and(|e| !e.is_empty()) {

@@ -764,9 +764,24 @@ async fn test_inputs(
             "outputs": run.outputs.iter().map(|o| output_json(&o.node_id, &o.value(), scenario.graph().limits())).collect::<Vec<_>>(),
             "errors": run.errors.iter().map(|e| serde_json::json!({"nodeId": &*e.node_id, "message": e.message()})).collect::<Vec<_>>(),
             "omittedErrors": run.omitted_errors,
+            "skippedCalls": skipped_calls_json(&run.skipped_calls),
         }));
     }
     Ok(serde_json::json!({ "results": results }))
+}
+
+/// The calls a test run skipped, with what they would have sent: `[{nodeId, request}]`.
+pub(crate) fn skipped_calls_json(
+    calls: &[scenic_scenario::interp::SkippedCall],
+) -> serde_json::Value {
+    serde_json::Value::Array(
+        calls
+            .iter()
+            .map(|c| {
+                serde_json::json!({"nodeId": &*c.node_id, "request": scenic_spel::value::to_json(&c.request)})
+            })
+            .collect(),
+    )
 }
 
 /// A sink's output as the test report shows it; one over the value limits is named, not

@@ -14,8 +14,11 @@ use std::time::Duration;
 
 use tokio::runtime::{Handle, Runtime};
 
-/// Threads of the I/O runtime: the work is waiting on sockets, not computing.
-const IO_THREADS: usize = 2;
+/// Threads of the I/O runtime by default: the work is waiting on sockets, not computing, and
+/// one thread keeps a call's tasks (the request, the connection) together: with two, an HTTP
+/// call took 311 µs instead of 160 µs on loopback, its tasks bouncing between the threads
+/// (`docs/benchmarks.md`). `SCENIC_IO_THREADS` sets another count.
+const IO_THREADS: usize = 1;
 
 static IO: OnceLock<Result<Runtime, String>> = OnceLock::new();
 
@@ -23,7 +26,13 @@ static IO: OnceLock<Result<Runtime, String>> = OnceLock::new();
 pub fn handle() -> Result<Handle, String> {
     let rt = IO.get_or_init(|| {
         tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(IO_THREADS)
+            .worker_threads(
+                std::env::var("SCENIC_IO_THREADS")
+                    .ok()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .filter(|n| (1..=64).contains(n))
+                    .unwrap_or(IO_THREADS),
+            )
             .thread_name("scenic-io")
             .enable_all()
             .build()

@@ -328,7 +328,7 @@ fn an_api_key_is_sent_as_the_scheme_says() {
 }
 
 #[test]
-fn test_runs_do_not_call_the_service() {
+fn test_runs_do_not_call_the_service_and_report_the_request() {
     let r = registry();
     let s = compile(
         &scenario("getCustomer", vec![spel("id", "#input.id")], "#out == null"),
@@ -336,13 +336,48 @@ fn test_runs_do_not_call_the_service() {
     )
     .expect("compiles");
     let before = CALLS.load(Ordering::Relaxed);
-    let v = s.source().decode(json!({"id": 1})).expect("input");
+    let v = s.source().decode(json!({"id": 42})).expect("input");
     let result = futures::executor::block_on(s.graph().run(v, true, None));
     assert!(result.errors.is_empty(), "{:?}", result.errors);
     assert_eq!(
         CALLS.load(Ordering::Relaxed),
         before,
         "no call in a test run"
+    );
+    // The report says what the call would have sent.
+    assert_eq!(result.skipped_calls.len(), 1);
+    assert_eq!(&*result.skipped_calls[0].node_id, "e");
+    assert_eq!(
+        scenic_spel::value::to_json(&result.skipped_calls[0].request),
+        json!({"operation": "getCustomer", "method": "GET",
+            "url": format!("{}/customers/42", server()), "headers": {}})
+    );
+    // A real run calls it (the counter can fail).
+    assert_eq!(run(&s, json!({"id": 42})), Ok(json!(true)));
+    assert_eq!(CALLS.load(Ordering::Relaxed), before + 1);
+}
+
+#[test]
+fn a_test_run_reports_the_request_with_its_api_key_masked() {
+    let r = registry();
+    let s = compile(
+        &scenario("postOrder", vec![spel("customerId", "5")], "#out"),
+        &r,
+    )
+    .expect("compiles");
+    let v = s.source().decode(json!({})).expect("input");
+    let result = futures::executor::block_on(s.graph().run(v, true, None));
+    assert_eq!(
+        scenic_spel::value::to_json(&result.skipped_calls[0].request),
+        json!({"operation": "postOrder", "method": "POST", "url": format!("{}/orders", server()),
+            "headers": {}, "body": {"customerId": 5, "items": null, "note": null}})
+    );
+    let s = compile(&scenario("getSecure", vec![], "#out"), &r).expect("compiles");
+    let v = s.source().decode(json!({})).expect("input");
+    let result = futures::executor::block_on(s.graph().run(v, true, None));
+    assert_eq!(
+        scenic_spel::value::to_json(&result.skipped_calls[0].request)["headers"],
+        json!({"X-API-KEY": "***"})
     );
 }
 

@@ -347,4 +347,58 @@ impl Service for OperationService {
     fn has_side_effects(&self) -> bool {
         true
     }
+
+    /// The request the call would send: method, URL, headers and body, with the API keys
+    /// masked (a test report is not a place for secrets).
+    fn dry_run(&self, ctx: &Ctx, env: &EvalEnv) -> Option<Value> {
+        let mut m = Value::map_with_capacity(5);
+        m.insert(Value::str("operation"), Value::str(&self.operation.name));
+        let values: Result<Vec<(usize, Value)>, Failure> = self
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, (_, p))| p.eval(ctx, env).map(|v| (i, v)))
+            .collect();
+        let request = values
+            .map_err(|f| f.to_string())
+            .and_then(|v| self.request(v));
+        match request {
+            Err(e) => {
+                m.insert(Value::str("error"), Value::str(e));
+            }
+            Ok(r) => {
+                let secrets: Vec<&str> = self
+                    .operation
+                    .credentials
+                    .iter()
+                    .map(|c| match c {
+                        Credential::Header { value, .. }
+                        | Credential::Query { value, .. }
+                        | Credential::Cookie { value, .. } => value.as_str(),
+                    })
+                    .collect();
+                let mask = |s: &str| {
+                    secrets
+                        .iter()
+                        .filter(|k| !k.is_empty())
+                        .fold(s.to_string(), |acc, k| acc.replace(*k, "***"))
+                };
+                m.insert(Value::str("method"), Value::str(r.method.as_str()));
+                m.insert(Value::str("url"), Value::str(mask(r.url.as_str())));
+                let mut headers = Value::map_with_capacity(r.headers.len());
+                for (k, v) in &r.headers {
+                    headers.insert(Value::str(k), Value::str(mask(v)));
+                }
+                m.insert(Value::str("headers"), Value::map(headers));
+                if let Some((_, body)) = &r.body {
+                    let json: Json = serde_json::from_slice(body).unwrap_or(Json::Null);
+                    m.insert(
+                        Value::str("body"),
+                        scenic_spel::value::from_json_untyped(&json),
+                    );
+                }
+            }
+        }
+        Some(Value::map(m))
+    }
 }

@@ -107,6 +107,11 @@ pub trait Service: Send + Sync + std::fmt::Debug {
     fn has_side_effects(&self) -> bool {
         false
     }
+    /// What a test run reports instead of the call it skips (the request a remote call would
+    /// send), or `None` for nothing to report.
+    fn dry_run(&self, _ctx: &Ctx, _env: &EvalEnv) -> Option<Value> {
+        None
+    }
 }
 
 pub trait ServiceFactory: Send + Sync {

@@ -81,6 +81,13 @@ impl SinkOutput {
 /// Sink outputs; a request-response run usually has one, kept inline (no allocation).
 pub type Outputs = smallvec::SmallVec<[SinkOutput; 1]>;
 
+/// A call a test run did not make, and what it would have sent ([`Service::dry_run`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkippedCall {
+    pub node_id: Arc<str>,
+    pub request: Value,
+}
+
 /// What one run produced: sink outputs in order, and every error.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct RunResult {
@@ -92,6 +99,9 @@ pub struct RunResult {
     /// Set when the invocation stopped because it ran out of time or memory; `errors` names
     /// the node where it happened.
     pub exhausted: Option<Exhausted>,
+    /// Test runs: the calls skipped, with what they would have sent (the first
+    /// [`MAX_ERRORS`]).
+    pub skipped_calls: Vec<SkippedCall>,
 }
 
 /// Observes a run node by node (the test-with-data trace). Costs nothing when absent.
@@ -655,6 +665,14 @@ fn service_step(
     run: &mut Run,
 ) -> Stepped {
     if run.skip_side_effects && service.has_side_effects() {
+        if run.out.skipped_calls.len() < MAX_ERRORS {
+            if let Some(request) = service.dry_run(&ctx, &run.env) {
+                run.out.skipped_calls.push(SkippedCall {
+                    node_id: node.id.clone(),
+                    request,
+                });
+            }
+        }
         if let Some(s) = slot {
             set(&mut ctx, s, Value::Null);
         }
