@@ -435,3 +435,37 @@ fn arguments_are_converted_to_the_parameter_types_or_fail_clearly() {
     // null arguments are SQL NULL (which equals nothing).
     assert_eq!(run(&s, json!({})), Ok(json!(null)));
 }
+
+#[test]
+fn concurrent_misses_of_one_key_share_one_query() {
+    let db = TestDb::new("CREATE SEQUENCE hits;");
+    let r = db.registry(json!({}));
+    // Each query takes a number from the sequence: two queries would give two numbers.
+    let mut params = query(
+        "Single result",
+        "select nextval('hits') as n, pg_sleep(0.4)::text as slept where ? > 0",
+        &["#input.id"],
+    );
+    params.push(spel("Cache TTL", "T(java.time.Duration).parse('PT1M')"));
+    let s = std::sync::Arc::new(
+        compile(&scenario("db-query", params, "#out.n"), &r).expect("compiles"),
+    );
+    let started = Instant::now();
+    let calls: Vec<_> = (0..4)
+        .map(|_| {
+            let s = s.clone();
+            std::thread::spawn(move || run(&s, json!({"id": 1})))
+        })
+        .collect();
+    let answers: Vec<_> = calls
+        .into_iter()
+        .map(|c| c.join().expect("joins"))
+        .collect();
+    assert!(answers.iter().all(|a| *a == Ok(json!(1))), "{answers:?}");
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "one query, not four in a row"
+    );
+    // Another key is another query.
+    assert_eq!(run(&s, json!({"id": 2})), Ok(json!(2)));
+}
