@@ -1,4 +1,4 @@
-//! The streaming worker with SQL enrichers: the real `scenic-stream` binary on the real broker
+//! The streaming worker with enrichers: the real `scenic-stream` binary on the real broker
 //! (nisshi) and the real PostgreSQL (a database of its own per test; for the outage, a cluster
 //! of its own that the test kills and starts again). Neither missing is a reason to skip: the
 //! tests fail and say what is needed.
@@ -9,7 +9,8 @@
 //! key column types `Key value` with) or that is not JSON is a poison record: it goes to the
 //! error topic naming its node, and the records after it are processed. A database that is down fails the records that need it in the same
 //! way (error topic, offsets committed), and the worker neither stops nor restarts: once the
-//! database is back, records are enriched again.
+//! database is back, records are enriched again. The last test adds the OpenAPI enricher, on a
+//! small HTTP service of the test's own: its 404 is null, its 500 fails the record at its node.
 
 mod common;
 
@@ -387,4 +388,136 @@ fn check_against_an_unreachable_database_names_the_node_and_the_component() {
     let (code, stdout, stderr) = check(&file, &cfg);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(stdout.contains(": ok"), "{stdout}");
+}
+
+/// A one-operation HTTP service on loopback, for the OpenAPI enricher: `GET /segments/{id}`
+/// answers `{"segment": ...}`, 404 for id 404, 500 for id 500. Plain std: one request per
+/// connection (`Connection: close`).
+fn segment_service() -> u16 {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]).to_string();
+            let id: i64 = head
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.strip_prefix("/segments/"))
+                .and_then(|i| i.parse().ok())
+                .unwrap_or(0);
+            let (status, body) = match id {
+                404 => ("404 Not Found", String::new()),
+                500 => ("500 Internal Server Error", "boom".to_string()),
+                i => (
+                    "200 OK",
+                    json!({"segment": if i % 2 == 0 { "premium" } else { "standard" }}).to_string(),
+                ),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+const SEGMENTS_DOC: &str = r#"{"openapi": "3.0.3", "info": {"title": "segments", "version": "1"},
+  "paths": {"/segments/{id}": {"get": {"operationId": "getSegment",
+    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}}],
+    "responses": {"200": {"description": "the segment", "content": {"application/json": {
+      "schema": {"type": "object", "properties": {"segment": {"type": "string"}}}}}}}}}}}"#;
+
+#[test]
+fn sql_and_openapi_enrichers_on_one_stream() {
+    let db = Db::new(SEED);
+    let http = segment_service();
+    let broker = Broker::start();
+    let b = broker.address();
+    create_topics(&b, &[("orders", 1), ("enriched", 1), ("errors", 1)]);
+    let scratch = Scratch::new("enrichers-both");
+    let doc = scratch.write("segments.json", SEGMENTS_DOC);
+    let mut components = db.components(json!({"timeout": "1s"}));
+    components["segments"] = json!({"providerType": "openAPI", "url": doc,
+        "rootUrl": format!("http://127.0.0.1:{http}")});
+    let schema = scratch.write("orders.schema.json", ORDERS);
+    let mut c = config(
+        &b,
+        "errors",
+        json!({"exceptionHandlingConfig": {"topic": "errors", "includeInputEvent": true}}),
+    );
+    c["schemas"] = json!({"orders": schema});
+    c["components"] = components;
+    let cfg = scratch.write("config.json", &c.to_string());
+    let text = stream_scenario(
+        "enriched-orders",
+        json!([
+            kafka_source("source", "orders"),
+            {"id": "find client", "type": "Enricher", "service": {"id": "db-lookup", "parameters": [
+                param("Table", e("'client'")),
+                param("Key column", e("'id'")),
+                param("Key value", e("#input.clientId.intValue"))
+            ]}, "output": "client"},
+            {"id": "segment", "type": "Enricher", "service": {"id": "getSegment", "parameters": [
+                param("id", e("#input.clientId"))
+            ]}, "output": "seg"},
+            raw_sink(
+                "out",
+                "enriched",
+                "'' + #input.clientId",
+                "{clientId: #input.clientId, name: #client?.name, segment: #seg?.segment}"
+            )
+        ]),
+    );
+    let file = scratch.write("enriched-orders.json", &text);
+    let mut tail = Tail::new(&b, &["enriched", "errors"]);
+    produce_orders(&b, &[1, 2, 404, 500, 7]);
+    let w = WorkerProcess::spawn(&file, &cfg, None, scratch.path("worker.log"));
+    wait_outcomes(&mut tail, 0..5, &w);
+    assert_eq!(
+        outcome(&tail, 0),
+        (
+            "enriched".into(),
+            json!({"clientId": 1, "name": "Ann", "segment": "standard"})
+        )
+    );
+    assert_eq!(
+        outcome(&tail, 1),
+        (
+            "enriched".into(),
+            json!({"clientId": 2, "name": "Bob", "segment": "premium"})
+        )
+    );
+    // 404 is null, as an unknown client is.
+    assert_eq!(
+        outcome(&tail, 2),
+        (
+            "enriched".into(),
+            json!({"clientId": 404, "name": null, "segment": null})
+        )
+    );
+    // The service's 500 fails that record at its node; the next one goes on.
+    let (topic, err) = outcome(&tail, 3);
+    assert_eq!(topic, "errors");
+    assert_eq!(err["nodeId"], "segment", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Failed to invoke getSegment") && m.contains("500")),
+        "{err}"
+    );
+    assert_eq!(
+        outcome(&tail, 4),
+        (
+            "enriched".into(),
+            json!({"clientId": 7, "name": null, "segment": "standard"})
+        )
+    );
+    wait_committed(&b, 5, &w);
+    assert_eq!(w.metric(WORKER_RESTARTS), 0.0, "{}", w.log_text());
 }

@@ -259,7 +259,11 @@ impl Database {
     ) -> Result<Value, String> {
         let client = self.pool.get().await.map_err(|e| self.pool_error(e))?;
         let failed = |e: tokio_postgres::Error| {
-            format!("the query failed on the database {}: {}", self.place, pg_message(&e))
+            format!(
+                "the query failed on the database {}: {}",
+                self.place,
+                pg_message(&e)
+            )
         };
         // Prepared once per connection (deadpool's statement cache).
         let st = client.prepare_cached(sql).await.map_err(failed)?;
