@@ -1,7 +1,8 @@
-//! PostgreSQL for the enricher tests: a database of its own on the server the test command
-//! starts (SCENIC_PG_HOST / SCENIC_PG_PORT, default 127.0.0.1:5432, trust auth), or a
-//! throwaway cluster of its own (for tests that stop and restart the server), through the
-//! PostgreSQL command-line tools.
+//! PostgreSQL for the enricher tests of the gateway and the streaming worker (which includes
+//! this file): a database of its own on the server the test command starts (SCENIC_PG_HOST /
+//! SCENIC_PG_PORT, default 127.0.0.1:5432, trust auth), or a throwaway cluster of its own (for
+//! tests that stop and restart the server), through the PostgreSQL command-line tools.
+//! PostgreSQL missing, the test fails and says so: these tests never skip.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -56,7 +57,7 @@ impl Db {
 
     pub fn on(host: &str, port: u16, seed: &str) -> Db {
         let name = format!(
-            "scenic_gw_{}_{}",
+            "scenic_t_{}_{}",
             std::process::id(),
             SEQ.fetch_add(1, Ordering::Relaxed)
         );
@@ -79,18 +80,28 @@ impl Db {
         psql(&self.host, self.port, &self.name, sql).unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
-    /// A configuration file's text with a query and a lookup enricher on this database.
-    pub fn config(&self, extra_pool: serde_json::Value) -> String {
+    /// `host:port/database`, as the enricher's messages name it.
+    pub fn place(&self) -> String {
+        format!("{}:{}/{}", self.host, self.port, self.name)
+    }
+
+    /// A `components` section with a query (`db-query`) and a lookup (`db-lookup`) enricher on
+    /// this database; `extra_pool` adds `dbPool` keys.
+    pub fn components(&self, extra_pool: serde_json::Value) -> serde_json::Value {
         let mut pool = serde_json::json!({"driverClassName": "org.postgresql.Driver",
             "url": format!("jdbc:postgresql://{}:{}/{}", self.host, self.port, self.name),
             "username": "postgres", "password": ""});
         if let (Some(o), Some(extra)) = (pool.as_object_mut(), extra_pool.as_object()) {
             o.extend(extra.clone());
         }
-        serde_json::json!({"components": {"databaseEnricher": {"config": {
+        serde_json::json!({"databaseEnricher": {"config": {
             "databaseQueryEnricher": {"name": "db-query", "dbPool": pool.clone()},
-            "databaseLookupEnricher": {"name": "db-lookup", "dbPool": pool}}}}})
-        .to_string()
+            "databaseLookupEnricher": {"name": "db-lookup", "dbPool": pool}}}})
+    }
+
+    /// A configuration file's text with [`components`](Self::components).
+    pub fn config(&self, extra_pool: serde_json::Value) -> String {
+        serde_json::json!({"components": self.components(extra_pool)}).to_string()
     }
 }
 

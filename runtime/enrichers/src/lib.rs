@@ -15,6 +15,22 @@ use scenic_scenario::Registry;
 
 pub use config::{ComponentsConfig, ConfigError, DatabaseProvider, Provider, ProviderInstance};
 
+/// An error with its causes, each once ("error sending request: connection refused"): what
+/// the enrichers' messages show of a transport failure.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut m = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !m.contains(&text) {
+            m.push_str(": ");
+            m.push_str(&text);
+        }
+        source = s.source();
+    }
+    m
+}
+
 /// The components of a configuration file's root object (`components`, absent: none), with
 /// `${NAME}` taken from the process environment.
 pub fn components_of(root: &serde_json::Value) -> Result<ComponentsConfig, ConfigError> {

@@ -9,8 +9,8 @@ use scenic_scenario::graph::{Ctx, Failure, Param, ParamCompiler, Service, Servic
 use scenic_spel::{EvalEnv, Type, Value};
 use serde_json::Value as Json;
 
-use super::doc::chain;
 use super::operations::{Body, Credential, Location, Operation};
+use crate::error_chain as chain;
 use crate::metrics::ServiceMetrics;
 
 /// The largest answer read (the default largest value an evaluation may hold).
@@ -135,6 +135,15 @@ pub struct Request {
 }
 
 impl OperationService {
+    /// The parameters' values for one context (index into `params`, value).
+    fn values(&self, ctx: &Ctx, env: &EvalEnv) -> Result<Vec<(usize, Value)>, Failure> {
+        self.params
+            .iter()
+            .enumerate()
+            .map(|(i, (_, p))| p.eval(ctx, env).map(|v| (i, v)))
+            .collect()
+    }
+
     fn request(&self, values: Vec<(usize, Value)>) -> Result<Request, String> {
         let op = &self.operation;
         let mut url = self.provider.base.clone();
@@ -315,12 +324,7 @@ impl Service for OperationService {
         ctx: &'a Ctx,
         env: &'a EvalEnv,
     ) -> BoxFuture<'a, Result<Value, Failure>> {
-        let values: Result<Vec<(usize, Value)>, Failure> = self
-            .params
-            .iter()
-            .enumerate()
-            .map(|(i, (_, p))| p.eval(ctx, env).map(|v| (i, v)))
-            .collect();
+        let values = self.values(ctx, env);
         Box::pin(async move {
             let request = self.request(values?).map_err(Failure::Component)?;
             let started = Instant::now();
@@ -353,12 +357,7 @@ impl Service for OperationService {
     fn dry_run(&self, ctx: &Ctx, env: &EvalEnv) -> Option<Value> {
         let mut m = Value::map_with_capacity(5);
         m.insert(Value::str("operation"), Value::str(&self.operation.name));
-        let values: Result<Vec<(usize, Value)>, Failure> = self
-            .params
-            .iter()
-            .enumerate()
-            .map(|(i, (_, p))| p.eval(ctx, env).map(|v| (i, v)))
-            .collect();
+        let values = self.values(ctx, env);
         let request = values
             .map_err(|f| f.to_string())
             .and_then(|v| self.request(v));

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde_json::Value as Json;
 
+use crate::error_chain as chain;
+
 /// The discovery call's limits, as the reference's (request 5 s, connect 10 s).
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -99,21 +101,6 @@ fn parse(text: &str) -> Result<Json, String> {
             serde_norway::from_str::<Json>(text).map_err(|e| e.to_string())
         }
     }
-}
-
-/// An error with its causes ("error sending request: connection refused").
-pub fn chain(e: &dyn std::error::Error) -> String {
-    let mut m = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !m.contains(&text) {
-            m.push_str(": ");
-            m.push_str(&text);
-        }
-        source = s.source();
-    }
-    m
 }
 
 impl Document {

@@ -315,19 +315,7 @@ pub fn pg_message(e: &tokio_postgres::Error) -> String {
             }
             m
         }
-        None => {
-            // "error connecting to server: Connection refused (os error 111)": the chain.
-            let mut m = e.to_string();
-            let mut source = std::error::Error::source(e);
-            while let Some(s) = source {
-                let text = s.to_string();
-                if !m.contains(&text) {
-                    m.push_str(": ");
-                    m.push_str(&text);
-                }
-                source = s.source();
-            }
-            m
-        }
+        // "error connecting to server: Connection refused (os error 111)": the chain.
+        None => crate::error_chain(e),
     }
 }

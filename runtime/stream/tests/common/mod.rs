@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+/// PostgreSQL for the enricher tests: the gateway tests' helper, one file for both.
+#[path = "../../../../gateway/tests/common/pg.rs"]
 pub mod pg;
 
 use std::collections::BTreeMap;
