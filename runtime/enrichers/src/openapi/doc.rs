@@ -80,8 +80,11 @@ pub async fn fetch(url: reqwest::Url) -> Result<Document, String> {
         }
         String::from_utf8_lossy(&bytes).into_owned()
     };
-    let root =
-        parse(&text).map_err(|e| format!("Failed to parse OpenAPI specification {url}: {e}"))?;
+    // Parsing is CPU work: off the I/O runtime's thread, which serves every call.
+    let parsed = tokio::task::spawn_blocking(move || parse(&text))
+        .await
+        .map_err(|e| format!("the document's parser failed: {e}"))?;
+    let root = parsed.map_err(|e| format!("Failed to parse OpenAPI specification {url}: {e}"))?;
     if !root.get("openapi").is_some_and(Json::is_string) {
         return Err(format!(
             "{url} is not an OpenAPI 3 document (no `openapi` version); Swagger 2.0 is not supported"
@@ -89,6 +92,10 @@ pub async fn fetch(url: reqwest::Url) -> Result<Document, String> {
     }
     Ok(Document { root, url })
 }
+
+/// Deepest bracket nesting a document may have: far beyond any real schema, and what keeps
+/// the YAML parser (quadratic in flow nesting: 100,000 levels took minutes) fast.
+const MAX_FLOW_DEPTH: usize = 256;
 
 /// JSON, else YAML.
 fn parse(text: &str) -> Result<Json, String> {
@@ -98,9 +105,54 @@ fn parse(text: &str) -> Result<Json, String> {
             if text.trim_start().starts_with('{') {
                 return Err(json_error.to_string());
             }
+            if flow_depth(text) > MAX_FLOW_DEPTH {
+                return Err(format!(
+                    "the document nests deeper than {MAX_FLOW_DEPTH} levels"
+                ));
+            }
             serde_norway::from_str::<Json>(text).map_err(|e| e.to_string())
         }
     }
+}
+
+/// The deepest nesting of `[`/`{` outside quoted strings: an upper bound of YAML's flow
+/// nesting (comments and block scalars count too, which only makes it stricter). A quote opens
+/// a string only where YAML starts a scalar (after `:`, `-`, `?`, `[`, `{`, `,` or at a line's
+/// start), so an apostrophe inside plain text cannot hide brackets from the count.
+fn flow_depth(text: &str) -> usize {
+    let (mut depth, mut most) = (0usize, 0usize);
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    // The last byte that was not a space or tab on this line (`\n` at its start).
+    let mut prev = b'\n';
+    for &b in text.as_bytes() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' && q == b'"' {
+                escaped = true;
+            } else if b == q {
+                quote = None;
+                prev = b;
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' if matches!(prev, b':' | b'-' | b'?' | b'[' | b'{' | b',' | b'\n') => {
+                quote = Some(b)
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                most = most.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if !matches!(b, b' ' | b'\t') {
+            prev = b;
+        }
+    }
+    most
 }
 
 impl Document {
@@ -126,6 +178,35 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_yaml_alias_bomb_is_refused_not_expanded() {
+        // Nine levels of nine aliases each: 9^9 (387 million) strings if expanded.
+        let mut doc = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        for w in names.windows(2) {
+            let (prev, next) = (w[0], w[1]);
+            let refs = vec![format!("*{prev}"); 9].join(",");
+            doc.push_str(&format!("{next}: &{next} [{refs}]\n"));
+        }
+        let started = std::time::Instant::now();
+        assert!(parse(&doc).is_err(), "refused");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn deeply_nested_documents_are_refused_without_overflowing_the_stack() {
+        let deep = format!("x: {}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(&deep).is_err(), "YAML");
+        let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(&deep).is_err(), "JSON");
+        // An apostrophe in plain text opens no string: the brackets after it still count.
+        let hidden = format!("x: it's {}1{}", "[".repeat(300), "]".repeat(300));
+        assert!(flow_depth(&hidden) > MAX_FLOW_DEPTH);
+        assert_eq!(flow_depth("a: '[[[' \nb: \"{{\"\nc: [1, {d: 2}]\n"), 2);
+    }
 
     #[test]
     fn json_and_yaml_documents_parse_and_refs_resolve() {
