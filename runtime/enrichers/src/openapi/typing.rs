@@ -11,6 +11,9 @@ use super::doc::Document;
 
 /// Deepest schema nesting typed; deeper parts are Unknown (a guard, not a limit users meet).
 const MAX_DEPTH: usize = 64;
+/// Schema nodes typed for one parameter or answer: `$ref`s are typed where they are used, so a
+/// chain of `anyOf: [$ref X, $ref X]` doubles at each link; past this it is an error.
+const MAX_STEPS: usize = 100_000;
 
 /// Types `schema`. `lists_of_objects`: whether an array of objects keeps its element type
 /// (outputs) or becomes `List[Unknown]` (inputs, so optional fields of the elements are not
@@ -20,6 +23,7 @@ pub fn type_of(doc: &Document, schema: &Json, lists_of_objects: bool) -> Result<
         doc,
         lists_of_objects,
         active: HashSet::new(),
+        steps: 0,
     }
     .ty(schema, 0)
 }
@@ -29,12 +33,19 @@ struct Typer<'a> {
     lists_of_objects: bool,
     /// The `$ref`s being typed: a reference back to one of them (recursion) is Unknown.
     active: HashSet<String>,
+    steps: usize,
 }
 
 impl Typer<'_> {
     fn ty(&mut self, schema: &Json, depth: usize) -> Result<Type, String> {
         if depth > MAX_DEPTH {
             return Ok(Type::Unknown);
+        }
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return Err(format!(
+                "the schema is too complex to type (over {MAX_STEPS} schema nodes)"
+            ));
         }
         if let Some(r) = schema.get("$ref").and_then(Json::as_str) {
             if !self.active.insert(r.to_string()) {
@@ -190,6 +201,27 @@ mod tests {
             Ok(t) => t.to_string(),
             Err(e) => format!("error: {e}"),
         }
+    }
+
+    #[test]
+    fn a_schema_that_doubles_at_each_reference_is_an_error_not_a_hang() {
+        let mut schemas = serde_json::Map::new();
+        for i in 0..40 {
+            let next = format!("#/components/schemas/S{}", i + 1);
+            schemas.insert(
+                format!("S{i}"),
+                json!({"anyOf": [{"$ref": next}, {"$ref": next}]}),
+            );
+        }
+        schemas.insert("S40".into(), json!({"type": "string"}));
+        let doc = Document {
+            root: json!({"components": {"schemas": schemas}}),
+            url: reqwest::Url::parse("file:///d.json").expect("url"),
+        };
+        let started = std::time::Instant::now();
+        let r = type_of(&doc, &json!({"$ref": "#/components/schemas/S0"}), true);
+        assert!(r.expect_err("too complex").contains("too complex"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
