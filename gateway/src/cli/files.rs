@@ -44,6 +44,41 @@ impl ConfigArgs {
             .is_some_and(|c| canonical(c).is_some() && canonical(c) == canonical(path))
     }
 
+    /// The `metrics` section (the InfluxDB reporter), if the file has one.
+    pub fn metrics(&self) -> Result<Option<scenic_influx::MetricsConfig>, String> {
+        let Some(path) = &self.config else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let root: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+        scenic_influx::MetricsConfig::from_root(&root, &|k| std::env::var(k).ok())
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Starts the InfluxDB reporter on `scenarios` when the file configures one; the error
+    /// printed and exit code 2 when its section is wrong.
+    pub fn reporter(
+        &self,
+        scenarios: &std::sync::Arc<scenic_rr::Scenarios>,
+    ) -> Result<Option<scenic_influx::Reporter>, std::process::ExitCode> {
+        let exit = |e: String| {
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(2)
+        };
+        let Some(metrics) = self.metrics().map_err(exit)? else {
+            return Ok(None);
+        };
+        let table = scenarios.clone();
+        let source = scenic_influx::Source {
+            scenarios: std::sync::Arc::new(move || {
+                table.all().iter().map(|d| d.scenario.clone()).collect()
+            }),
+        };
+        scenic_influx::Reporter::start(metrics, source).map_err(exit)
+    }
+
     /// [`registry`](Self::registry), or the error printed and exit code 2.
     pub fn registry_or_exit(&self) -> Result<Registry, std::process::ExitCode> {
         self.registry().map_err(|e| {

@@ -242,6 +242,11 @@ pub fn serve(a: ServeArgs) -> ExitCode {
         }
     }
     settings.extra_routes = Some(crate::manage::routes(manager));
+    // Kept for the server's lifetime; dropping it stops the reporting.
+    let _reporter = match a.http.config.reporter(&scenarios) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let state = Arc::new(AppState::new(
         scenarios.clone(),
         metrics,
@@ -285,6 +290,10 @@ pub fn run(a: RunArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let settings = a.http.settings(Some(slug.clone()));
+    let _reporter = match a.http.config.reporter(&scenarios) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let compute = match ComputePool::new(settings.limits.pool) {
         Ok(p) => Arc::new(p),
         Err(e) => {

@@ -391,7 +391,7 @@ fn database(config: Option<&Json>, key: &str) -> Result<Provider, ConfigError> {
 
 /// Replaces `${NAME}` strings by the environment variable, and drops keys whose `${?NAME}` is
 /// unset; `key` is the dotted path for errors.
-fn substitute(
+pub fn substitute(
     v: &mut Json,
     key: &str,
     env: &dyn Fn(&str) -> Option<String>,

@@ -130,6 +130,9 @@ pub struct Config {
     /// The enrichers (`components`, read by scenic-enrichers).
     #[serde(default)]
     pub components: Option<serde_json::Value>,
+    /// The InfluxDB reporter (`metrics`, read by scenic-influx).
+    #[serde(default)]
+    pub metrics: Option<serde_json::Value>,
 }
 
 fn d_separator() -> String {
@@ -173,6 +176,7 @@ fn unreachable_default() -> Config {
         namespace: None,
         namespace_separator: d_separator(),
         components: None,
+        metrics: None,
     }
 }
 

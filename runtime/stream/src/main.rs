@@ -131,6 +131,29 @@ fn run(args: Args) -> Result<(), Failure> {
         ),
         None => None,
     };
+    // The InfluxDB reporter, for the process's lifetime.
+    let metrics_config = match &config.metrics {
+        Some(m) => {
+            scenic_influx::MetricsConfig::from_root(&serde_json::json!({"metrics": m}), &|k| {
+                std::env::var(k).ok()
+            })
+            .map_err(|e| invalid(e.to_string()))?
+        }
+        None => None,
+    };
+    let _reporter = match metrics_config {
+        Some(m) => {
+            let reported = scenario.clone();
+            scenic_influx::Reporter::start(
+                m,
+                scenic_influx::Source {
+                    scenarios: Arc::new(move || vec![reported.clone()]),
+                },
+            )
+            .map_err(Failure::Setup)?
+        }
+        None => None,
+    };
     let workers = scenic_stream::worker_count(&config, &scenario);
     let config = Arc::new(config);
     let metrics = Arc::new(StreamMetrics::new(scenario.clone()));

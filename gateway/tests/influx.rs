@@ -1,0 +1,235 @@
+//! The InfluxDB reporter against a real InfluxDB 1.6 (`apt-get install influxdb`, started here
+//! on free ports with a temporary folder): the reference's measurements and tags for the node
+//! counts, with the counts of the requests sent; InfluxDB down at first, with invocations
+//! unaffected, then reporting resumes on its own.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value as Json};
+
+struct Influx {
+    child: Child,
+    dir: PathBuf,
+    port: u16,
+}
+
+impl Drop for Influx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Influx {
+    /// influxd on `port`, with the database `scenic`.
+    async fn start(port: u16) -> Influx {
+        let dir = std::env::temp_dir().join(format!("scenic-influx-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let rpc = common::free_port();
+        let conf = format!(
+            "reporting-disabled = true\nbind-address = \"127.0.0.1:{rpc}\"\n\
+             [meta]\n  dir = \"{d}/meta\"\n[data]\n  dir = \"{d}/data\"\n  wal-dir = \"{d}/wal\"\n\
+             [http]\n  bind-address = \"127.0.0.1:{port}\"\n  log-enabled = false\n\
+             [monitor]\n  store-enabled = false\n",
+            d = dir.display()
+        );
+        let conf_path = dir.join("influxdb.conf");
+        std::fs::write(&conf_path, conf).expect("write");
+        let child = Command::new("influxd")
+            .args(["-config", conf_path.to_str().expect("path")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("influxd is needed (apt-get install -y influxdb; scripts/test installs it)");
+        let influx = Influx { child, dir, port };
+        let c = reqwest::Client::new();
+        let started = Instant::now();
+        loop {
+            let ping = c.get(format!("http://127.0.0.1:{port}/ping")).send().await;
+            if ping.is_ok_and(|r| r.status().as_u16() == 204) {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "influxd did not come up"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        influx.query("CREATE DATABASE scenic").await;
+        influx
+    }
+
+    async fn query(&self, q: &str) -> Json {
+        reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{}/query", self.port))
+            .form(&[("q", q), ("db", "scenic")])
+            .send()
+            .await
+            .expect("query")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// `last("count")` of `measurement` for the scenario, by `nodeId`.
+    async fn last_counts(&self, measurement: &str) -> Vec<(String, i64)> {
+        let r = self
+            .query(&format!(
+                "SELECT last(\"count\") FROM \"{measurement}\" WHERE \"scenario\" = 'filtering' \
+                 AND \"env\" = 'test' GROUP BY \"nodeId\", \"instanceId\""
+            ))
+            .await;
+        let mut out = Vec::new();
+        for s in r["results"][0]["series"].as_array().into_iter().flatten() {
+            assert_eq!(s["tags"]["instanceId"], "scenic-test-1", "{s}");
+            let node = s["tags"]["nodeId"].as_str().unwrap_or_default().to_string();
+            let v = s["values"][0][1].as_i64().unwrap_or(-1);
+            out.push((node, v));
+        }
+        out.sort();
+        out
+    }
+}
+
+fn spel(e: &str) -> Json {
+    json!({"language": "spel", "expression": e})
+}
+
+/// request → filter `n > 0` (dead end otherwise) → variable (fails for 13) → response.
+fn filtering() -> String {
+    json!({
+        "metaData": {"id": "filtering", "additionalFields": {"properties": {
+            "inputSchema": json!({"type": "object", "properties": {"n": {"type": "integer"}}}).to_string(),
+            "outputSchema": "{}", "slug": "filtering"}, "metaDataType": "RequestResponseMetaData"}},
+        "nodes": [
+            {"id": "request", "type": "Source", "ref": {"typ": "request", "parameters": []}},
+            {"id": "positive", "type": "Filter", "expression": spel("#input.n > 0")},
+            {"id": "inverse", "type": "Variable", "varName": "x", "value": spel("#input.n / (#input.n - 13)")},
+            {"id": "out", "type": "Sink", "ref": {"typ": "response", "parameters": [
+                {"name": "Raw editor", "expression": spel("true")},
+                {"name": "Value", "expression": spel("#x")}]}}
+        ],
+        "additionalBranches": []
+    })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_counts_reach_influxdb_with_the_references_names_and_reporting_survives_an_outage() {
+    let port = common::free_port();
+    let config = std::env::temp_dir().join(format!("scenic-influx-{}.json", std::process::id()));
+    std::fs::write(
+        &config,
+        json!({"metrics": {"environment": "test", "instanceId": "scenic-test-1",
+            "additionalTags": {"team": "risk"},
+            "influx": {"url": format!("http://127.0.0.1:{port}"), "database": "scenic",
+                "reporterPolling": "300 ms"}}})
+        .to_string(),
+    )
+    .expect("write");
+    // InfluxDB is not there yet.
+    let server = common::start_args(
+        None,
+        |dir| std::fs::write(dir.join("filtering.json"), filtering()).expect("write"),
+        &["--config", config.to_str().expect("path")],
+    )
+    .await;
+    let c = reqwest::Client::new();
+    let url = format!("{}/scenario/filtering", server.base);
+    let mut slowest = Duration::ZERO;
+    let send = |n: i64| {
+        let (c, url) = (c.clone(), url.clone());
+        async move {
+            let t = Instant::now();
+            let status = c
+                .post(url)
+                .json(&json!({"n": n}))
+                .send()
+                .await
+                .expect("send")
+                .status();
+            (status.as_u16(), t.elapsed())
+        }
+    };
+    for n in [1, 2, 3, -1, 13] {
+        let (status, took) = send(n).await;
+        // A dead end answers 500 as well ("Scenario did not return any result").
+        let ok = n > 0 && n != 13;
+        assert_eq!(status, if ok { 200 } else { 500 }, "{n}: {}", server.log());
+        slowest = slowest.max(took);
+    }
+    server
+        .log_contains("metrics dropped: cannot reach InfluxDB")
+        .await;
+    assert!(
+        slowest < Duration::from_secs(1),
+        "invocations are not slowed: {slowest:?}"
+    );
+
+    // InfluxDB comes up on its address: reporting resumes by itself.
+    let influx = Influx::start(port).await;
+    // Spread over a few reports, so that the counts move between them (rates, derivatives).
+    for n in [4, -2, -3, 13, 5] {
+        send(n).await;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+    }
+    let want_nodes = vec![
+        ("inverse".to_string(), 7),
+        ("out".to_string(), 5),
+        ("positive".to_string(), 10),
+        ("request".to_string(), 10),
+    ];
+    let started = Instant::now();
+    loop {
+        let got = influx.last_counts("nodeCount").await;
+        if got == want_nodes {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "nodeCount: {got:?}\n{}",
+            server.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    server.log_contains("metrics reach InfluxDB again").await;
+    let ends = influx.last_counts("end.count").await;
+    assert!(ends.contains(&("out".to_string(), 5)), "{ends:?}");
+    let dead = influx.last_counts("dead_end.count").await;
+    assert!(dead.contains(&("positive".to_string(), 3)), "{dead:?}");
+    let errors = influx.last_counts("error.instantRateByNode.count").await;
+    assert!(errors.contains(&("inverse".to_string(), 2)), "{errors:?}");
+    // The additional tag is on every point; rates are written as gauges.
+    let r = influx
+        .query("SELECT count(\"value\") FROM \"end.instantRate\" WHERE \"team\" = 'risk' AND \"scenario\" = 'filtering'")
+        .await;
+    assert!(
+        r["results"][0]["series"][0]["values"][0][1]
+            .as_i64()
+            .unwrap_or(0)
+            > 0,
+        "{r}"
+    );
+    // The reference's dashboard query of "Outputs/s" runs on these points.
+    let r = influx
+        .query(
+            "SELECT sum(\"rate\") FROM (SELECT non_negative_derivative(last(\"count\"), 1s) AS \"rate\" \
+             FROM \"end.count\" WHERE \"scenario\" =~ /^filtering$/ AND \"env\" = 'test' AND time > now() - 5m \
+             GROUP BY time(1s), \"scenario\", \"nodeId\", \"instanceId\" fill(none)) GROUP BY time(1s), \"scenario\", \"nodeId\" fill(none)",
+        )
+        .await;
+    let rates: Vec<f64> = r["results"][0]["series"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s["values"].as_array().cloned().unwrap_or_default())
+        .filter_map(|v| v[1].as_f64())
+        .collect();
+    assert!(rates.iter().any(|r| *r > 0.0), "outputs per second: {r}");
+    let _ = std::fs::remove_file(&config);
+}
