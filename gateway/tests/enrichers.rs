@@ -95,7 +95,7 @@ async fn serve_with_a_config_file_runs_sql_enrichers_and_reports_their_metrics()
         .expect("text");
     assert!(
         metrics.contains(
-            "scenic_service_duration_seconds_count{outcome=\"OK\",service=\"dbQueryEnricher\"} 2"
+            "scenic_service_duration_seconds_count{outcome=\"OK\",scenario=\"clients\",service=\"dbQueryEnricher\"} 2"
         ),
         "{metrics}"
     );

@@ -204,6 +204,42 @@ async fn node_counts_reach_influxdb_with_the_references_names_and_reporting_surv
     assert!(dead.contains(&("positive".to_string(), 3)), "{dead:?}");
     let errors = influx.last_counts("error.instantRateByNode.count").await;
     assert!(errors.contains(&("inverse".to_string(), 2)), "{errors:?}");
+    // The invocation timers: every invocation counted, percentiles in nanoseconds (the
+    // reference's unit), plausible for a loopback call.
+    let timer = |m: &'static str| {
+        let influx = &influx;
+        async move {
+            let r = influx
+                .query(&format!(
+                    "SELECT last(\"count\"), last(\"p50\"), last(\"p99\"), last(\"max\") FROM \"{m}\" \
+                     WHERE \"scenario\" = 'filtering' AND \"env\" = 'test'"
+                ))
+                .await;
+            let v = r["results"][0]["series"][0]["values"][0].clone();
+            (
+                v[1].as_i64(),
+                v[2].as_f64(),
+                v[3].as_f64(),
+                v[4].as_f64(),
+                r,
+            )
+        }
+    };
+    let started = Instant::now();
+    loop {
+        let (count, p50, p99, max, r) = timer("invocation.success.histogram").await;
+        if count == Some(5) {
+            let (p50, p99, max) = (p50.unwrap_or(0.0), p99.unwrap_or(0.0), max.unwrap_or(0.0));
+            assert!(p50 > 1_000.0 && p50 < 1e9, "p50 {p50} ns: {r}");
+            assert!(p50 <= p99 && p99 <= max, "{r}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{r}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Dead ends and the error: five failed invocations.
+    let (count, _, _, _, r) = timer("invocation.failure.histogram").await;
+    assert_eq!(count, Some(5), "{r}");
     // The additional tag is on every point; rates are written as gauges.
     let r = influx
         .query("SELECT count(\"value\") FROM \"end.instantRate\" WHERE \"team\" = 'risk' AND \"scenario\" = 'filtering'")

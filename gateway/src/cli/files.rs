@@ -62,12 +62,14 @@ impl ConfigArgs {
     pub fn reporter(
         &self,
         scenarios: &std::sync::Arc<scenic_rr::Scenarios>,
+        metrics: &std::sync::Arc<scenic_rr::metrics::Metrics>,
     ) -> Result<Option<scenic_influx::Reporter>, std::process::ExitCode> {
         let exit = |e: String| {
             eprintln!("error: {e}");
             std::process::ExitCode::from(2)
         };
-        let Some(metrics) = self.metrics().map_err(exit)? else {
+        let windows = metrics.clone();
+        let Some(config) = self.metrics().map_err(exit)? else {
             return Ok(None);
         };
         let table = scenarios.clone();
@@ -75,8 +77,25 @@ impl ConfigArgs {
             scenarios: std::sync::Arc::new(move || {
                 table.all().iter().map(|d| d.scenario.clone()).collect()
             }),
+            timers: std::sync::Arc::new(move || {
+                let mut timers = Vec::new();
+                for (scenario, w) in windows.windows() {
+                    for (name, h) in [
+                        ("invocation.success", &w.success),
+                        ("invocation.failure", &w.failure),
+                    ] {
+                        timers.push(scenic_influx::Timer {
+                            name,
+                            tags: vec![("scenario".into(), scenario.clone())],
+                            snapshot: h.snapshot(),
+                        });
+                    }
+                }
+                timers.extend(scenic_influx::service_timers());
+                timers
+            }),
         };
-        scenic_influx::Reporter::start(metrics, source).map_err(exit)
+        scenic_influx::Reporter::start(config, source).map_err(exit)
     }
 
     /// [`registry`](Self::registry), or the error printed and exit code 2.

@@ -243,7 +243,7 @@ pub fn serve(a: ServeArgs) -> ExitCode {
     }
     settings.extra_routes = Some(crate::manage::routes(manager));
     // Kept for the server's lifetime; dropping it stops the reporting.
-    let _reporter = match a.http.config.reporter(&scenarios) {
+    let _reporter = match a.http.config.reporter(&scenarios, &metrics) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -290,7 +290,7 @@ pub fn run(a: RunArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let settings = a.http.settings(Some(slug.clone()));
-    let _reporter = match a.http.config.reporter(&scenarios) {
+    let _reporter = match a.http.config.reporter(&scenarios, &metrics) {
         Ok(r) => r,
         Err(code) => return code,
     };

@@ -1,19 +1,27 @@
-//! Service-call metrics (`enrichers.md` §5): every enricher call is timed, by its
+//! Service-call metrics (`enrichers.md` §5): every enricher call is timed, by scenario,
 //! `serviceName` (the reference's: `dbQueryEnricher` for every SQL component, the operation's
 //! name for OpenAPI ones) and outcome (`OK`, `FAIL`; an empty 404 answer is `OK`).
 //!
-//! Prometheus: `scenic_service_duration_seconds{service, outcome}`, a histogram (its `_count`
-//! is the call count). One set per process, shared by every component and scenario, so that two
-//! components with the same service name share their series, as the reference's tags do.
+//! Prometheus: `scenic_service_duration_seconds{scenario, service, outcome}`, a histogram (its
+//! `_count` is the call count). InfluxDB: the same calls in sliding windows ([`timers`]), which
+//! the reporter writes as the reference's `service.OK` / `service.FAIL` timers. One set per
+//! process, shared by every component, so two components with the same service name share
+//! their series, as the reference's tags do.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use prometheus::{HistogramOpts, HistogramVec};
+use scenic_scenario::metrics::WindowHistogram;
+
+/// A timer's key: scenario, service name, outcome (OK = true).
+type TimerKey = (String, String, bool);
 
 /// The service-call histograms.
 pub struct ServiceMetrics {
     duration: HistogramVec,
+    windows: Mutex<HashMap<TimerKey, Arc<WindowHistogram>>>,
 }
 
 static METRICS: OnceLock<ServiceMetrics> = OnceLock::new();
@@ -24,19 +32,38 @@ const BUCKETS: &[f64] = &[
     5.0, 10.0,
 ];
 
+fn outcome(ok: bool) -> &'static str {
+    if ok {
+        "OK"
+    } else {
+        "FAIL"
+    }
+}
+
+/// One service timer's window, for the InfluxDB reporter.
+pub struct ServiceTimer {
+    pub scenario: String,
+    pub service: String,
+    pub ok: bool,
+    pub window: Arc<WindowHistogram>,
+}
+
 impl ServiceMetrics {
     /// The process's service metrics.
     pub fn get() -> &'static ServiceMetrics {
         METRICS.get_or_init(|| {
             let opts = HistogramOpts::new(
                 "scenic_service_duration_seconds",
-                "Enricher (service) calls by service name and outcome (OK, FAIL), in seconds",
+                "Enricher (service) calls by scenario, service name and outcome (OK, FAIL), in seconds",
             )
             .buckets(BUCKETS.to_vec());
             // Constant options and labels: they are valid (the test below builds them).
-            let duration = HistogramVec::new(opts, &["service", "outcome"])
+            let duration = HistogramVec::new(opts, &["scenario", "service", "outcome"])
                 .expect("constant histogram options are valid");
-            ServiceMetrics { duration }
+            ServiceMetrics {
+                duration,
+                windows: Mutex::new(HashMap::new()),
+            }
         })
     }
 
@@ -46,18 +73,38 @@ impl ServiceMetrics {
         let _ = registry.register(Box::new(self.duration.clone()));
     }
 
-    /// Records one call.
-    pub fn observe(&self, service: &str, ok: bool, elapsed: Duration) {
+    /// Records one call of `service` by a node of `scenario`.
+    pub fn observe(&self, scenario: &str, service: &str, ok: bool, elapsed: Duration) {
         self.duration
-            .with_label_values(&[service, if ok { "OK" } else { "FAIL" }])
+            .with_label_values(&[scenario, service, outcome(ok)])
             .observe(elapsed.as_secs_f64());
+        let window = {
+            let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+            w.entry((scenario.to_string(), service.to_string(), ok))
+                .or_default()
+                .clone()
+        };
+        window.record(elapsed);
     }
 
-    /// Calls recorded so far for `service` with that outcome.
-    pub fn count(&self, service: &str, ok: bool) -> u64 {
+    /// Calls recorded so far for `service` in `scenario` with that outcome.
+    pub fn count(&self, scenario: &str, service: &str, ok: bool) -> u64 {
         self.duration
-            .with_label_values(&[service, if ok { "OK" } else { "FAIL" }])
+            .with_label_values(&[scenario, service, outcome(ok)])
             .get_sample_count()
+    }
+
+    /// Every timer's window, for the InfluxDB reporter.
+    pub fn timers(&self) -> Vec<ServiceTimer> {
+        let w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        w.iter()
+            .map(|((scenario, service, ok), window)| ServiceTimer {
+                scenario: scenario.clone(),
+                service: service.clone(),
+                ok: *ok,
+                window: window.clone(),
+            })
+            .collect()
     }
 }
 
@@ -66,13 +113,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn calls_are_counted_by_service_and_outcome_and_exported() {
+    fn calls_are_counted_by_scenario_service_and_outcome_and_exported() {
         let m = ServiceMetrics::get();
-        m.observe("metrics-test", true, Duration::from_millis(2));
-        m.observe("metrics-test", false, Duration::from_millis(3));
-        m.observe("metrics-test", true, Duration::from_millis(1));
-        assert_eq!(m.count("metrics-test", true), 2);
-        assert_eq!(m.count("metrics-test", false), 1);
+        m.observe("s", "metrics-test", true, Duration::from_millis(2));
+        m.observe("s", "metrics-test", false, Duration::from_millis(3));
+        m.observe("s", "metrics-test", true, Duration::from_millis(1));
+        assert_eq!(m.count("s", "metrics-test", true), 2);
+        assert_eq!(m.count("s", "metrics-test", false), 1);
+        assert!(m
+            .timers()
+            .iter()
+            .any(|t| t.service == "metrics-test" && t.scenario == "s" && t.ok));
         let r = prometheus::Registry::new();
         m.register(&r);
         m.register(&r);
@@ -82,7 +133,7 @@ mod tests {
             .expect("encodes");
         assert!(
             text.contains(
-                "scenic_service_duration_seconds_count{outcome=\"OK\",service=\"metrics-test\"} 2"
+                "scenic_service_duration_seconds_count{outcome=\"OK\",scenario=\"s\",service=\"metrics-test\"} 2"
             ),
             "{text}"
         );

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use indexmap::IndexMap;
-use scenic_scenario::metrics::{node_snapshot, ScenarioList};
+use scenic_scenario::metrics::{node_snapshot, ScenarioList, WindowSnapshot};
 use serde::Deserialize;
 use serde_json::Value as Json;
 
@@ -115,13 +115,41 @@ impl MetricsConfig {
     }
 }
 
-/// What a report is made of: the deployed scenarios, read at each report.
-pub struct Source {
-    pub scenarios: ScenarioList,
+/// A timer's window to report: `<name>.histogram` (Dropwizard's fields, nanoseconds) and
+/// `<name>.instantRate`, with its tags.
+pub struct Timer {
+    /// `invocation.success`, `service.OK`, ...
+    pub name: &'static str,
+    pub tags: Vec<(String, String)>,
+    pub snapshot: WindowSnapshot,
 }
 
-/// Counts at the previous report, for the `instantRate` gauges.
-type Previous = HashMap<(Arc<str>, Arc<str>, &'static str), u64>;
+/// The enrichers' timers (`service.OK` / `service.FAIL`, tagged `scenario` and
+/// `serviceName`), as every runtime reports them.
+pub fn service_timers() -> Vec<Timer> {
+    scenic_enrichers::metrics::ServiceMetrics::get()
+        .timers()
+        .into_iter()
+        .map(|t| Timer {
+            name: if t.ok { "service.OK" } else { "service.FAIL" },
+            tags: vec![
+                ("scenario".into(), t.scenario),
+                ("serviceName".into(), t.service),
+            ],
+            snapshot: t.window.snapshot(),
+        })
+        .collect()
+}
+
+/// What a report is made of, read at each report: the deployed scenarios (node counts) and
+/// the timers.
+pub struct Source {
+    pub scenarios: ScenarioList,
+    pub timers: Arc<dyn Fn() -> Vec<Timer> + Send + Sync>,
+}
+
+/// Counts at the previous report, for the `instantRate` gauges: by measurement and tags.
+type Previous = HashMap<(String, Vec<(String, String)>), u64>;
 
 /// Builds one report's points. `previous` and `elapsed` give the rates (events per second
 /// since the previous report); the first report has none.
@@ -168,7 +196,7 @@ pub fn points(
                 tags: tags.clone(),
                 fields: vec![("count", Field::Int(count as i64))],
             });
-            let key = (n.scenario.clone(), n.node.clone(), meter);
+            let key = (meter.to_string(), tags.clone());
             if let (Some(before), Some(dt)) = (previous.get(&key), elapsed) {
                 let rate = count.saturating_sub(*before) as f64 / dt.as_secs_f64().max(1e-3);
                 out.push(Point {
@@ -180,7 +208,40 @@ pub fn points(
             next.insert(key, count);
         }
     }
-    // Only deployed scenarios carry on: a cancelled one's rates stop with it.
+    for t in (source.timers)() {
+        let mut tags = common.clone();
+        tags.extend(t.tags.iter().cloned());
+        let s = t.snapshot;
+        out.push(Point {
+            measurement: name(&format!("{}.histogram", t.name)),
+            tags: tags.clone(),
+            fields: vec![
+                ("count", Field::Int(s.count as i64)),
+                ("min", Field::Float(s.min)),
+                ("max", Field::Float(s.max)),
+                ("mean", Field::Float(s.mean)),
+                ("stddev", Field::Float(s.stddev)),
+                ("sum", Field::Float(s.sum)),
+                ("p50", Field::Float(s.p50)),
+                ("p75", Field::Float(s.p75)),
+                ("p95", Field::Float(s.p95)),
+                ("p98", Field::Float(s.p98)),
+                ("p99", Field::Float(s.p99)),
+                ("p999", Field::Float(s.p999)),
+            ],
+        });
+        let key = (t.name.to_string(), tags.clone());
+        if let (Some(before), Some(dt)) = (previous.get(&key), elapsed) {
+            let rate = s.count.saturating_sub(*before) as f64 / dt.as_secs_f64().max(1e-3);
+            out.push(Point {
+                measurement: name(&format!("{}.instantRate", t.name)),
+                tags,
+                fields: vec![("value", Field::Float(rate))],
+            });
+        }
+        next.insert(key, s.count);
+    }
+    // Only what is still reported carries on: a cancelled scenario's rates stop with it.
     *previous = next;
     out
 }
@@ -239,6 +300,8 @@ impl Reporter {
         let Some(influx) = config.influx.clone() else {
             return Ok(None);
         };
+        // The timers' windows record from now on.
+        scenic_scenario::metrics::enable_windows();
         let url = write_url(&influx)?;
         let instance_id = config.instance_id(&|k| std::env::var(k).ok());
         let polling = influx.reporter_polling.max(Duration::from_millis(100));
@@ -321,6 +384,60 @@ impl Reporter {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn timers_are_written_as_the_references_histograms_and_rates() {
+        let config = MetricsConfig::from_root(
+            &json!({"metrics": {"environment": "prod", "prefix": "nu"}}),
+            &|_| None,
+        )
+        .expect("reads")
+        .expect("present");
+        scenic_scenario::metrics::enable_windows();
+        let window = Arc::new(scenic_scenario::metrics::WindowHistogram::default());
+        let w = window.clone();
+        let source = Source {
+            scenarios: Arc::new(Vec::new),
+            timers: Arc::new(move || {
+                vec![Timer {
+                    name: "service.OK",
+                    tags: vec![("serviceName".into(), "dbQueryEnricher".into())],
+                    snapshot: w.snapshot(),
+                }]
+            }),
+        };
+        let mut previous = Previous::new();
+        window.record(Duration::from_micros(150));
+        let first = points(&config, "i-1", &source, &mut previous, None);
+        let mut text = String::new();
+        for p in &first {
+            p.line(1, &mut text);
+        }
+        assert_eq!(
+            text,
+            "nu.service.OK.histogram,env=prod,instanceId=i-1,serviceName=dbQueryEnricher \
+             count=1i,min=150000,max=150000,mean=150000,stddev=0,sum=150000,p50=150000,p75=150000,\
+             p95=150000,p98=150000,p99=150000,p999=150000 1\n"
+        );
+        window.record(Duration::from_micros(50));
+        window.record(Duration::from_micros(60));
+        let second = points(
+            &config,
+            "i-1",
+            &source,
+            &mut previous,
+            Some(Duration::from_secs(2)),
+        );
+        let rate = second
+            .iter()
+            .find(|p| p.measurement == "nu.service.OK.instantRate")
+            .expect("a rate");
+        assert_eq!(
+            rate.fields,
+            vec![("value", Field::Float(1.0))],
+            "2 calls in 2 s"
+        );
+    }
 
     #[test]
     fn the_section_reads_the_references_keys_and_secrets() {

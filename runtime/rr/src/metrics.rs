@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
-use scenic_scenario::metrics::NodeCollector;
+use scenic_scenario::metrics::{NodeCollector, WindowHistogram};
 
 use crate::state::Scenarios;
 
@@ -13,6 +13,17 @@ pub struct Metrics {
     pub registry: Registry,
     pub invocations: IntCounterVec,
     pub latency: HistogramVec,
+    /// The sliding-window histograms of the InfluxDB reporter, by scenario name: shared by a
+    /// scenario's deployments, so a redeploy carries on.
+    windows: std::sync::Mutex<std::collections::HashMap<String, Arc<InvocationWindows>>>,
+}
+
+/// A scenario's invocation latencies over the reference's sliding window (nanoseconds):
+/// `invocation.success.histogram` and `invocation.failure.histogram`.
+#[derive(Debug, Default)]
+pub struct InvocationWindows {
+    pub success: WindowHistogram,
+    pub failure: WindowHistogram,
 }
 
 /// Outcomes of an invocation, as label values.
@@ -54,7 +65,20 @@ impl Metrics {
             registry,
             invocations,
             latency,
+            windows: Default::default(),
         }
+    }
+
+    /// The window histograms of the scenario named `name` (made on first use).
+    pub fn windows_of(&self, name: &str) -> Arc<InvocationWindows> {
+        let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        w.entry(name.to_string()).or_default().clone()
+    }
+
+    /// Every scenario's window histograms, by name.
+    pub fn windows(&self) -> Vec<(String, Arc<InvocationWindows>)> {
+        let w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        w.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
 
     /// Removes every series of a cancelled scenario (`decisions.md` §7), by its name (the
@@ -62,6 +86,10 @@ impl Metrics {
     /// node collector reads only deployed scenarios. A redeploy must not call this: its
     /// counters carry on.
     pub fn remove_scenario(&self, scenario: &str) {
+        self.windows
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(scenario);
         for outcome in [SUCCESS, FAILURE, REJECTED] {
             // Absent label values are not an error here: not every outcome has a series.
             let _ = self.invocations.remove_label_values(&[scenario, outcome]);

@@ -19,6 +19,8 @@ pub struct DeployedMetrics {
     pub rejected: IntCounter,
     pub success_latency: Histogram,
     pub failure_latency: Histogram,
+    /// The same latencies over the InfluxDB reporter's sliding window.
+    pub windows: Arc<crate::metrics::InvocationWindows>,
 }
 
 /// A scenario ready to serve, with its OpenAPI document.
@@ -67,6 +69,7 @@ impl Deployed {
             rejected: metrics.invocations.with_label_values(&[name, REJECTED]),
             success_latency: metrics.latency.with_label_values(&[name, SUCCESS]),
             failure_latency: metrics.latency.with_label_values(&[name, FAILURE]),
+            windows: metrics.windows_of(name),
         };
         // The version is a hex hash, always a valid header value.
         let version_header = actix_web::http::header::HeaderValue::from_str(scenario.version())

@@ -120,3 +120,143 @@ impl Collector for NodeCollector {
         families
     }
 }
+
+/// Whether the window histograms record: off until a reporter that reads them starts
+/// ([`enable_windows`]), so that the invocation path pays one relaxed load without one.
+static WINDOWS_ON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns the window histograms on (the InfluxDB reporter does, at its start).
+pub fn enable_windows() {
+    WINDOWS_ON.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How long a sample stays in a window histogram: the reference's timers keep 20 s.
+pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(20);
+/// Samples a window keeps at most: past it the oldest go first, so under a heavy load the
+/// window covers less than 20 s (the percentiles stay those of the latest calls).
+const WINDOW_SAMPLES: usize = 4096;
+
+/// A latency histogram over a sliding time window, as the reference's Dropwizard timers keep
+/// one (`SlidingTimeWindowArrayReservoir`): its total count, and the samples of the last
+/// [`WINDOW`] for the percentiles. Values are nanoseconds, as the reference reports them.
+#[derive(Debug, Default)]
+pub struct WindowHistogram {
+    count: std::sync::atomic::AtomicU64,
+    samples: std::sync::Mutex<std::collections::VecDeque<(std::time::Instant, u64)>>,
+}
+
+/// A window's figures: Dropwizard's histogram fields.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct WindowSnapshot {
+    /// Every sample ever recorded (Dropwizard's `count`).
+    pub count: u64,
+    pub min: f64,
+    pub max: f64,
+    pub mean: f64,
+    pub stddev: f64,
+    pub sum: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+    pub p98: f64,
+    pub p99: f64,
+    pub p999: f64,
+}
+
+impl WindowHistogram {
+    /// Records one duration (a no-op until [`enable_windows`]).
+    pub fn record(&self, elapsed: std::time::Duration) {
+        if !WINDOWS_ON.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        self.count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let ns = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
+        // A poisoned lock only means a panic elsewhere mid-push: the samples are still usable.
+        let mut s = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+        if s.len() == WINDOW_SAMPLES {
+            s.pop_front();
+        }
+        s.push_back((std::time::Instant::now(), ns));
+    }
+
+    /// The figures of the samples of the last [`WINDOW`] (zeros when there are none, as
+    /// Dropwizard's empty snapshot).
+    pub fn snapshot(&self) -> WindowSnapshot {
+        let count = self.count.load(std::sync::atomic::Ordering::Relaxed);
+        let mut values: Vec<u64> = {
+            let mut s = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+            while s.front().is_some_and(|(at, _)| at.elapsed() > WINDOW) {
+                s.pop_front();
+            }
+            s.iter().map(|(_, v)| *v).collect()
+        };
+        if values.is_empty() {
+            return WindowSnapshot {
+                count,
+                ..WindowSnapshot::default()
+            };
+        }
+        values.sort_unstable();
+        let n = values.len() as f64;
+        let sum: f64 = values.iter().map(|v| *v as f64).sum();
+        let mean = sum / n;
+        let var = values
+            .iter()
+            .map(|v| (*v as f64 - mean).powi(2))
+            .sum::<f64>()
+            / (n - 1.0).max(1.0);
+        // Dropwizard's quantile: the value at rank ceil(q * n) (1-based), clamped.
+        let q = |p: f64| {
+            let rank = (p * n).ceil().max(1.0) as usize;
+            values[rank.min(values.len()) - 1] as f64
+        };
+        WindowSnapshot {
+            count,
+            min: values[0] as f64,
+            max: values[values.len() - 1] as f64,
+            mean,
+            stddev: var.sqrt(),
+            sum,
+            p50: q(0.5),
+            p75: q(0.75),
+            p95: q(0.95),
+            p98: q(0.98),
+            p99: q(0.99),
+            p999: q(0.999),
+        }
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[test]
+    fn a_window_gives_dropwizards_fields() {
+        enable_windows();
+        let h = WindowHistogram::default();
+        assert_eq!(h.snapshot(), WindowSnapshot::default());
+        for ms in 1..=100u64 {
+            h.record(std::time::Duration::from_millis(ms));
+        }
+        let s = h.snapshot();
+        assert_eq!(s.count, 100);
+        assert_eq!(s.min, 1e6);
+        assert_eq!(s.max, 100e6);
+        assert_eq!(s.p50, 50e6);
+        assert_eq!(s.p99, 99e6);
+        assert_eq!(s.p999, 100e6);
+        assert!((s.mean - 50.5e6).abs() < 1.0);
+        for _ in 0..WINDOW_SAMPLES {
+            h.record(std::time::Duration::from_millis(7));
+        }
+        let s = h.snapshot();
+        assert_eq!(
+            s.count,
+            100 + WINDOW_SAMPLES as u64,
+            "the count is every sample"
+        );
+        assert_eq!(s.max, 7e6, "the window keeps the latest samples");
+    }
+}

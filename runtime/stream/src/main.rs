@@ -148,6 +148,7 @@ fn run(args: Args) -> Result<(), Failure> {
                 m,
                 scenic_influx::Source {
                     scenarios: Arc::new(move || vec![reported.clone()]),
+                    timers: Arc::new(scenic_influx::service_timers),
                 },
             )
             .map_err(Failure::Setup)?

@@ -75,6 +75,7 @@ impl ServiceFactory for OperationFactory {
         let output = op.output.clone().unwrap_or(Type::Null);
         Some((
             Arc::new(OperationService {
+                scenario: pc.scenario_name().to_string(),
                 provider: self.provider.clone(),
                 operation: op.clone(),
                 params,
@@ -87,6 +88,8 @@ impl ServiceFactory for OperationFactory {
 
 /// One node calling the operation.
 pub struct OperationService {
+    /// The scenario's name, for the metrics.
+    scenario: String,
     provider: Arc<Provider>,
     operation: Arc<Operation>,
     params: Vec<(Target, Param)>,
@@ -339,7 +342,12 @@ impl Service for OperationService {
                 "the service",
             )
             .await;
-            ServiceMetrics::get().observe(&self.operation.name, result.is_ok(), started.elapsed());
+            ServiceMetrics::get().observe(
+                &self.scenario,
+                &self.operation.name,
+                result.is_ok(),
+                started.elapsed(),
+            );
             let v = result.map_err(Failure::Component)?;
             env.budget.check_value(&v)?;
             env.budget.charge(v.size())?;

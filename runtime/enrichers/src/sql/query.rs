@@ -167,6 +167,7 @@ impl ServiceFactory for QueryFactory {
             Strategy::UpdatesCount => Type::class(Class::Integer),
         };
         let service = SqlService::new(
+            pc.scenario_name(),
             &self.db,
             sql,
             strategy,
@@ -230,6 +231,7 @@ impl ServiceFactory for LookupFactory {
         let prepared = prepare(pc, &self.component, &self.db, &sql, "Key column")?;
         let output = row_type(&prepared.columns);
         let service = SqlService::new(
+            pc.scenario_name(),
             &self.db,
             sql,
             Strategy::Single,
@@ -251,6 +253,8 @@ struct Statement {
 
 /// One SQL node, compiled.
 pub struct SqlService {
+    /// The scenario's name, for the metrics.
+    scenario: String,
     statement: Arc<Statement>,
     args: Vec<Param>,
     cache: Option<ResultCache>,
@@ -264,6 +268,7 @@ impl std::fmt::Debug for SqlService {
 
 impl SqlService {
     fn new(
+        scenario: &str,
         db: &Arc<Database>,
         sql: String,
         strategy: Strategy,
@@ -272,6 +277,7 @@ impl SqlService {
         cache: Option<ResultCache>,
     ) -> SqlService {
         SqlService {
+            scenario: scenario.to_string(),
             statement: Arc::new(Statement {
                 db: db.clone(),
                 sql,
@@ -329,7 +335,12 @@ impl Service for SqlService {
                     .await
                     .map_err(|e: Arc<String>| (*e).clone()),
             };
-            ServiceMetrics::get().observe(SERVICE_NAME, result.is_ok(), started.elapsed());
+            ServiceMetrics::get().observe(
+                &self.scenario,
+                SERVICE_NAME,
+                result.is_ok(),
+                started.elapsed(),
+            );
             let v = result.map_err(Failure::Component)?;
             env.budget.check_value(&v)?;
             env.budget.charge(v.size())?;

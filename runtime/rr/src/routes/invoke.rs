@@ -182,17 +182,20 @@ fn conclude(
     started: Instant,
     timeout: Duration,
 ) -> Result<Vec<u8>, ApiError> {
-    let elapsed = started.elapsed().as_secs_f64();
+    let took = started.elapsed();
+    let elapsed = took.as_secs_f64();
     match answer {
         Ok(bytes) => {
             d.metrics.success.inc();
             d.metrics.success_latency.observe(elapsed);
+            d.metrics.windows.success.record(took);
             Ok(bytes)
         }
         Err(e) if e.is_rejection() => Err(rejected(d, e, timeout)),
         Err(e) => {
             d.metrics.failure.inc();
             d.metrics.failure_latency.observe(elapsed);
+            d.metrics.windows.failure.record(took);
             Err(ApiError::from_invoke(
                 e,
                 d.source_id.as_deref(),

@@ -97,6 +97,8 @@ pub(super) struct Builder<'a> {
     pub(super) errors: Vec<CompileError>,
     pub(super) slots: HashMap<String, usize>,
     pub(super) properties: indexmap::IndexMap<String, String>,
+    /// The scenario's name (`metaData.id`).
+    pub(super) scenario_name: String,
     pub(super) output_schema: Option<Option<Arc<JsonSchema>>>,
     pub(super) source: Option<Arc<dyn Source>>,
     /// Slots of the source's variables besides `#input` (`Source::variables`), in order.
@@ -136,6 +138,7 @@ pub fn compile_scenario(
         errors: Vec::new(),
         slots: HashMap::new(),
         properties: file.meta.properties(),
+        scenario_name: file.meta.id.clone(),
         output_schema: None,
         source: None,
         source_vars: Vec::new(),
@@ -808,6 +811,9 @@ impl ParamCompiler for NodeParams<'_, '_> {
     }
     fn property(&self, name: &str) -> Option<String> {
         self.b.properties.get(name).cloned()
+    }
+    fn scenario_name(&self) -> &str {
+        &self.b.scenario_name
     }
     fn output_schema(&mut self) -> Option<Arc<JsonSchema>> {
         if let Some(s) = &self.b.output_schema {

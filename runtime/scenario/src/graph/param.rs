@@ -51,6 +51,10 @@ pub trait ParamCompiler {
     fn error(&mut self, parameter: Option<&str>, message: String);
     /// A scenario property (`inputSchema`, `slug`, ...).
     fn property(&self, name: &str) -> Option<String>;
+    /// The scenario's name (`metaData.id`): what components tag their metrics with.
+    fn scenario_name(&self) -> &str {
+        ""
+    }
     /// The parsed `outputSchema`, when the scenario has a request-response source.
     fn output_schema(&mut self) -> Option<Arc<JsonSchema>>;
     /// Slots of the value array.
