@@ -237,9 +237,31 @@ async fn node_counts_reach_influxdb_with_the_references_names_and_reporting_surv
         assert!(started.elapsed() < Duration::from_secs(10), "{r}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    // Dead ends and the error: five failed invocations.
-    let (count, _, _, _, r) = timer("invocation.failure.histogram").await;
-    assert_eq!(count, Some(5), "{r}");
+    // Failed invocations by failing node: the error twice at `inverse`; the three dead ends
+    // name no node.
+    let r = influx
+        .query(
+            "SELECT last(\"count\") FROM \"invocation.failure.histogram\" \
+             WHERE \"scenario\" = 'filtering' GROUP BY \"nodeId\"",
+        )
+        .await;
+    let mut failures: Vec<(String, i64)> = r["results"][0]["series"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s["tags"]["nodeId"].as_str().unwrap_or_default().to_string(),
+                s["values"][0][1].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    failures.sort();
+    assert_eq!(
+        failures,
+        vec![("inverse".to_string(), 2), ("unknown".to_string(), 3)],
+        "{r}"
+    );
     // The additional tag is on every point; rates are written as gauges.
     let r = influx
         .query("SELECT count(\"value\") FROM \"end.instantRate\" WHERE \"team\" = 'risk' AND \"scenario\" = 'filtering'")

@@ -80,13 +80,18 @@ impl ConfigArgs {
             timers: std::sync::Arc::new(move || {
                 let mut timers = Vec::new();
                 for (scenario, w) in windows.windows() {
-                    for (name, h) in [
-                        ("invocation.success", &w.success),
-                        ("invocation.failure", &w.failure),
-                    ] {
+                    timers.push(scenic_influx::Timer {
+                        name: "invocation.success",
+                        tags: vec![("scenario".into(), scenario.clone())],
+                        snapshot: w.success.snapshot(),
+                    });
+                    for (node, h) in w.failures() {
                         timers.push(scenic_influx::Timer {
-                            name,
-                            tags: vec![("scenario".into(), scenario.clone())],
+                            name: "invocation.failure",
+                            tags: vec![
+                                ("scenario".into(), scenario.clone()),
+                                ("nodeId".into(), node),
+                            ],
                             snapshot: h.snapshot(),
                         });
                     }

@@ -19,11 +19,40 @@ pub struct Metrics {
 }
 
 /// A scenario's invocation latencies over the reference's sliding window (nanoseconds):
-/// `invocation.success.histogram` and `invocation.failure.histogram`.
+/// `invocation.success.histogram`, and `invocation.failure.histogram` by failing node (once per
+/// error, `unknown` when no node is named), as the reference records them.
 #[derive(Debug, Default)]
 pub struct InvocationWindows {
     pub success: WindowHistogram,
-    pub failure: WindowHistogram,
+    failures: std::sync::Mutex<std::collections::HashMap<String, Arc<WindowHistogram>>>,
+}
+
+impl InvocationWindows {
+    /// Records a failed invocation for each node it names.
+    pub fn record_failure<'a>(
+        &self,
+        nodes: impl Iterator<Item = &'a str>,
+        took: std::time::Duration,
+    ) {
+        if !scenic_scenario::metrics::windows_enabled() {
+            return;
+        }
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut any = false;
+        for node in nodes {
+            any = true;
+            map.entry(node.to_string()).or_default().record(took);
+        }
+        if !any {
+            map.entry("unknown".into()).or_default().record(took);
+        }
+    }
+
+    /// The failure windows by node id.
+    pub fn failures(&self) -> Vec<(String, Arc<WindowHistogram>)> {
+        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
 }
 
 /// Outcomes of an invocation, as label values.

@@ -130,6 +130,11 @@ pub fn enable_windows() {
     WINDOWS_ON.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Whether the window histograms record (callers can skip preparing what they would record).
+pub fn windows_enabled() -> bool {
+    WINDOWS_ON.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// How long a sample stays in a window histogram: the reference's timers keep 20 s.
 pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(20);
 /// Samples a window keeps at most: past it the oldest go first, so under a heavy load the

@@ -195,7 +195,14 @@ fn conclude(
         Err(e) => {
             d.metrics.failure.inc();
             d.metrics.failure_latency.observe(elapsed);
-            d.metrics.windows.failure.record(took);
+            let nodes: Vec<&str> = match &e {
+                InvokeError::Failed { errors, .. } => {
+                    errors.iter().map(|err| &*err.node_id).collect()
+                }
+                InvokeError::ResponseOverLimit { node_id, .. } => vec![&**node_id],
+                _ => Vec::new(),
+            };
+            d.metrics.windows.record_failure(nodes.into_iter(), took);
             Err(ApiError::from_invoke(
                 e,
                 d.source_id.as_deref(),
