@@ -5,95 +5,29 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value as Json};
 
-struct Influx {
-    child: Child,
-    dir: PathBuf,
-    port: u16,
-}
+use common::influx::Influx;
 
-impl Drop for Influx {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Influx {
-    /// influxd on `port`, with the database `scenic`.
-    async fn start(port: u16) -> Influx {
-        let dir = std::env::temp_dir().join(format!("scenic-influx-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let rpc = common::free_port();
-        let conf = format!(
-            "reporting-disabled = true\nbind-address = \"127.0.0.1:{rpc}\"\n\
-             [meta]\n  dir = \"{d}/meta\"\n[data]\n  dir = \"{d}/data\"\n  wal-dir = \"{d}/wal\"\n\
-             [http]\n  bind-address = \"127.0.0.1:{port}\"\n  log-enabled = false\n\
-             [monitor]\n  store-enabled = false\n",
-            d = dir.display()
-        );
-        let conf_path = dir.join("influxdb.conf");
-        std::fs::write(&conf_path, conf).expect("write");
-        let child = Command::new("influxd")
-            .args(["-config", conf_path.to_str().expect("path")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("influxd is needed (apt-get install -y influxdb; scripts/test installs it)");
-        let influx = Influx { child, dir, port };
-        let c = reqwest::Client::new();
-        let started = Instant::now();
-        loop {
-            let ping = c.get(format!("http://127.0.0.1:{port}/ping")).send().await;
-            if ping.is_ok_and(|r| r.status().as_u16() == 204) {
-                break;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "influxd did not come up"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        influx.query("CREATE DATABASE scenic").await;
-        influx
-    }
-
-    async fn query(&self, q: &str) -> Json {
-        reqwest::Client::new()
-            .post(format!("http://127.0.0.1:{}/query", self.port))
-            .form(&[("q", q), ("db", "scenic")])
-            .send()
-            .await
-            .expect("query")
-            .json()
-            .await
-            .expect("json")
-    }
-
-    /// `last("count")` of `measurement` for the scenario, by `nodeId`.
-    async fn last_counts(&self, measurement: &str) -> Vec<(String, i64)> {
-        let r = self
-            .query(&format!(
-                "SELECT last(\"count\") FROM \"{measurement}\" WHERE \"scenario\" = 'filtering' \
+/// `last("count")` of `measurement` for the scenario, by `nodeId`.
+async fn last_counts(influx: &Influx, measurement: &str) -> Vec<(String, i64)> {
+    let r = influx
+        .query(&format!(
+            "SELECT last(\"count\") FROM \"{measurement}\" WHERE \"scenario\" = 'filtering' \
                  AND \"env\" = 'test' GROUP BY \"nodeId\", \"instanceId\""
-            ))
-            .await;
-        let mut out = Vec::new();
-        for s in r["results"][0]["series"].as_array().into_iter().flatten() {
-            assert_eq!(s["tags"]["instanceId"], "scenic-test-1", "{s}");
-            let node = s["tags"]["nodeId"].as_str().unwrap_or_default().to_string();
-            let v = s["values"][0][1].as_i64().unwrap_or(-1);
-            out.push((node, v));
-        }
-        out.sort();
-        out
+        ))
+        .await;
+    let mut out = Vec::new();
+    for s in r["results"][0]["series"].as_array().into_iter().flatten() {
+        assert_eq!(s["tags"]["instanceId"], "scenic-test-1", "{s}");
+        let node = s["tags"]["nodeId"].as_str().unwrap_or_default().to_string();
+        let v = s["values"][0][1].as_i64().unwrap_or(-1);
+        out.push((node, v));
     }
+    out.sort();
+    out
 }
 
 fn spel(e: &str) -> Json {
@@ -186,7 +120,7 @@ async fn node_counts_reach_influxdb_with_the_references_names_and_reporting_surv
     ];
     let started = Instant::now();
     loop {
-        let got = influx.last_counts("nodeCount").await;
+        let got = last_counts(&influx, "nodeCount").await;
         if got == want_nodes {
             break;
         }
@@ -198,11 +132,11 @@ async fn node_counts_reach_influxdb_with_the_references_names_and_reporting_surv
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     server.log_contains("metrics reach InfluxDB again").await;
-    let ends = influx.last_counts("end.count").await;
+    let ends = last_counts(&influx, "end.count").await;
     assert!(ends.contains(&("out".to_string(), 5)), "{ends:?}");
-    let dead = influx.last_counts("dead_end.count").await;
+    let dead = last_counts(&influx, "dead_end.count").await;
     assert!(dead.contains(&("positive".to_string(), 3)), "{dead:?}");
-    let errors = influx.last_counts("error.instantRateByNode.count").await;
+    let errors = last_counts(&influx, "error.instantRateByNode.count").await;
     assert!(errors.contains(&("inverse".to_string(), 2)), "{errors:?}");
     // The invocation timers: every invocation counted, percentiles in nanoseconds (the
     // reference's unit), plausible for a loopback call.

@@ -73,33 +73,31 @@ impl ConfigArgs {
             return Ok(None);
         };
         let table = scenarios.clone();
-        let source = scenic_influx::Source {
-            scenarios: std::sync::Arc::new(move || {
-                table.all().iter().map(|d| d.scenario.clone()).collect()
-            }),
-            timers: std::sync::Arc::new(move || {
-                let mut timers = Vec::new();
-                for (scenario, w) in windows.windows() {
+        let mut source = scenic_influx::Source::new(std::sync::Arc::new(move || {
+            table.all().iter().map(|d| d.scenario.clone()).collect()
+        }));
+        source.timers = std::sync::Arc::new(move || {
+            let mut timers = Vec::new();
+            for (scenario, w) in windows.windows() {
+                timers.push(scenic_influx::Timer {
+                    name: "invocation.success",
+                    tags: vec![("scenario".into(), scenario.clone())],
+                    snapshot: w.success.snapshot(),
+                });
+                for (node, h) in w.failures() {
                     timers.push(scenic_influx::Timer {
-                        name: "invocation.success",
-                        tags: vec![("scenario".into(), scenario.clone())],
-                        snapshot: w.success.snapshot(),
+                        name: "invocation.failure",
+                        tags: vec![
+                            ("scenario".into(), scenario.clone()),
+                            ("nodeId".into(), node),
+                        ],
+                        snapshot: h.snapshot(),
                     });
-                    for (node, h) in w.failures() {
-                        timers.push(scenic_influx::Timer {
-                            name: "invocation.failure",
-                            tags: vec![
-                                ("scenario".into(), scenario.clone()),
-                                ("nodeId".into(), node),
-                            ],
-                            snapshot: h.snapshot(),
-                        });
-                    }
                 }
-                timers.extend(scenic_influx::service_timers());
-                timers
-            }),
-        };
+            }
+            timers.extend(scenic_influx::service_timers());
+            timers
+        });
         scenic_influx::Reporter::start(config, source).map_err(exit)
     }
 

@@ -203,4 +203,5 @@ pub fn mkfifo(path: &Path) {
         .expect("mkfifo runs");
     assert!(status.success(), "mkfifo {}", path.display());
 }
+pub mod influx;
 pub mod pg;

@@ -141,11 +141,43 @@ pub fn service_timers() -> Vec<Timer> {
         .collect()
 }
 
-/// What a report is made of, read at each report: the deployed scenarios (node counts) and
-/// the timers.
+/// A meter to report: `<name>.count` and `<name>.instantRate`, with its tags.
+pub struct Meter {
+    /// `source`, ...
+    pub name: &'static str,
+    pub tags: Vec<(String, String)>,
+    pub count: u64,
+}
+
+/// A gauge to report: `<name> value=…`, with its tags.
+pub struct Gauge {
+    /// `records-lag-max`, `task.attempt`, ...
+    pub name: &'static str,
+    pub tags: Vec<(String, String)>,
+    pub value: f64,
+}
+
+type Read<T> = Arc<dyn Fn() -> Vec<T> + Send + Sync>;
+
+/// What a report is made of, read at each report: the deployed scenarios (node counts), the
+/// timers, meters and gauges.
 pub struct Source {
     pub scenarios: ScenarioList,
-    pub timers: Arc<dyn Fn() -> Vec<Timer> + Send + Sync>,
+    pub timers: Read<Timer>,
+    pub meters: Read<Meter>,
+    pub gauges: Read<Gauge>,
+}
+
+impl Source {
+    /// The node counts of `scenarios`, and no timers, meters or gauges yet.
+    pub fn new(scenarios: ScenarioList) -> Source {
+        Source {
+            scenarios,
+            timers: Arc::new(Vec::new),
+            meters: Arc::new(Vec::new),
+            gauges: Arc::new(Vec::new),
+        }
+    }
 }
 
 /// Counts at the previous report, for the `instantRate` gauges: by measurement and tags.
@@ -240,6 +272,34 @@ pub fn points(
             });
         }
         next.insert(key, s.count);
+    }
+    for m in (source.meters)() {
+        let mut tags = common.clone();
+        tags.extend(m.tags.iter().cloned());
+        out.push(Point {
+            measurement: name(&format!("{}.count", m.name)),
+            tags: tags.clone(),
+            fields: vec![("count", Field::Int(m.count as i64))],
+        });
+        let key = (m.name.to_string(), tags.clone());
+        if let (Some(before), Some(dt)) = (previous.get(&key), elapsed) {
+            let rate = m.count.saturating_sub(*before) as f64 / dt.as_secs_f64().max(1e-3);
+            out.push(Point {
+                measurement: name(&format!("{}.instantRate", m.name)),
+                tags,
+                fields: vec![("value", Field::Float(rate))],
+            });
+        }
+        next.insert(key, m.count);
+    }
+    for g in (source.gauges)() {
+        let mut tags = common.clone();
+        tags.extend(g.tags.iter().cloned());
+        out.push(Point {
+            measurement: name(g.name),
+            tags,
+            fields: vec![("value", Field::Float(g.value))],
+        });
     }
     // Only what is still reported carries on: a cancelled scenario's rates stop with it.
     *previous = next;
@@ -396,16 +456,14 @@ mod tests {
         scenic_scenario::metrics::enable_windows();
         let window = Arc::new(scenic_scenario::metrics::WindowHistogram::default());
         let w = window.clone();
-        let source = Source {
-            scenarios: Arc::new(Vec::new),
-            timers: Arc::new(move || {
-                vec![Timer {
-                    name: "service.OK",
-                    tags: vec![("serviceName".into(), "dbQueryEnricher".into())],
-                    snapshot: w.snapshot(),
-                }]
-            }),
-        };
+        let mut source = Source::new(Arc::new(Vec::new));
+        source.timers = Arc::new(move || {
+            vec![Timer {
+                name: "service.OK",
+                tags: vec![("serviceName".into(), "dbQueryEnricher".into())],
+                snapshot: w.snapshot(),
+            }]
+        });
         let mut previous = Previous::new();
         window.record(Duration::from_micros(150));
         let first = points(&config, "i-1", &source, &mut previous, None);

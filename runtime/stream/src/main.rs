@@ -141,23 +141,14 @@ fn run(args: Args) -> Result<(), Failure> {
         }
         None => None,
     };
-    let _reporter = match metrics_config {
-        Some(m) => {
-            let reported = scenario.clone();
-            scenic_influx::Reporter::start(
-                m,
-                scenic_influx::Source {
-                    scenarios: Arc::new(move || vec![reported.clone()]),
-                    timers: Arc::new(scenic_influx::service_timers),
-                },
-            )
-            .map_err(Failure::Setup)?
-        }
-        None => None,
-    };
     let workers = scenic_stream::worker_count(&config, &scenario);
     let config = Arc::new(config);
     let metrics = Arc::new(StreamMetrics::new(scenario.clone()));
+    let _reporter = match metrics_config {
+        Some(m) => scenic_influx::Reporter::start(m, influx_source(&scenario, &metrics))
+            .map_err(Failure::Setup)?,
+        None => None,
+    };
     let shared = Arc::new(Shared::new(
         scenario.clone(),
         config.clone(),
@@ -207,4 +198,67 @@ fn run(args: Args) -> Result<(), Failure> {
         server.await
     });
     result.map_err(|e| Failure::Setup(e.to_string()))
+}
+
+/// What the InfluxDB reporter reads of the worker, in the reference's measurements
+/// (`nussknacker-lite.md` §5.2): node counts, `source.count` (the source node's records),
+/// `records-lag-max`, `task.attempt` / `task.restarting`, and the enrichers' timers.
+fn influx_source(
+    scenario: &Arc<scenic_scenario::CompiledScenario>,
+    metrics: &Arc<StreamMetrics>,
+) -> scenic_influx::Source {
+    let reported = scenario.clone();
+    let mut source = scenic_influx::Source::new(Arc::new(move || vec![reported.clone()]));
+    source.timers = Arc::new(scenic_influx::service_timers);
+    let (name, source_id) = (
+        scenario.name().to_string(),
+        scenario.graph().source_id().to_string(),
+    );
+    let (m, scenario_tag) = (metrics.clone(), name.clone());
+    source.meters = Arc::new(move || {
+        vec![scenic_influx::Meter {
+            name: "source",
+            tags: vec![
+                ("scenario".into(), scenario_tag.clone()),
+                ("nodeId".into(), source_id.clone()),
+            ],
+            count: m.records.get(),
+        }]
+    });
+    let m = metrics.clone();
+    source.gauges = Arc::new(move || {
+        use prometheus::core::Collector;
+        let task = |extra: &[(&str, &str)]| {
+            let mut t = vec![
+                ("scenario".to_string(), name.clone()),
+                ("taskId".to_string(), "task-0".to_string()),
+            ];
+            t.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            t
+        };
+        let lag = m
+            .lag
+            .collect()
+            .iter()
+            .flat_map(|f| f.get_metric().iter().map(|g| g.get_gauge().get_value()))
+            .fold(0.0_f64, f64::max);
+        vec![
+            scenic_influx::Gauge {
+                name: "records-lag-max",
+                tags: task(&[("kafkaGroup", "consumer-fetch-manager-metrics")]),
+                value: lag,
+            },
+            scenic_influx::Gauge {
+                name: "task.attempt",
+                tags: task(&[]),
+                value: (m.restarts.get() + 1) as f64,
+            },
+            scenic_influx::Gauge {
+                name: "task.restarting",
+                tags: task(&[]),
+                value: if m.running.get() > 0 { 0.0 } else { 1.0 },
+            },
+        ]
+    });
+    source
 }

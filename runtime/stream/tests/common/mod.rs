@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+/// InfluxDB for the reporter test: the gateway tests' helper, one file for both.
+#[path = "../../../../gateway/tests/common/influx.rs"]
+pub mod influx;
 /// PostgreSQL for the enricher tests: the gateway tests' helper, one file for both.
 #[path = "../../../../gateway/tests/common/pg.rs"]
 pub mod pg;
