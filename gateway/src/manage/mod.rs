@@ -490,6 +490,25 @@ impl Manager {
         text: &str,
         origin: Origin,
     ) -> Result<Status, DeployError> {
+        let was_deployed = lock(&self.entries)
+            .get(name)
+            .is_some_and(|e| e.owned.is_some());
+        let result = self.deploy_text_inner(name, text, origin);
+        let outcome = match (&result, was_deployed) {
+            (Ok(_), false) => "deployed",
+            (Ok(_), true) => "redeployed",
+            (Err(_), _) => "failed",
+        };
+        self.metrics.deploys.with_label_values(&[outcome]).inc();
+        result
+    }
+
+    fn deploy_text_inner(
+        &self,
+        name: &str,
+        text: &str,
+        origin: Origin,
+    ) -> Result<Status, DeployError> {
         if scenario_file::is_streaming(text) {
             return Err(DeployError::NotRequestResponse);
         }

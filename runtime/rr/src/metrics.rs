@@ -13,6 +13,12 @@ pub struct Metrics {
     pub registry: Registry,
     pub invocations: IntCounterVec,
     pub latency: HistogramVec,
+    /// HTTP requests by route class and status (`scenic_http_requests_total`).
+    pub http: IntCounterVec,
+    /// Deploys by outcome: deployed, redeployed, failed (`scenic_deploys_total`).
+    pub deploys: IntCounterVec,
+    /// Invocations stopped by a budget: time, memory, size, depth (`scenic_budget_exhausted_total`).
+    pub exhausted: IntCounterVec,
     /// The sliding-window histograms of the InfluxDB reporter, by scenario name: shared by a
     /// scenario's deployments, so a redeploy carries on.
     windows: std::sync::Mutex<std::collections::HashMap<String, Arc<InvocationWindows>>>,
@@ -55,6 +61,59 @@ impl InvocationWindows {
     }
 }
 
+/// The budgets an invocation can run out of, as label values of `scenic_budget_exhausted_total`.
+pub const BUDGETS: [&str; 4] = ["time", "memory", "size", "depth"];
+
+/// The route class of a request path, as the label of `scenic_http_requests_total` (a few
+/// fixed values: paths are not labels, so a scan of random URLs cannot grow the series).
+pub fn route_class(path: &str, single: bool) -> &'static str {
+    match path {
+        "/alive" | "/ready" => "health",
+        "/metrics" => "metrics",
+        "/openapi.json" | "/definition" => "docs",
+        p if p.starts_with("/swagger-ui") => "docs",
+        p if p.starts_with("/api/") || p == "/api" => "api",
+        p if p.starts_with("/scenario/") => {
+            let rest = &p["/scenario/".len()..];
+            if rest.contains("/definition") || rest.contains("/swagger-ui") {
+                "docs"
+            } else {
+                "scenario"
+            }
+        }
+        "/" if single => "scenario",
+        _ => "other",
+    }
+}
+
+/// The budget a failed invocation ran out of, if any.
+pub fn exhausted_budget(e: &scenic_scenario::InvokeError) -> Option<&'static str> {
+    use scenic_scenario::InvokeError;
+    use scenic_spel::eval::LimitError;
+    match e {
+        InvokeError::Timeout => Some("time"),
+        InvokeError::Failed { errors, .. } => errors.iter().find_map(|err| match &err.failure {
+            scenic_scenario::Failure::Limit(l)
+            | scenic_scenario::Failure::Expression {
+                error:
+                    scenic_spel::RuntimeError {
+                        error: scenic_spel::EvalError::Limit(l),
+                        ..
+                    },
+                ..
+            } => Some(match l {
+                LimitError::Deadline | LimitError::Preempted => "time",
+                LimitError::Memory { .. } => "memory",
+                LimitError::ValueTooDeep { .. } => "depth",
+                _ => "size",
+            }),
+            scenic_scenario::Failure::OutOfBudget => Some("memory"),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
 /// Outcomes of an invocation, as label values.
 pub const SUCCESS: &str = "success";
 pub const FAILURE: &str = "failure";
@@ -86,6 +145,42 @@ impl Metrics {
         // Registration fails only for duplicate names, which these constants are not.
         let _ = registry.register(Box::new(invocations.clone()));
         let _ = registry.register(Box::new(latency.clone()));
+        let counter = |name: &str, help: &str, labels: &[&str]| {
+            IntCounterVec::new(Opts::new(name, help), labels)
+                .unwrap_or_else(|_| unreachable_metric())
+        };
+        let http = counter(
+            "scenic_http_requests_total",
+            "HTTP requests by route class (scenario, docs, health, metrics, api, other) and status",
+            &["route", "status"],
+        );
+        let deploys = counter(
+            "scenic_deploys_total",
+            "Scenario deploys by outcome (deployed, redeployed, failed)",
+            &["outcome"],
+        );
+        let exhausted = counter(
+            "scenic_budget_exhausted_total",
+            "Invocations stopped by an evaluation budget (time, memory, size, depth)",
+            &["scenario", "budget"],
+        );
+        let build = prometheus::IntGaugeVec::new(
+            Opts::new("scenic_build_info", "Scenic's version; always 1"),
+            &["version"],
+        );
+        if let Ok(build) = &build {
+            build.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
+            let _ = registry.register(Box::new(build.clone()));
+        }
+        for c in [&http, &deploys, &exhausted] {
+            let _ = registry.register(Box::new(c.clone()));
+        }
+        #[cfg(target_os = "linux")]
+        {
+            let _ = registry.register(Box::new(
+                prometheus::process_collector::ProcessCollector::for_self(),
+            ));
+        }
         let table = scenarios.clone();
         let _ = registry.register(Box::new(NodeCollector::new(Arc::new(move || {
             table.all().iter().map(|d| d.scenario.clone()).collect()
@@ -94,6 +189,9 @@ impl Metrics {
             registry,
             invocations,
             latency,
+            http,
+            deploys,
+            exhausted,
             windows: Default::default(),
         }
     }
@@ -123,6 +221,9 @@ impl Metrics {
             // Absent label values are not an error here: not every outcome has a series.
             let _ = self.invocations.remove_label_values(&[scenario, outcome]);
             let _ = self.latency.remove_label_values(&[scenario, outcome]);
+        }
+        for budget in BUDGETS {
+            let _ = self.exhausted.remove_label_values(&[scenario, budget]);
         }
     }
 

@@ -194,8 +194,25 @@ impl Application {
         let single = settings.single.is_some();
         let extra = settings.extra_routes.clone();
         let mut server = HttpServer::new(move || {
+            let counted = data.clone();
             App::new()
                 .app_data(data.clone())
+                // Every answer counted by route class and status, 404/405/413 included.
+                .wrap_fn(move |req, srv| {
+                    use actix_web::dev::Service;
+                    let class = crate::metrics::route_class(req.path(), single);
+                    let state = counted.clone();
+                    let fut = srv.call(req);
+                    async move {
+                        let res = fut.await?;
+                        state
+                            .metrics
+                            .http
+                            .with_label_values(&[class, res.status().as_str()])
+                            .inc();
+                        Ok(res)
+                    }
+                })
                 .configure(|cfg| routes(cfg, single))
                 .configure(|cfg| {
                     if let Some(extra) = &extra {

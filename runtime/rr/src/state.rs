@@ -21,6 +21,19 @@ pub struct DeployedMetrics {
     pub failure_latency: Histogram,
     /// The same latencies over the InfluxDB reporter's sliding window.
     pub windows: Arc<crate::metrics::InvocationWindows>,
+    /// Invocations stopped by a budget, by budget.
+    pub exhausted: ExhaustedCounters,
+}
+
+/// `scenic_budget_exhausted_total` of one scenario, a handle per budget.
+pub struct ExhaustedCounters(Vec<(&'static str, IntCounter)>);
+
+impl ExhaustedCounters {
+    pub fn inc_by_label(&self, budget: &str) {
+        if let Some((_, c)) = self.0.iter().find(|(b, _)| *b == budget) {
+            c.inc();
+        }
+    }
 }
 
 /// A scenario ready to serve, with its OpenAPI document.
@@ -70,6 +83,12 @@ impl Deployed {
             success_latency: metrics.latency.with_label_values(&[name, SUCCESS]),
             failure_latency: metrics.latency.with_label_values(&[name, FAILURE]),
             windows: metrics.windows_of(name),
+            exhausted: ExhaustedCounters(
+                crate::metrics::BUDGETS
+                    .iter()
+                    .map(|b| (*b, metrics.exhausted.with_label_values(&[name, b])))
+                    .collect(),
+            ),
         };
         // The version is a hex hash, always a valid header value.
         let version_header = actix_web::http::header::HeaderValue::from_str(scenario.version())

@@ -195,6 +195,9 @@ fn conclude(
         Err(e) => {
             d.metrics.failure.inc();
             d.metrics.failure_latency.observe(elapsed);
+            if let Some(budget) = crate::metrics::exhausted_budget(&e) {
+                d.metrics.exhausted.inc_by_label(budget);
+            }
             let nodes: Vec<&str> = match &e {
                 InvokeError::Failed { errors, .. } => {
                     errors.iter().map(|err| &*err.node_id).collect()
