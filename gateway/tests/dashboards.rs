@@ -1,6 +1,7 @@
-//! Every panel query of every InfluxDB dashboard in `dashboards/influxdb/`, with its template
-//! variables resolved, against a real InfluxDB 1.6 fed by `scenic serve`: each returns series,
-//! and the counts match the requests sent. The traffic covers successes, failures, dead ends
+//! Every panel query of every dashboard in `dashboards/`, with its template variables resolved,
+//! against the real databases fed by `scenic serve`: InfluxDB 1.6 (its reporter) and
+//! Prometheus 2.42 (scraping `/metrics` every second). Each returns series, and the counts
+//! match the requests sent. The traffic covers successes, failures, dead ends
 //! and an OpenAPI enricher (a scenario calling another scenario of the same server through its
 //! generated OpenAPI document), so that every panel has data.
 
@@ -11,6 +12,81 @@ use std::time::{Duration, Instant};
 
 use common::influx::Influx;
 use serde_json::{json, Value as Json};
+
+/// A Prometheus server scraping `target` every second, from a temporary folder.
+struct Prometheus {
+    child: std::process::Child,
+    dir: std::path::PathBuf,
+    port: u16,
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Prometheus {
+    async fn start(target: &str) -> Prometheus {
+        let port = common::free_port();
+        let dir = std::env::temp_dir().join(format!("scenic-prom-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let conf = dir.join("prometheus.yml");
+        std::fs::write(
+            &conf,
+            format!(
+                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: scenic\n    static_configs:\n      - targets: ['{target}']\n"
+            ),
+        )
+        .expect("write");
+        let child = std::process::Command::new("prometheus")
+            .arg(format!("--config.file={}", conf.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect(
+                "prometheus is needed (apt-get install -y prometheus; scripts/test installs it)",
+            );
+        let p = Prometheus { child, dir, port };
+        let c = reqwest::Client::new();
+        let started = Instant::now();
+        loop {
+            let ready = c
+                .get(format!("http://127.0.0.1:{port}/-/ready"))
+                .send()
+                .await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "prometheus did not come up"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        p
+    }
+
+    /// An instant query's result vector.
+    async fn query(&self, q: &str) -> Json {
+        reqwest::Client::new()
+            .get(format!("http://127.0.0.1:{}/api/v1/query", self.port))
+            .query(&[("query", q)])
+            .send()
+            .await
+            .expect("query")
+            .json()
+            .await
+            .expect("json")
+    }
+}
 
 fn spel(e: &str) -> Json {
     json!({"language": "spel", "expression": e})
@@ -63,9 +139,10 @@ fn resolve(q: &str, scenario: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_influxdb_panel_query_returns_the_data_scenic_wrote() {
+async fn every_dashboard_panel_query_returns_the_data_scenic_wrote() {
     let influx = Influx::start(common::free_port()).await;
     let port = common::free_port();
+    let prometheus = Prometheus::start(&format!("127.0.0.1:{port}")).await;
     let work = std::env::temp_dir().join(format!("scenic-dash-{}", std::process::id()));
     std::fs::create_dir_all(&work).expect("dir");
     // The scorer's OpenAPI document, as `scenic openapi` generates it.
@@ -105,6 +182,20 @@ async fn every_influxdb_panel_query_returns_the_data_scenic_wrote() {
         ],
     )
     .await;
+    // Prometheus scrapes the server before the traffic starts, so that the traffic spans
+    // scrapes (rates and quantiles need counts that move between two samples).
+    let started = Instant::now();
+    loop {
+        let up = prometheus.query("up{job=\"scenic\"}").await;
+        if up["data"]["result"][0]["value"][1].as_str() == Some("1") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "never scraped: {up}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let c = reqwest::Client::new();
     // 8 successes, 2 failures (13), 2 dead ends, and a failing service call (99: the scorer
     // refuses a null `n`), over a few reports.
@@ -203,6 +294,93 @@ async fn every_influxdb_panel_query_returns_the_data_scenic_wrote() {
         }
     }
     assert!(checked >= 10, "panels checked: {checked}");
+
+    // Prometheus has scraped the last counts.
+    let started = Instant::now();
+    loop {
+        let r = prometheus
+            .query("scenic_node_count_total{scenario=\"front\",node=\"request\"}")
+            .await;
+        // Rates need two samples in their range: a few scrapes since the last request.
+        let samples = prometheus
+            .query("count_over_time(scenic_invocations_total{scenario=\"front\",outcome=\"success\"}[1m])")
+            .await;
+        let scraped = samples["data"]["result"][0]["value"][1]
+            .as_str()
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0);
+        if r["data"]["result"][0]["value"][1].as_str() == Some("13") && scraped >= 3 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "{r}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dashboards/prometheus");
+    let mut prom_checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("dashboards/prometheus") {
+        let path = entry.expect("entry").path();
+        let dash: Json =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("JSON");
+        for panel in dash["panels"].as_array().expect("panels") {
+            let title = panel["title"].as_str().unwrap_or_default();
+            for target in panel["targets"].as_array().into_iter().flatten() {
+                let q = target["expr"]
+                    .as_str()
+                    .expect("an expression")
+                    .replace("$scenario", "front")
+                    .replace("$__rate_interval", "1m");
+                let r = prometheus.query(&q).await;
+                assert_eq!(r["status"], "success", "{title}: {q}: {r}");
+                let result = r["data"]["result"].as_array().cloned().unwrap_or_default();
+                assert!(!result.is_empty(), "{title}: no series for {q}: {r}");
+                let values: Vec<f64> = result
+                    .iter()
+                    .filter_map(|s| s["value"][1].as_str().and_then(|v| v.parse().ok()))
+                    .collect();
+                report.push(format!(
+                    "{} / {title} / {}: {values:?}",
+                    path.file_name().and_then(|f| f.to_str()).unwrap_or(""),
+                    target["refId"].as_str().unwrap_or("")
+                ));
+                prom_checked += 1;
+                if title == "Node counts" {
+                    let mut counts: Vec<(String, String)> = result
+                        .iter()
+                        .map(|s| {
+                            (
+                                s["metric"]["node"].as_str().unwrap_or("").to_string(),
+                                s["value"][1].as_str().unwrap_or("").to_string(),
+                            )
+                        })
+                        .collect();
+                    counts.sort();
+                    assert_eq!(
+                        counts,
+                        [
+                            ("inverse", "10"),
+                            ("out", "8"),
+                            ("positive", "12"),
+                            ("profile", "13"),
+                            ("request", "13")
+                        ]
+                        .map(|(a, b)| (a.to_string(), b.to_string()))
+                        .to_vec(),
+                        "{r}"
+                    );
+                }
+                if title.contains("latency") || title.contains("Latency") {
+                    assert!(
+                        values.iter().any(|v| *v > 0.0 && *v < 10.0),
+                        "{title}: {values:?} s"
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        prom_checked >= 10,
+        "Prometheus panels checked: {prom_checked}"
+    );
     eprintln!("{}", report.join("\n"));
     let _ = std::fs::remove_dir_all(&work);
 }
