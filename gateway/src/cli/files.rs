@@ -18,22 +18,41 @@ pub struct ConfigArgs {
     /// OpenAPI), as the reference's model configuration does (docs/enrichers.md).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The file's JSON, read once for its sections (`components`, `metrics`).
+    #[arg(skip)]
+    root: std::sync::OnceLock<Result<serde_json::Value, String>>,
 }
 
 impl ConfigArgs {
+    /// The file and its JSON, when one is given.
+    fn root(&self) -> Result<Option<(&Path, &serde_json::Value)>, String> {
+        let Some(path) = &self.config else {
+            return Ok(None);
+        };
+        let root = self.root.get_or_init(|| {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
+        });
+        match root {
+            Ok(root) => Ok(Some((path.as_path(), root))),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
     /// The built-in components plus the configured ones.
     pub fn registry(&self) -> Result<Registry, String> {
-        match &self.config {
-            None => Ok(Registry::builtin()),
-            Some(path) => {
-                let (registry, warnings) =
-                    scenic_enrichers::registry_from_file(path, Registry::builtin())?;
-                for w in warnings {
-                    eprintln!("warning: {}: {w}", path.display());
-                }
-                Ok(registry)
-            }
+        let Some((path, root)) = self.root()? else {
+            return Ok(Registry::builtin());
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let (registry, warnings) =
+            scenic_enrichers::registry_from_root(root, dir, Registry::builtin())
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        for w in warnings {
+            eprintln!("warning: {}: {w}", path.display());
         }
+        Ok(registry)
     }
 
     /// Whether `path` is the configuration file (which may live among the scenarios).
@@ -46,14 +65,10 @@ impl ConfigArgs {
 
     /// The `metrics` section (the InfluxDB reporter), if the file has one.
     pub fn metrics(&self) -> Result<Option<scenic_influx::MetricsConfig>, String> {
-        let Some(path) = &self.config else {
+        let Some((path, root)) = self.root()? else {
             return Ok(None);
         };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let root: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-        scenic_influx::MetricsConfig::from_root(&root, &|k| std::env::var(k).ok())
+        scenic_influx::MetricsConfig::from_root(root, &|k| std::env::var(k).ok())
             .map_err(|e| format!("{}: {e}", path.display()))
     }
 
@@ -64,12 +79,8 @@ impl ConfigArgs {
         scenarios: &std::sync::Arc<scenic_rr::Scenarios>,
         metrics: &std::sync::Arc<scenic_rr::metrics::Metrics>,
     ) -> Result<Option<scenic_influx::Reporter>, std::process::ExitCode> {
-        let exit = |e: String| {
-            eprintln!("error: {e}");
-            std::process::ExitCode::from(2)
-        };
         let windows = metrics.clone();
-        let Some(config) = self.metrics().map_err(exit)? else {
+        let Some(config) = self.metrics().map_err(config_error)? else {
             return Ok(None);
         };
         let table = scenarios.clone();
@@ -98,16 +109,19 @@ impl ConfigArgs {
             timers.extend(scenic_influx::service_timers());
             timers
         });
-        scenic_influx::Reporter::start(config, source).map_err(exit)
+        scenic_influx::Reporter::start(config, source).map_err(config_error)
     }
 
     /// [`registry`](Self::registry), or the error printed and exit code 2.
     pub fn registry_or_exit(&self) -> Result<Registry, std::process::ExitCode> {
-        self.registry().map_err(|e| {
-            eprintln!("error: {e}");
-            std::process::ExitCode::from(2)
-        })
+        self.registry().map_err(config_error)
     }
+}
+
+/// A configuration problem: printed, and exit code 2.
+fn config_error(e: String) -> std::process::ExitCode {
+    eprintln!("error: {e}");
+    std::process::ExitCode::from(2)
 }
 
 /// Expands folders to the `*.json` files directly inside them (sorted, hidden files left out);

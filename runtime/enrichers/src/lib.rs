@@ -37,21 +37,16 @@ pub fn components_of(root: &serde_json::Value) -> Result<ComponentsConfig, Confi
     ComponentsConfig::from_json(root.get("components"), &|name| std::env::var(name).ok())
 }
 
-/// Reads a configuration file (JSON) and gives the registry with its components added to
-/// `base`, and the warnings to show (operations or documents that could not be used). Errors
-/// name the file and the key. Relative paths in it are relative to its folder.
-pub fn registry_from_file(
-    path: &std::path::Path,
+/// Adds the components of a configuration file's root object to `base`, and gives the
+/// warnings to show (operations or documents that could not be used). Relative paths in it are
+/// relative to `dir`, the file's folder.
+pub fn registry_from_root(
+    root: &serde_json::Value,
+    dir: &std::path::Path,
     mut base: Registry,
-) -> Result<(Registry, Vec<String>), String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let root: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
-    let config = components_of(&root).map_err(|e| format!("{}: {e}", path.display()))?;
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    let registered =
-        register(&config, &mut base, dir).map_err(|e| format!("{}: {e}", path.display()))?;
+) -> Result<(Registry, Vec<String>), ConfigError> {
+    let config = components_of(root)?;
+    let registered = register(&config, &mut base, dir)?;
     Ok((base, registered.warnings))
 }
 

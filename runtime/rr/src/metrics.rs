@@ -34,23 +34,24 @@ pub struct InvocationWindows {
 }
 
 impl InvocationWindows {
-    /// Records a failed invocation for each node it names.
-    pub fn record_failure<'a>(
-        &self,
-        nodes: impl Iterator<Item = &'a str>,
-        took: std::time::Duration,
-    ) {
+    /// Records a failed invocation for each node it names (nothing while no reporter reads
+    /// the windows: the failure path then costs one relaxed load).
+    pub fn record_failure(&self, e: &scenic_scenario::InvokeError, took: std::time::Duration) {
+        use scenic_scenario::InvokeError;
         if !scenic_scenario::metrics::windows_enabled() {
             return;
         }
+        let nodes: Vec<&str> = match e {
+            InvokeError::Failed { errors, .. } => errors.iter().map(|err| &*err.node_id).collect(),
+            InvokeError::ResponseOverLimit { node_id, .. } => vec![&**node_id],
+            _ => Vec::new(),
+        };
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut any = false;
-        for node in nodes {
-            any = true;
-            map.entry(node.to_string()).or_default().record(took);
-        }
-        if !any {
+        if nodes.is_empty() {
             map.entry("unknown".into()).or_default().record(took);
+        }
+        for node in nodes {
+            map.entry(node.to_string()).or_default().record(took);
         }
     }
 

@@ -198,14 +198,7 @@ fn conclude(
             if let Some(budget) = crate::metrics::exhausted_budget(&e) {
                 d.metrics.exhausted.inc_by_label(budget);
             }
-            let nodes: Vec<&str> = match &e {
-                InvokeError::Failed { errors, .. } => {
-                    errors.iter().map(|err| &*err.node_id).collect()
-                }
-                InvokeError::ResponseOverLimit { node_id, .. } => vec![&**node_id],
-                _ => Vec::new(),
-            };
-            d.metrics.windows.record_failure(nodes.into_iter(), took);
+            d.metrics.windows.record_failure(&e, took);
             Err(ApiError::from_invoke(
                 e,
                 d.source_id.as_deref(),

@@ -60,6 +60,10 @@ impl std::future::Future for YieldNow {
 /// run stays small to move to the compute pool).
 type Stack = smallvec::SmallVec<[(usize, Ctx); 2]>;
 
+/// Service calls waiting to be made together; one lives inline, so a run that calls one service
+/// at a time allocates nothing for it (as before calls were batched).
+type Calls = smallvec::SmallVec<[(usize, Ctx); 1]>;
+
 fn bump(c: &AtomicU64) {
     c.fetch_add(1, Ordering::Relaxed);
 }
@@ -131,7 +135,7 @@ pub struct Run {
     steps: u32,
     skip_side_effects: bool,
     /// Service calls waiting to be made together: (node, context).
-    calls: Vec<(usize, Ctx)>,
+    calls: Calls,
 }
 
 /// Where [`Graph::drive`] stopped.
@@ -184,7 +188,7 @@ impl Graph {
             out: RunResult::default(),
             steps: 0,
             skip_side_effects: opts.skip_side_effects,
-            calls: Vec::new(),
+            calls: Calls::new(),
         }
     }
 
@@ -395,21 +399,20 @@ impl Graph {
     /// Makes the pending service calls (enrichers, processors) together and continues each
     /// context, in the order the calls were reached. True when the run stops (a failure
     /// exhausted the budget).
-    async fn call_all(&self, calls: Vec<(usize, Ctx)>, run: &mut Run) -> bool {
+    async fn call_all(&self, calls: Calls, run: &mut Run) -> bool {
         let env = &run.env;
-        let results = match calls.as_slice() {
+        let results: smallvec::SmallVec<[_; 1]> = match calls.as_slice() {
             // One call (the usual case, and every in-process service): no join to set up.
-            [(at, ctx)] => vec![invoke(self.nodes.get(*at), ctx, env).await],
-            _ => {
-                futures::future::join_all(
-                    calls
-                        .iter()
-                        .map(|(at, ctx)| invoke(self.nodes.get(*at), ctx, env)),
-                )
-                .await
-            }
+            [(at, ctx)] => smallvec::smallvec![invoke(self.nodes.get(*at), ctx, env).await],
+            _ => futures::future::join_all(
+                calls
+                    .iter()
+                    .map(|(at, ctx)| invoke(self.nodes.get(*at), ctx, env)),
+            )
+            .await
+            .into(),
         };
-        let mut cont = Vec::with_capacity(calls.len());
+        let mut cont: smallvec::SmallVec<[_; 1]> = smallvec::SmallVec::new();
         for ((at, mut ctx), result) in calls.into_iter().zip(results) {
             let Some(node) = self.nodes.get(at) else {
                 continue;
