@@ -7,86 +7,11 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::dashboards::{self, Prometheus};
 use common::influx::Influx;
 use serde_json::{json, Value as Json};
-
-/// A Prometheus server scraping `target` every second, from a temporary folder.
-struct Prometheus {
-    child: std::process::Child,
-    dir: std::path::PathBuf,
-    port: u16,
-}
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Prometheus {
-    async fn start(target: &str) -> Prometheus {
-        let port = common::free_port();
-        let dir = std::env::temp_dir().join(format!("scenic-prom-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let conf = dir.join("prometheus.yml");
-        std::fs::write(
-            &conf,
-            format!(
-                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: scenic\n    static_configs:\n      - targets: ['{target}']\n"
-            ),
-        )
-        .expect("write");
-        let child = std::process::Command::new("prometheus")
-            .arg(format!("--config.file={}", conf.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect(
-                "prometheus is needed (apt-get install -y prometheus; scripts/test installs it)",
-            );
-        let p = Prometheus { child, dir, port };
-        let c = reqwest::Client::new();
-        let started = Instant::now();
-        loop {
-            let ready = c
-                .get(format!("http://127.0.0.1:{port}/-/ready"))
-                .send()
-                .await;
-            if ready.is_ok_and(|r| r.status().is_success()) {
-                break;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "prometheus did not come up"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        p
-    }
-
-    /// An instant query's result vector.
-    async fn query(&self, q: &str) -> Json {
-        reqwest::Client::new()
-            .get(format!("http://127.0.0.1:{}/api/v1/query", self.port))
-            .query(&[("query", q)])
-            .send()
-            .await
-            .expect("query")
-            .json()
-            .await
-            .expect("json")
-    }
-}
 
 fn spel(e: &str) -> Json {
     json!({"language": "spel", "expression": e})
@@ -128,14 +53,6 @@ fn scorer() -> String {
         "additionalBranches": []
     })
     .to_string()
-}
-
-/// A panel query with Grafana's variables resolved as the dashboard would for `scenario`.
-fn resolve(q: &str, scenario: &str) -> String {
-    q.replace("$scenarioName", scenario)
-        .replace("$env", "test")
-        .replace("$timeFilter", "time > now() - 5m")
-        .replace("$__interval", "1s")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -184,18 +101,7 @@ async fn every_dashboard_panel_query_returns_the_data_scenic_wrote() {
     .await;
     // Prometheus scrapes the server before the traffic starts, so that the traffic spans
     // scrapes (rates and quantiles need counts that move between two samples).
-    let started = Instant::now();
-    loop {
-        let up = prometheus.query("up{job=\"scenic\"}").await;
-        if up["data"]["result"][0]["value"][1].as_str() == Some("1") {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "never scraped: {up}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    prometheus.wait_scraped().await;
     let c = reqwest::Client::new();
     // 8 successes, 2 failures (13), 2 dead ends, and a failing service call (99: the scorer
     // refuses a null `n`), over a few reports.
@@ -229,71 +135,49 @@ async fn every_dashboard_panel_query_returns_the_data_scenic_wrote() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dashboards/influxdb");
-    let mut checked = 0;
+    let nodes = |a: &dashboards::Answer| -> Vec<(String, f64)> { a.by("nodeId") };
+    let expected_counts: Vec<(String, f64)> = [
+        ("inverse", 10.0),
+        ("out", 8.0),
+        ("positive", 12.0),
+        ("profile", 13.0),
+        ("request", 13.0),
+    ]
+    .map(|(n, c)| (n.to_string(), c))
+    .to_vec();
     let mut report = Vec::new();
-    for entry in std::fs::read_dir(&dir).expect("dashboards/influxdb") {
-        let path = entry.expect("entry").path();
-        let dash: Json =
-            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("JSON");
-        for panel in dash["panels"].as_array().expect("panels") {
-            let title = panel["title"].as_str().unwrap_or_default();
-            for target in panel["targets"].as_array().into_iter().flatten() {
-                let q = resolve(target["query"].as_str().expect("a raw query"), "front");
-                let r = influx.query(&q).await;
-                assert!(r["results"][0]["error"].is_null(), "{title}: {q}: {r}");
-                let series = r["results"][0]["series"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-                assert!(!series.is_empty(), "{title}: no series for {q}: {r}");
-                // A value the panel shows: the newest non-null of the first series.
-                let value = series[0]["values"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v[1].as_f64())
-                    .next_back();
-                report.push(format!(
-                    "{} / {title} / {}: {value:?}",
-                    path.file_name().and_then(|f| f.to_str()).unwrap_or(""),
-                    target["refId"].as_str().unwrap_or("")
-                ));
-                checked += 1;
-                if title == "Node counts" {
-                    let mut counts: Vec<(String, i64)> = series
-                        .iter()
-                        .map(|s| {
-                            (
-                                s["tags"]["nodeId"].as_str().unwrap_or("").to_string(),
-                                s["values"][0][1].as_i64().unwrap_or(-1),
-                            )
-                        })
-                        .collect();
-                    counts.sort();
-                    assert_eq!(
-                        counts,
-                        vec![
-                            ("inverse".into(), 10),
-                            ("out".into(), 8),
-                            ("positive".into(), 12),
-                            ("profile".into(), 13),
-                            ("request".into(), 13)
-                        ],
-                        "{r}"
-                    );
-                }
-                if title.contains("latency") {
-                    let v = value.unwrap_or(0.0);
-                    assert!(
-                        v > 1_000.0 && v < 10e9,
-                        "{title}: {v} ns is not a plausible latency"
-                    );
-                }
+    let answers = dashboards::run_influx(&influx, "request-response", "front").await;
+    for a in &answers {
+        if a.panel == "Node counts" {
+            assert_eq!(nodes(a), expected_counts, "{}", a.query);
+        }
+        if a.panel == "Errors by node" {
+            assert!(a.peak_of("nodeId", "inverse") > Some(0.0), "{}", a.line());
+            assert_eq!(a.peak_of("nodeId", "out"), None, "{}", a.line());
+        }
+        if a.panel == "Response 2xx – throughput" {
+            assert!(a.peaks().iter().all(|p| *p > 0.0), "{}", a.line());
+        }
+        if a.panel.contains("latency") {
+            for v in a.values() {
+                assert!(
+                    v > 1_000.0 && v < 10e9,
+                    "{}: {v} ns is not a plausible latency",
+                    a.panel
+                );
             }
         }
+        report.push(a.line());
     }
-    assert!(checked >= 10, "panels checked: {checked}");
+    assert!(answers.len() >= 10, "panels checked: {}", answers.len());
+    // The reference's own dashboard queries (§5.3) on the same data.
+    let reference = dashboards::run_reference(&influx, "request-response", "front").await;
+    for a in &reference {
+        if a.panel.starts_with("Designer counts") {
+            assert_eq!(nodes(a), expected_counts, "{}", a.query);
+        }
+        report.push(a.line());
+    }
 
     // Prometheus has scraped the last counts.
     let started = Instant::now();
@@ -315,72 +199,93 @@ async fn every_dashboard_panel_query_returns_the_data_scenic_wrote() {
         assert!(started.elapsed() < Duration::from_secs(15), "{r}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dashboards/prometheus");
-    let mut prom_checked = 0;
-    for entry in std::fs::read_dir(&dir).expect("dashboards/prometheus") {
-        let path = entry.expect("entry").path();
-        let dash: Json =
-            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("JSON");
-        for panel in dash["panels"].as_array().expect("panels") {
-            let title = panel["title"].as_str().unwrap_or_default();
-            for target in panel["targets"].as_array().into_iter().flatten() {
-                let q = target["expr"]
-                    .as_str()
-                    .expect("an expression")
-                    .replace("$scenario", "front")
-                    .replace("$__rate_interval", "1m");
-                let r = prometheus.query(&q).await;
-                assert_eq!(r["status"], "success", "{title}: {q}: {r}");
-                let result = r["data"]["result"].as_array().cloned().unwrap_or_default();
-                assert!(!result.is_empty(), "{title}: no series for {q}: {r}");
-                let values: Vec<f64> = result
-                    .iter()
-                    .filter_map(|s| s["value"][1].as_str().and_then(|v| v.parse().ok()))
-                    .collect();
-                report.push(format!(
-                    "{} / {title} / {}: {values:?}",
-                    path.file_name().and_then(|f| f.to_str()).unwrap_or(""),
-                    target["refId"].as_str().unwrap_or("")
-                ));
-                prom_checked += 1;
-                if title == "Node counts" {
-                    let mut counts: Vec<(String, String)> = result
-                        .iter()
-                        .map(|s| {
-                            (
-                                s["metric"]["node"].as_str().unwrap_or("").to_string(),
-                                s["value"][1].as_str().unwrap_or("").to_string(),
-                            )
-                        })
-                        .collect();
-                    counts.sort();
-                    assert_eq!(
-                        counts,
-                        [
-                            ("inverse", "10"),
-                            ("out", "8"),
-                            ("positive", "12"),
-                            ("profile", "13"),
-                            ("request", "13")
-                        ]
-                        .map(|(a, b)| (a.to_string(), b.to_string()))
-                        .to_vec(),
-                        "{r}"
-                    );
-                }
-                if title.contains("latency") || title.contains("Latency") {
-                    assert!(
-                        values.iter().any(|v| *v > 0.0 && *v < 10.0),
-                        "{title}: {values:?} s"
-                    );
-                }
-            }
+    let answers = dashboards::run_prometheus(&prometheus, "request-response", "front").await;
+    for a in &answers {
+        if a.panel == "Node counts" {
+            assert_eq!(a.by("node"), expected_counts, "{}", a.query);
         }
+        if a.panel.to_lowercase().contains("latency") {
+            assert!(
+                a.values().iter().any(|v| *v > 0.0 && *v < 10.0),
+                "{}: {:?} s",
+                a.panel,
+                a.values()
+            );
+        }
+        report.push(a.line());
     }
     assert!(
-        prom_checked >= 10,
-        "Prometheus panels checked: {prom_checked}"
+        answers.len() >= 10,
+        "Prometheus panels checked: {}",
+        answers.len()
     );
     eprintln!("{}", report.join("\n"));
     let _ = std::fs::remove_dir_all(&work);
+}
+
+/// Every dashboard is one kind (request-response or streaming) for one datasource, whose uid
+/// the provisioning file defines; ids and uids are unique, and every panel has a raw query.
+#[test]
+fn the_dashboards_are_well_formed_and_provisioned() {
+    let provisioning =
+        std::fs::read_to_string(dashboards::folder().join("provisioning/datasources.yaml"))
+            .expect("provisioning/datasources.yaml");
+    let mut uids = std::collections::BTreeSet::new();
+    let mut count = 0;
+    for datasource in ["influxdb", "prometheus"] {
+        assert!(
+            provisioning.contains(&format!("uid: {datasource}")),
+            "no {datasource} datasource provisioned"
+        );
+        for entry in std::fs::read_dir(dashboards::folder().join(datasource)).expect("folder") {
+            let path = entry.expect("entry").path();
+            let d: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("JSON");
+            let kinds: Vec<&str> = ["request-response", "streaming"]
+                .into_iter()
+                .filter(|k| {
+                    d["tags"]
+                        .as_array()
+                        .is_some_and(|t| t.iter().any(|t| t == k))
+                })
+                .collect();
+            assert_eq!(
+                kinds.len(),
+                1,
+                "{}: one kind tag: {:?}",
+                path.display(),
+                d["tags"]
+            );
+            assert!(
+                uids.insert(d["uid"].as_str().expect("uid").to_string()),
+                "uid twice"
+            );
+            let mut ids = std::collections::BTreeSet::new();
+            for p in d["panels"].as_array().expect("panels") {
+                assert!(ids.insert(p["id"].as_i64().expect("id")), "panel id twice");
+                assert_eq!(p["datasource"]["uid"], datasource, "{}", p["title"]);
+                let targets = p["targets"].as_array().expect("targets");
+                assert!(!targets.is_empty(), "{}: no target", p["title"]);
+                for t in targets {
+                    let q = t["query"]
+                        .as_str()
+                        .or(t["expr"].as_str())
+                        .unwrap_or_default();
+                    assert!(
+                        !q.is_empty(),
+                        "{}: a target without a raw query",
+                        p["title"]
+                    );
+                }
+            }
+            for v in d["templating"]["list"].as_array().expect("variables") {
+                assert_eq!(v["datasource"]["uid"], datasource);
+            }
+            count += 1;
+        }
+    }
+    assert_eq!(
+        count, 4,
+        "request-response and streaming, for both datasources"
+    );
 }

@@ -65,7 +65,7 @@ fn config_path(tag: &str) -> std::path::PathBuf {
 }
 
 #[tokio::test]
-async fn serve_with_a_config_file_runs_sql_enrichers_and_reports_their_metrics() {
+async fn serve_with_a_config_file_runs_sql_enrichers_and_reports_their_metrics_until_cancelled() {
     let db = Db::new(SEED);
     let config = config_path("metrics");
     let text = db.config(json!({}));
@@ -99,6 +99,28 @@ async fn serve_with_a_config_file_runs_sql_enrichers_and_reports_their_metrics()
         ),
         "{metrics}"
     );
+    // Cancelled (its file removed): its service series go with it (`decisions.md` §7).
+    std::fs::remove_file(server.dir.join("clients.json")).expect("remove");
+    let started = Instant::now();
+    loop {
+        let metrics = c
+            .get(format!("{}/metrics", server.base))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        if !metrics.contains("scenario=\"clients\"") {
+            assert!(metrics.contains("scenario=\"hello\""), "{metrics}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the cancelled scenario's series stay: {metrics}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let _ = std::fs::remove_file(&config);
 }
 

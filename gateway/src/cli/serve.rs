@@ -204,7 +204,7 @@ pub fn serve(a: ServeArgs) -> ExitCode {
     let fragments = files::fragments_for(a.http.fragments.as_ref(), &a.paths);
     let scenarios = Arc::new(Scenarios::new());
     let metrics = Arc::new(Metrics::new(scenarios.clone()));
-    ServiceMetrics::get().register(&metrics.registry);
+    with_service_metrics(&metrics);
     let mut settings = a.http.settings(None);
     let compute = match ComputePool::new(settings.limits.pool) {
         Ok(p) => Arc::new(p),
@@ -284,7 +284,7 @@ pub fn run(a: RunArgs) -> ExitCode {
     let slug = scenario.slug().to_string();
     let scenarios = Arc::new(Scenarios::new());
     let metrics = Arc::new(Metrics::new(scenarios.clone()));
-    ServiceMetrics::get().register(&metrics.registry);
+    with_service_metrics(&metrics);
     if let Err(e) = scenarios.deploy(Deployed::new(Arc::new(scenario), &metrics)) {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
@@ -309,6 +309,12 @@ pub fn run(a: RunArgs) -> ExitCode {
         compute,
     ));
     start(settings, state, &scenarios)
+}
+
+/// Adds the enrichers' service series to the server's metrics, removed with their scenario.
+fn with_service_metrics(metrics: &Metrics) {
+    ServiceMetrics::get().register(&metrics.registry);
+    metrics.on_remove(|scenario| ServiceMetrics::get().remove_scenario(scenario));
 }
 
 #[cfg(test)]

@@ -203,5 +203,6 @@ pub fn mkfifo(path: &Path) {
         .expect("mkfifo runs");
     assert!(status.success(), "mkfifo {}", path.display());
 }
+pub mod dashboards;
 pub mod influx;
 pub mod pg;

@@ -94,6 +94,22 @@ impl ServiceMetrics {
             .get_sample_count()
     }
 
+    /// Removes the series and windows of a cancelled scenario (`decisions.md` §7). Every
+    /// (service, outcome) it called has a window, so the windows name its series.
+    pub fn remove_scenario(&self, scenario: &str) {
+        let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        w.retain(|(s, service, ok), _| {
+            if s != scenario {
+                return true;
+            }
+            // Absent label values are not an error: the series may never have been observed.
+            let _ = self
+                .duration
+                .remove_label_values(&[scenario, service, outcome(*ok)]);
+            false
+        });
+    }
+
     /// Every timer's window, for the InfluxDB reporter.
     pub fn timers(&self) -> Vec<ServiceTimer> {
         let w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
@@ -124,6 +140,17 @@ mod tests {
             .timers()
             .iter()
             .any(|t| t.service == "metrics-test" && t.scenario == "s" && t.ok));
+        m.observe("gone", "metrics-test", true, Duration::from_millis(1));
+        m.remove_scenario("gone");
+        assert!(!m.timers().iter().any(|t| t.scenario == "gone"));
+        let mut families = Vec::new();
+        let r0 = prometheus::Registry::new();
+        m.register(&r0);
+        families.extend(r0.gather());
+        assert!(!families.iter().any(|f| f
+            .get_metric()
+            .iter()
+            .any(|x| x.get_label().iter().any(|l| l.value() == "gone"))));
         let r = prometheus::Registry::new();
         m.register(&r);
         m.register(&r);

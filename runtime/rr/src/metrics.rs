@@ -22,6 +22,9 @@ pub struct Metrics {
     /// The sliding-window histograms of the InfluxDB reporter, by scenario name: shared by a
     /// scenario's deployments, so a redeploy carries on.
     windows: std::sync::Mutex<std::collections::HashMap<String, Arc<InvocationWindows>>>,
+    /// What else keeps series by scenario (the enrichers' service metrics, which this crate
+    /// does not know): each is told when a scenario's series go.
+    removers: std::sync::Mutex<Vec<fn(&str)>>,
 }
 
 /// A scenario's invocation latencies over the reference's sliding window (nanoseconds):
@@ -194,6 +197,7 @@ impl Metrics {
             deploys,
             exhausted,
             windows: Default::default(),
+            removers: Default::default(),
         }
     }
 
@@ -214,6 +218,14 @@ impl Metrics {
     /// node collector reads only deployed scenarios. A redeploy must not call this: its
     /// counters carry on.
     pub fn remove_scenario(&self, scenario: &str) {
+        let removers = self
+            .removers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        for remove in removers {
+            remove(scenario);
+        }
         self.windows
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -226,6 +238,14 @@ impl Metrics {
         for budget in BUDGETS {
             let _ = self.exhausted.remove_label_values(&[scenario, budget]);
         }
+    }
+
+    /// Has `remove` called with each scenario whose series [`Metrics::remove_scenario`] removes.
+    pub fn on_remove(&self, remove: fn(&str)) {
+        self.removers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(remove);
     }
 
     /// The text exposition format.

@@ -168,6 +168,28 @@ pub struct WindowSnapshot {
     pub p999: f64,
 }
 
+impl WindowSnapshot {
+    /// The same figures in another unit (`1e-6` for milliseconds from nanoseconds); the count
+    /// stays a count.
+    pub fn scaled(self, factor: f64) -> WindowSnapshot {
+        let f = |v: f64| v * factor;
+        WindowSnapshot {
+            count: self.count,
+            min: f(self.min),
+            max: f(self.max),
+            mean: f(self.mean),
+            stddev: f(self.stddev),
+            sum: f(self.sum),
+            p50: f(self.p50),
+            p75: f(self.p75),
+            p95: f(self.p95),
+            p98: f(self.p98),
+            p99: f(self.p99),
+            p999: f(self.p999),
+        }
+    }
+}
+
 impl WindowHistogram {
     /// Records one duration (a no-op until [`enable_windows`]).
     pub fn record(&self, elapsed: std::time::Duration) {

@@ -251,7 +251,10 @@ fn scenic(
         &scenic_scenario::NoFragments,
     )
     .map_err(|e| e.to_string())?;
-    let metrics = Arc::new(scenic_stream::metrics::StreamMetrics::new(compiled.clone()));
+    let metrics = Arc::new(scenic_stream::metrics::StreamMetrics::new(
+        compiled.clone(),
+        1,
+    ));
     let shared = Arc::new(scenic_stream::worker::Shared::new(
         compiled,
         Arc::new(config),

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -143,12 +144,7 @@ fn run(args: Args) -> Result<(), Failure> {
     };
     let workers = scenic_stream::worker_count(&config, &scenario);
     let config = Arc::new(config);
-    let metrics = Arc::new(StreamMetrics::new(scenario.clone()));
-    let _reporter = match metrics_config {
-        Some(m) => scenic_influx::Reporter::start(m, influx_source(&scenario, &metrics))
-            .map_err(Failure::Setup)?,
-        None => None,
-    };
+    let metrics = Arc::new(StreamMetrics::new(scenario.clone(), workers));
     let shared = Arc::new(Shared::new(
         scenario.clone(),
         config.clone(),
@@ -157,6 +153,12 @@ fn run(args: Args) -> Result<(), Failure> {
         workers,
         journal,
     ));
+    let _reporter = match metrics_config {
+        Some(m) => {
+            scenic_influx::Reporter::start(m, influx_source(&shared)).map_err(Failure::Setup)?
+        }
+        None => None,
+    };
     let threads = scenic_stream::spawn_workers(&shared)
         .map_err(|e| Failure::Setup(format!("cannot start a worker thread: {e}")))?;
 
@@ -202,63 +204,88 @@ fn run(args: Args) -> Result<(), Failure> {
 
 /// What the InfluxDB reporter reads of the worker, in the reference's measurements
 /// (`nussknacker-lite.md` §5.2): node counts, `source.count` (the source node's records),
-/// `records-lag-max`, `task.attempt` / `task.restarting`, and the enrichers' timers.
-fn influx_source(
-    scenario: &Arc<scenic_scenario::CompiledScenario>,
-    metrics: &Arc<StreamMetrics>,
-) -> scenic_influx::Source {
-    let reported = scenario.clone();
-    let mut source = scenic_influx::Source::new(Arc::new(move || vec![reported.clone()]));
-    source.timers = Arc::new(scenic_influx::service_timers);
-    let (name, source_id) = (
-        scenario.name().to_string(),
-        scenario.graph().source_id().to_string(),
-    );
-    let (m, scenario_tag) = (metrics.clone(), name.clone());
+/// `eventtimedelay.histogram` (ms) and `eventtimedelay.minimalDelay`, per task
+/// `records-lag-max`, `task.attempt` and `task.restarting`, and the enrichers' timers.
+fn influx_source(shared: &Arc<Shared>) -> scenic_influx::Source {
+    let scenario = shared.scenario.clone();
+    let mut source = scenic_influx::Source::new(Arc::new(move || vec![scenario.clone()]));
+    let name = shared.scenario.name().to_string();
+    let source_id = shared.scenario.graph().source_id().to_string();
+    let node_tags = move || {
+        vec![
+            ("scenario".to_string(), name.clone()),
+            ("nodeId".to_string(), source_id.clone()),
+        ]
+    };
+    let (s, tags) = (shared.clone(), node_tags.clone());
+    source.timers = Arc::new(move || {
+        let mut timers = scenic_influx::service_timers();
+        // The reference's event-time delay is in milliseconds, not a timer's nanoseconds.
+        timers.push(scenic_influx::Timer {
+            name: "eventtimedelay",
+            tags: tags(),
+            snapshot: s.metrics.event_window.snapshot().scaled(1e-6),
+        });
+        timers
+    });
+    let (s, tags) = (shared.clone(), node_tags.clone());
     source.meters = Arc::new(move || {
         vec![scenic_influx::Meter {
             name: "source",
-            tags: vec![
-                ("scenario".into(), scenario_tag.clone()),
-                ("nodeId".into(), source_id.clone()),
-            ],
-            count: m.records.get(),
+            tags: tags(),
+            count: s.metrics.records.get(),
         }]
     });
-    let m = metrics.clone();
+    let (s, tags) = (shared.clone(), node_tags);
     source.gauges = Arc::new(move || {
-        use prometheus::core::Collector;
-        let task = |extra: &[(&str, &str)]| {
-            let mut t = vec![
-                ("scenario".to_string(), name.clone()),
-                ("taskId".to_string(), "task-0".to_string()),
-            ];
-            t.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-            t
-        };
-        let lag = m
-            .lag
-            .collect()
-            .iter()
-            .flat_map(|f| f.get_metric().iter().map(|g| g.get_gauge().get_value()))
-            .fold(0.0_f64, f64::max);
-        vec![
-            scenic_influx::Gauge {
+        let scenario = s.scenario.name();
+        let mut gauges = Vec::new();
+        if let Some(ms) = s
+            .metrics
+            .minimal_delay_ms(scenic_stream::worker::now_millis())
+        {
+            gauges.push(scenic_influx::Gauge {
+                name: "eventtimedelay.minimalDelay",
+                tags: tags(),
+                value: ms as f64,
+            });
+        }
+        for w in 0..s.workers() {
+            let task = |extra: Option<(&str, &str)>| {
+                let mut t = vec![
+                    ("scenario".to_string(), scenario.to_string()),
+                    ("taskId".to_string(), scenic_stream::metrics::task_id(w)),
+                ];
+                t.extend(extra.map(|(k, v)| (k.to_string(), v.to_string())));
+                t
+            };
+            let lag = s
+                .metrics
+                .task_lag
+                .get(w)
+                .map_or(0, |l| l.load(Ordering::Relaxed));
+            let restarts = s.metrics.restarts.get(w).map_or(0, |r| r.get());
+            gauges.push(scenic_influx::Gauge {
                 name: "records-lag-max",
-                tags: task(&[("kafkaGroup", "consumer-fetch-manager-metrics")]),
-                value: lag,
-            },
-            scenic_influx::Gauge {
+                tags: task(Some(("kafkaGroup", "consumer-fetch-manager-metrics"))),
+                value: lag as f64,
+            });
+            gauges.push(scenic_influx::Gauge {
                 name: "task.attempt",
-                tags: task(&[]),
-                value: (m.restarts.get() + 1) as f64,
-            },
-            scenic_influx::Gauge {
+                tags: task(None),
+                value: (restarts + 1) as f64,
+            });
+            gauges.push(scenic_influx::Gauge {
                 name: "task.restarting",
-                tags: task(&[]),
-                value: if m.running.get() > 0 { 0.0 } else { 1.0 },
-            },
-        ]
+                tags: task(None),
+                value: if s.status(w) == scenic_stream::worker::Status::Restarting {
+                    1.0
+                } else {
+                    0.0
+                },
+            });
+        }
+        gauges
     });
     source
 }

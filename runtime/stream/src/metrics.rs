@@ -1,13 +1,16 @@
 //! Prometheus series of the streaming worker (`decisions.md` §7): records read, rejected and
 //! written, transactions by outcome, batch and commit latency, consumer lag, restarts, plus each
-//! node's counters (ends, dead ends, errors by node) read from the compiled scenario.
+//! node's counters (ends, dead ends, errors by node) read from the compiled scenario, the delay
+//! since each record's event time, and per task (worker) its attempts and largest lag.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use prometheus::{
-    Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    Gauge, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry,
 };
-use scenic_scenario::metrics::NodeCollector;
+use scenic_scenario::metrics::{NodeCollector, WindowHistogram};
 use scenic_scenario::CompiledScenario;
 
 pub struct StreamMetrics {
@@ -22,8 +25,25 @@ pub struct StreamMetrics {
     pub batch_seconds: Histogram,
     pub commit_seconds: Histogram,
     pub lag: IntGaugeVec,
-    pub restarts: IntCounter,
+    /// Restarts after a failure, by task (`task-0`, `task-1`, … one per worker).
+    pub restarts: Vec<IntCounter>,
     pub running: IntGauge,
+    /// Now − the record's timestamp, as each record is read (seconds).
+    pub event_delay: Histogram,
+    /// The same delays over the reference's sliding window, for `eventtimedelay.histogram`
+    /// (recorded only while a reporter reads it).
+    pub event_window: WindowHistogram,
+    /// The newest record timestamp read (ms since the epoch; 0 before the first), for the
+    /// reference's `eventtimedelay.minimalDelay`.
+    latest_event_ms: AtomicI64,
+    minimal_delay: Gauge,
+    /// Per task: the largest lag among its partitions at the last reading (`records-lag-max`).
+    pub task_lag: Vec<AtomicI64>,
+}
+
+/// The reference's task id of worker `idx` (`task-0`, …), as its metrics tag them.
+pub fn task_id(idx: usize) -> String {
+    format!("task-{idx}")
 }
 
 /// Builds a metric whose options are constants; an invalid one is a programming error caught by
@@ -33,7 +53,9 @@ fn ok<T>(r: prometheus::Result<T>) -> T {
 }
 
 impl StreamMetrics {
-    pub fn new(scenario: Arc<CompiledScenario>) -> StreamMetrics {
+    /// The metrics of `scenario` run by `workers` workers (tasks).
+    pub fn new(scenario: Arc<CompiledScenario>, workers: usize) -> StreamMetrics {
+        let workers = workers.max(1);
         let registry = Registry::new();
         scenic_enrichers::metrics::ServiceMetrics::get().register(&registry);
         let name = scenario.name().to_string();
@@ -52,6 +74,14 @@ impl StreamMetrics {
                     .buckets(buckets.clone()),
             ))
         };
+        let restarts = ok(IntCounterVec::new(
+            Opts::new(
+                "scenic_stream_worker_restarts_total",
+                "Worker restarts after a failure, by task",
+            )
+            .const_label("scenario", name.clone()),
+            &["task"],
+        ));
         let transactions = ok(IntCounterVec::new(
             Opts::new(
                 "scenic_stream_batches_total",
@@ -99,10 +129,29 @@ impl StreamMetrics {
                 .const_label("scenario", name.clone()),
                 &["topic", "partition"],
             )),
-            restarts: counter(
-                "scenic_stream_worker_restarts_total",
-                "Worker restarts after a failure",
-            ),
+            restarts: (0..workers)
+                .map(|w| restarts.with_label_values(&[&task_id(w)]))
+                .collect(),
+            event_delay: ok(Histogram::with_opts(
+                HistogramOpts::new(
+                    "scenic_stream_event_time_delay_seconds",
+                    "Time from a record's timestamp to its reading",
+                )
+                .const_label("scenario", name.clone())
+                .buckets(vec![
+                    0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0,
+                ]),
+            )),
+            event_window: WindowHistogram::default(),
+            latest_event_ms: AtomicI64::new(0),
+            minimal_delay: ok(Gauge::with_opts(
+                Opts::new(
+                    "scenic_stream_event_time_minimal_delay_seconds",
+                    "Time since the newest record timestamp read (absent before the first record)",
+                )
+                .const_label("scenario", name.clone()),
+            )),
+            task_lag: (0..workers).map(|_| AtomicI64::new(0)).collect(),
             running: ok(IntGauge::with_opts(
                 Opts::new(
                     "scenic_stream_workers_running",
@@ -123,7 +172,8 @@ impl StreamMetrics {
         let _ = r.register(Box::new(m.batch_seconds.clone()));
         let _ = r.register(Box::new(m.commit_seconds.clone()));
         let _ = r.register(Box::new(m.lag.clone()));
-        let _ = r.register(Box::new(m.restarts.clone()));
+        let _ = r.register(Box::new(restarts));
+        let _ = r.register(Box::new(m.event_delay.clone()));
         let _ = r.register(Box::new(m.running.clone()));
         let _ = r.register(Box::new(NodeCollector::new(Arc::new(move || {
             vec![scenario.clone()]
@@ -131,10 +181,44 @@ impl StreamMetrics {
         m
     }
 
+    /// Records a record's event time (`timestamp_ms` since the epoch) as it is read at `now_ms`.
+    pub fn event_read(&self, timestamp_ms: i64, now_ms: i64) {
+        if timestamp_ms <= 0 {
+            return;
+        }
+        let delay_ms = now_ms.saturating_sub(timestamp_ms).max(0) as u64;
+        self.event_delay.observe(delay_ms as f64 / 1000.0);
+        self.event_window
+            .record(std::time::Duration::from_millis(delay_ms));
+        self.latest_event_ms
+            .fetch_max(timestamp_ms, Ordering::Relaxed);
+    }
+
+    /// Milliseconds from the newest record timestamp read to `now_ms`; None before the first.
+    pub fn minimal_delay_ms(&self, now_ms: i64) -> Option<i64> {
+        match self.latest_event_ms.load(Ordering::Relaxed) {
+            0 => None,
+            t => Some(now_ms.saturating_sub(t).max(0)),
+        }
+    }
+
+    /// Total restarts of every task.
+    pub fn restarts_total(&self) -> u64 {
+        self.restarts.iter().map(IntCounter::get).sum()
+    }
+
     /// The text exposition format.
     pub fn render(&self) -> String {
+        let mut families = self.registry.gather();
+        // The minimal delay grows while no record arrives: it is read at the scrape, and only
+        // once a record has been read (a gauge of 0 would claim fresh data).
+        if let Some(ms) = self.minimal_delay_ms(crate::worker::now_millis()) {
+            self.minimal_delay.set(ms as f64 / 1000.0);
+            families.extend(prometheus::core::Collector::collect(&self.minimal_delay));
+            families.sort_by(|a, b| a.name().cmp(b.name()));
+        }
         let mut out = String::new();
-        let _ = prometheus::TextEncoder::new().encode_utf8(&self.registry.gather(), &mut out);
+        let _ = prometheus::TextEncoder::new().encode_utf8(&families, &mut out);
         out
     }
 }

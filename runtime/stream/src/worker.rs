@@ -193,7 +193,9 @@ pub fn run_worker(shared: Arc<Shared>, idx: usize) {
             Err(e) => {
                 let delay = shared.config.wait_after_failure_delay.0;
                 tracing::error!(worker = idx, "worker failed, restarting in {delay:?}: {e}");
-                shared.metrics.restarts.inc();
+                if let Some(r) = shared.metrics.restarts.get(idx) {
+                    r.inc();
+                }
                 shared.set_status(idx, Status::Restarting);
                 let until = Instant::now() + delay;
                 while Instant::now() < until && !shared.stopping() {
@@ -421,7 +423,7 @@ fn run_once(shared: &Shared, idx: usize, rt: &tokio::runtime::Runtime) -> Result
         }
         if last_lag.elapsed() >= Duration::from_secs(1) {
             last_lag = Instant::now();
-            report_lag(shared, &consumer);
+            report_lag(shared, idx, &consumer);
         }
     }
     Ok(())
@@ -457,7 +459,8 @@ fn poll_batch<'c>(
     Ok(batch)
 }
 
-fn now_millis() -> i64 {
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+pub fn now_millis() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -573,8 +576,13 @@ impl Session<'_> {
         let mut outputs: Vec<Outgoing> = Vec::new();
         let mut cut: Option<usize> = None;
 
+        // One clock reading per batch for the event-time delays: the batch is read at once.
+        let read_at = now_millis();
         for (index, m) in batch.iter().enumerate() {
             metrics.records.inc();
+            if let Some(t) = m.timestamp().to_millis() {
+                metrics.event_read(t, read_at);
+            }
             let input_ref = format!("{}/{}/{}", m.topic(), m.partition(), m.offset());
             offsets.insert((m.topic(), m.partition()), m.offset() + 1);
             let payload = m.payload().unwrap_or_default();
@@ -828,10 +836,12 @@ fn error_bytes(
 }
 
 /// Consumer lag per assigned partition: high watermark minus position.
-fn report_lag(shared: &Shared, consumer: &BaseConsumer) {
+/// The largest of them is the task's `records-lag-max`.
+fn report_lag(shared: &Shared, idx: usize, consumer: &BaseConsumer) {
     let Ok(positions) = consumer.position() else {
         return;
     };
+    let mut largest = 0;
     for e in positions.elements() {
         let Offset::Offset(pos) = e.offset() else {
             continue;
@@ -844,6 +854,10 @@ fn report_lag(shared: &Shared, consumer: &BaseConsumer) {
                 .lag
                 .with_label_values(&[e.topic(), &e.partition().to_string()])
                 .set((high - pos).max(0));
+            largest = largest.max(high - pos);
         }
+    }
+    if let Some(t) = shared.metrics.task_lag.get(idx) {
+        t.store(largest, Ordering::Relaxed);
     }
 }

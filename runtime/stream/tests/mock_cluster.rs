@@ -91,7 +91,7 @@ fn abortable_commit_error_aborts_the_batch_and_the_restarted_worker_redoes_it() 
         "the failed commit was aborted"
     );
     assert!(
-        counter(&w, |m| m.restarts.get()) >= 1,
+        counter(&w, |m| m.restarts_total()) >= 1,
         "and the worker restarted"
     );
     // The mock does not hide aborted records, so the redone batch shows every value at least
@@ -127,7 +127,7 @@ fn retriable_commit_errors_are_retried_without_an_abort() {
         w.shared.metrics.committed.get() >= 1
     });
     assert_eq!(counter(&w, |m| m.aborted.get()), 0, "no abort");
-    assert_eq!(counter(&w, |m| m.restarts.get()), 0, "no restart");
+    assert_eq!(counter(&w, |m| m.restarts_total()), 0, "no restart");
     let out = read_topic(
         &b,
         "out",
@@ -155,7 +155,7 @@ fn fatal_producer_error_restarts_the_worker_with_a_new_producer() {
         w.shared.metrics.committed.get() >= 1
     });
     assert!(
-        counter(&w, |m| m.restarts.get()) >= 1,
+        counter(&w, |m| m.restarts_total()) >= 1,
         "restarted after the fatal error"
     );
     let out = read_topic(
@@ -200,7 +200,7 @@ fn a_fenced_worker_stops_for_good_and_reports_not_ready() {
         scenic_stream::worker::Status::Fenced,
         "and it does not restart (that would fence the newer worker in turn)"
     );
-    assert_eq!(counter(&w, |m| m.restarts.get()), 0);
+    assert_eq!(counter(&w, |m| m.restarts_total()), 0);
     assert_eq!(counter(&w, |m| m.committed.get()), 0);
     w.stop();
 }

@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+/// Prometheus and the dashboards' queries: the gateway tests' helper, one file for both.
+#[path = "../../../../gateway/tests/common/dashboards.rs"]
+pub mod dashboards;
 /// InfluxDB for the reporter test: the gateway tests' helper, one file for both.
 #[path = "../../../../gateway/tests/common/influx.rs"]
 pub mod influx;
@@ -599,7 +602,10 @@ impl InProcess {
         let (scenario, topics) =
             scenic_stream::load(scenario, schemas, &scenic_scenario::NoFragments).expect("loads");
         let workers = scenic_stream::worker_count(&config, &scenario);
-        let metrics = Arc::new(scenic_stream::metrics::StreamMetrics::new(scenario.clone()));
+        let metrics = Arc::new(scenic_stream::metrics::StreamMetrics::new(
+            scenario.clone(),
+            workers,
+        ));
         let shared = Arc::new(scenic_stream::worker::Shared::new(
             scenario,
             Arc::new(config),
