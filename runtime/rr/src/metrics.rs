@@ -14,7 +14,7 @@ pub struct Metrics {
     pub invocations: IntCounterVec,
     pub latency: HistogramVec,
     /// HTTP requests by route class and status (`scenic_http_requests_total`).
-    pub http: IntCounterVec,
+    pub http: HttpCounters,
     /// Deploys by outcome: deployed, redeployed, failed (`scenic_deploys_total`).
     pub deploys: IntCounterVec,
     /// Invocations stopped by a budget: time, memory, size, depth (`scenic_budget_exhausted_total`).
@@ -70,23 +70,95 @@ pub const BUDGETS: [&str; 4] = ["time", "memory", "size", "depth"];
 
 /// The route class of a request path, as the label of `scenic_http_requests_total` (a few
 /// fixed values: paths are not labels, so a scan of random URLs cannot grow the series).
-pub fn route_class(path: &str, single: bool) -> &'static str {
+pub fn route_class(path: &str, single: bool) -> Route {
     match path {
-        "/alive" | "/ready" => "health",
-        "/metrics" => "metrics",
-        "/openapi.json" | "/definition" => "docs",
-        p if p.starts_with("/swagger-ui") => "docs",
-        p if p.starts_with("/api/") || p == "/api" => "api",
+        "/alive" | "/ready" => Route::Health,
+        "/metrics" => Route::Metrics,
+        "/openapi.json" | "/definition" => Route::Docs,
+        p if p.starts_with("/swagger-ui") => Route::Docs,
+        p if p.starts_with("/api/") || p == "/api" => Route::Api,
         p if p.starts_with("/scenario/") => {
             let rest = &p["/scenario/".len()..];
             if rest.contains("/definition") || rest.contains("/swagger-ui") {
-                "docs"
+                Route::Docs
             } else {
-                "scenario"
+                Route::Scenario
             }
         }
-        "/" if single => "scenario",
-        _ => "other",
+        "/" if single => Route::Scenario,
+        _ => Route::Other,
+    }
+}
+
+/// The route classes of `scenic_http_requests_total`: a closed set, so that paths never
+/// become labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Scenario,
+    Docs,
+    Health,
+    Metrics,
+    Api,
+    Other,
+}
+
+impl Route {
+    pub const ALL: [Route; 6] = [
+        Route::Scenario,
+        Route::Docs,
+        Route::Health,
+        Route::Metrics,
+        Route::Api,
+        Route::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::Scenario => "scenario",
+            Route::Docs => "docs",
+            Route::Health => "health",
+            Route::Metrics => "metrics",
+            Route::Api => "api",
+            Route::Other => "other",
+        }
+    }
+}
+
+/// Statuses common enough to keep their counters at hand ([`HttpCounters`]).
+const COMMON_STATUSES: [u16; 8] = [200, 204, 400, 404, 405, 413, 500, 503];
+
+/// `scenic_http_requests_total` with the counters of the common statuses resolved once, on
+/// their first use: counting an answer is then an index and an atomic add, without hashing
+/// the labels (a series appears only once it has been counted, as with the plain vec).
+pub struct HttpCounters {
+    vec: IntCounterVec,
+    resolved:
+        [[std::sync::OnceLock<prometheus::IntCounter>; COMMON_STATUSES.len()]; Route::ALL.len()],
+}
+
+impl HttpCounters {
+    fn new(vec: IntCounterVec) -> HttpCounters {
+        HttpCounters {
+            vec,
+            resolved: Default::default(),
+        }
+    }
+
+    /// Counts one answer of `route` with `status`.
+    pub fn count(&self, route: Route, status: actix_web::http::StatusCode) {
+        let code = status.as_u16();
+        match COMMON_STATUSES.iter().position(|s| *s == code) {
+            Some(i) => self.resolved[route as usize][i]
+                .get_or_init(|| {
+                    self.vec
+                        .with_label_values(&[route.as_str(), status.as_str()])
+                })
+                .inc(),
+            None => self
+                .vec
+                .with_label_values(&[route.as_str(), status.as_str()])
+                .inc(),
+        }
     }
 }
 
@@ -193,7 +265,7 @@ impl Metrics {
             registry,
             invocations,
             latency,
-            http,
+            http: HttpCounters::new(http),
             deploys,
             exhausted,
             windows: Default::default(),
@@ -273,4 +345,34 @@ fn unreachable_histogram() -> HistogramVec {
         &["scenario", "outcome"],
     )
     .unwrap_or_else(|_| std::process::abort())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::StatusCode;
+
+    #[test]
+    fn http_answers_are_counted_by_class_and_status_and_only_counted_ones_are_series() {
+        let m = Metrics::new(Arc::new(Scenarios::new()));
+        assert!(!m.render().contains("scenic_http_requests_total{"));
+        for _ in 0..3 {
+            m.http.count(Route::Scenario, StatusCode::OK);
+        }
+        m.http.count(route_class("/scenario/x/definition", false), StatusCode::OK);
+        m.http.count(Route::Other, StatusCode::NOT_FOUND);
+        // Not one of the resolved statuses: counted through the vec.
+        m.http.count(Route::Scenario, StatusCode::IM_A_TEAPOT);
+        m.http.count(Route::Scenario, StatusCode::IM_A_TEAPOT);
+        let text = m.render();
+        for line in [
+            r#"scenic_http_requests_total{route="scenario",status="200"} 3"#,
+            r#"scenic_http_requests_total{route="docs",status="200"} 1"#,
+            r#"scenic_http_requests_total{route="other",status="404"} 1"#,
+            r#"scenic_http_requests_total{route="scenario",status="418"} 2"#,
+        ] {
+            assert!(text.contains(line), "{line}\n{text}");
+        }
+        assert_eq!(text.matches("scenic_http_requests_total{").count(), 4, "{text}");
+    }
 }

@@ -205,11 +205,7 @@ impl Application {
                     let fut = srv.call(req);
                     async move {
                         let res = fut.await?;
-                        state
-                            .metrics
-                            .http
-                            .with_label_values(&[class, res.status().as_str()])
-                            .inc();
+                        state.metrics.http.count(class, res.status());
                         Ok(res)
                     }
                 })
