@@ -135,39 +135,5 @@ async fn http_deploy_budget_build_and_process_series() {
     )
     .is_some_and(|n| n >= 1.0));
 
-    match std::process::Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-    {
-        Ok(mut child) => {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(again.as_bytes())
-                .expect("write");
-            let out = child.wait_with_output().expect("promtool runs");
-            let said = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            assert!(
-                out.status.success() && said.trim().is_empty(),
-                "promtool check metrics:\n{said}"
-            );
-        }
-        Err(e) => {
-            // The test command installs Debian's prometheus; elsewhere say so loudly.
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "promtool is missing in CI: {e}"
-            );
-            eprintln!("WARNING: promtool not found ({e}): `promtool check metrics` was not run");
-        }
-    }
+    common::dashboards::promtool_check(&again);
 }

@@ -528,3 +528,43 @@ pub async fn run_reference(
     }
     out
 }
+
+/// `promtool check metrics` on an exposition: no error and no lint. Without promtool (outside
+/// the test command), a loud warning; in CI, a failure.
+pub fn promtool_check(exposition: &str) {
+    match std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(mut child) => {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(exposition.as_bytes())
+                .expect("write");
+            let out = child.wait_with_output().expect("promtool runs");
+            let said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                out.status.success() && said.trim().is_empty(),
+                "promtool check metrics:\n{said}"
+            );
+        }
+        Err(e) => {
+            // The test command installs Debian's prometheus; elsewhere say so loudly.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "promtool is missing in CI: {e}"
+            );
+            eprintln!("WARNING: promtool not found ({e}): `promtool check metrics` was not run");
+        }
+    }
+}

@@ -359,7 +359,8 @@ mod tests {
         for _ in 0..3 {
             m.http.count(Route::Scenario, StatusCode::OK);
         }
-        m.http.count(route_class("/scenario/x/definition", false), StatusCode::OK);
+        m.http
+            .count(route_class("/scenario/x/definition", false), StatusCode::OK);
         m.http.count(Route::Other, StatusCode::NOT_FOUND);
         // Not one of the resolved statuses: counted through the vec.
         m.http.count(Route::Scenario, StatusCode::IM_A_TEAPOT);
@@ -373,6 +374,10 @@ mod tests {
         ] {
             assert!(text.contains(line), "{line}\n{text}");
         }
-        assert_eq!(text.matches("scenic_http_requests_total{").count(), 4, "{text}");
+        assert_eq!(
+            text.matches("scenic_http_requests_total{").count(),
+            4,
+            "{text}"
+        );
     }
 }

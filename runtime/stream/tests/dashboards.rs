@@ -188,6 +188,8 @@ fn run(rt: &tokio::runtime::Runtime) {
         report.push(a.line());
     }
     assert!(answers.len() >= 12, "panels checked: {}", answers.len());
+    let (_, exposition) = w.get("/metrics").expect("/metrics");
+    dashboards::promtool_check(&exposition);
     assert_eq!(
         w.metric("scenic_stream_error_records_total"),
         (3 * ROUNDS) as f64
