@@ -3,6 +3,7 @@
 
 mod cli;
 mod manage;
+mod proxy;
 mod scenario_file;
 
 use std::process::ExitCode;

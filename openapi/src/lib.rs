@@ -11,6 +11,7 @@
 
 mod convert;
 mod ident;
+mod merge;
 pub mod swagger;
 
 use std::collections::HashSet;
@@ -27,6 +28,7 @@ use utoipa::openapi::{
 use convert::{Components, COMPONENTS_PREFIX};
 
 pub use ident::operation_id;
+pub use merge::merge_documents;
 
 /// What the OpenAPI documents need to know about a deployed request-response scenario.
 #[derive(Debug, Clone, PartialEq)]

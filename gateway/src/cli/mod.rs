@@ -3,6 +3,7 @@
 mod conformance;
 mod expr;
 mod files;
+mod gateway;
 mod limits;
 mod openapi;
 mod serve;
@@ -44,6 +45,9 @@ pub enum Command {
     Test(test_data::TestArgs),
     /// Print a scenario's OpenAPI document.
     Openapi(openapi::OpenApiArgs),
+    /// Route /scenario/{slug} to `scenic run` backends by weighted versions (--routes FILE),
+    /// with the merged /openapi.json, Swagger UI, health and metrics.
+    Gateway(gateway::GatewayArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -55,5 +59,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Validate(a) => validate::run(a),
         Command::Test(a) => test_data::run(a),
         Command::Openapi(a) => openapi::run(a),
+        Command::Gateway(a) => gateway::run(a),
     }
 }

@@ -142,8 +142,14 @@ impl ResponseError for ApiError {
                 r.insert_header((header::ALLOW, *allow));
             }
             // Shutting down: the client must reconnect elsewhere, not reuse this connection.
+            // The body was not read, and `Scenic-Unprocessed` says so, so that a gateway may
+            // send the request to another backend (`scenic gateway`).
+            ApiError::Unavailable(_) => {
+                r.insert_header(("scenic-unprocessed", "draining"));
+                r.force_close();
+            }
             // A body that timed out may still be arriving: the connection cannot be reused.
-            ApiError::Unavailable(_) | ApiError::BodyTimeout(_) => {
+            ApiError::BodyTimeout(_) => {
                 r.force_close();
             }
             _ => {}

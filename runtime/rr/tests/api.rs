@@ -392,6 +392,8 @@ async fn not_ready_is_503() {
     app.state.set_ready(false);
     let r = app.post("/scenario/calc", r#"{"a": 1, "b": 1}"#).await;
     assert_eq!(r.status(), 503);
+    // Not processed, and said so: a gateway may send it to another backend.
+    assert_eq!(r.headers()["scenic-unprocessed"], "draining");
     assert_eq!(
         app.client
             .get(app.url("/ready"))

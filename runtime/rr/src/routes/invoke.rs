@@ -57,6 +57,18 @@ pub(crate) async fn handle(
 }
 
 const VERSION_HEADER: HeaderName = HeaderName::from_static("scenic-scenario-version");
+/// A caller's deadline in milliseconds, as `scenic gateway` passes it on.
+const TIMEOUT_HEADER: HeaderName = HeaderName::from_static("scenic-timeout-ms");
+
+/// The request's timeout: the server's, shortened (never lengthened) by a caller's
+/// `Scenic-Timeout-Ms`.
+fn timeout_of(req: &HttpRequest, limit: Duration) -> Duration {
+    req.headers()
+        .get(TIMEOUT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(limit, |ms| limit.min(Duration::from_millis(ms.max(1))))
+}
 
 async fn invoke(
     state: &AppState,
@@ -67,7 +79,7 @@ async fn invoke(
     if !state.is_ready() {
         return Err(ApiError::Unavailable("The server is shutting down".into()));
     }
-    let timeout = state.limits.timeout;
+    let timeout = timeout_of(req, state.limits.timeout);
     let started = Instant::now();
     let deadline = started + timeout;
     let body = read_limited(req, payload, state.limits.max_body, timeout).await?;
@@ -205,5 +217,27 @@ fn conclude(
                 timeout.as_secs(),
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod timeout_tests {
+    use super::*;
+
+    #[test]
+    fn a_callers_deadline_only_shortens_the_timeout() {
+        let limit = Duration::from_secs(30);
+        let with = |v: &str| {
+            let req = actix_web::test::TestRequest::default()
+                .insert_header(("Scenic-Timeout-Ms", v))
+                .to_http_request();
+            timeout_of(&req, limit)
+        };
+        assert_eq!(with("1500"), Duration::from_millis(1500));
+        assert_eq!(with("999999999"), limit);
+        assert_eq!(with("soon"), limit);
+        assert_eq!(with("0"), Duration::from_millis(1));
+        let plain = actix_web::test::TestRequest::default().to_http_request();
+        assert_eq!(timeout_of(&plain, limit), limit);
     }
 }

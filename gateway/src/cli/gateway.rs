@@ -1,0 +1,79 @@
+//! `scenic gateway --routes FILE`: the routing gateway in front of `scenic run` backends.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::proxy::source::{FileSource, RouteSource};
+use crate::proxy::Gateway;
+
+#[derive(Args, Debug)]
+pub struct GatewayArgs {
+    /// The routes: a JSON file `{"routes": {"<slug>": [{"url": "http://…", "weight": 90}, …]}}`,
+    /// watched for changes.
+    #[arg(long)]
+    pub routes: PathBuf,
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub workers: usize,
+    /// Largest accepted request body, in bytes (the gateway buffers it to be able to retry).
+    #[arg(long, default_value_t = 1024 * 1024)]
+    pub max_body: usize,
+    /// The longest a request may take, retries included, in seconds; a client asks for less
+    /// with `Scenic-Timeout-Ms`.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+}
+
+pub fn run(a: GatewayArgs) -> ExitCode {
+    let gateway = Arc::new(Gateway::new(
+        Duration::from_secs(a.timeout.max(1)),
+        a.max_body,
+    ));
+    let source: Box<dyn RouteSource> = Box::new(FileSource {
+        path: a.routes.clone(),
+    });
+    if let Err(e) = source.start(gateway.clone()) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    let listener = match std::net::TcpListener::bind((a.host.as_str(), a.port)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}:{}: {e}", a.host, a.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener.local_addr().ok();
+    let result = actix_web::rt::System::new().block_on(async move {
+        let server = crate::proxy::server(gateway.clone(), listener, a.workers)?;
+        actix_web::rt::spawn(crate::proxy::health::prober(gateway.backends()));
+        if let Some(addr) = addr {
+            let base = format!("http://{addr}");
+            println!("Scenic gateway listening on {base}, routes from {}", a.routes.display());
+            println!("  Scenarios: {base}/scenario/<slug>   All: {base}/openapi.json   Swagger UI: {base}/swagger-ui");
+            println!("  Health: {base}/alive  {base}/ready   Metrics: {base}/metrics");
+        }
+        let handle = server.handle();
+        actix_web::rt::spawn(async move {
+            scenic_rr::process::shutdown_signal().await;
+            handle.stop(true).await;
+        });
+        server.await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
