@@ -4,6 +4,7 @@ mod conformance;
 mod expr;
 mod files;
 mod gateway;
+mod k8s;
 mod limits;
 mod openapi;
 mod serve;
@@ -48,6 +49,8 @@ pub enum Command {
     /// Route /scenario/{slug} to `scenic run` backends by weighted versions (--routes FILE),
     /// with the merged /openapi.json, Swagger UI, health and metrics.
     Gateway(gateway::GatewayArgs),
+    /// Scenic on Kubernetes: `manifests` prints each scenario version's objects.
+    K8s(k8s::K8sArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -60,5 +63,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(a) => test_data::run(a),
         Command::Openapi(a) => openapi::run(a),
         Command::Gateway(a) => gateway::run(a),
+        Command::K8s(a) => k8s::run(a),
     }
 }

@@ -9,10 +9,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
-use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use futures::StreamExt;
 
+use super::error::GatewayError;
 use super::Gateway;
 
 /// The request header pinning a version, and the response header naming the one that served.
@@ -88,13 +88,6 @@ impl RetryBudget {
     }
 }
 
-/// The gateway's own error answer, in the runtime's error format (a list of messages).
-pub fn error(status: StatusCode, message: impl Into<String>) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("application/json")
-        .body(serde_json::json!([{"message": message.into()}]).to_string())
-}
-
 /// The deadline of a request: the client's `Scenic-Timeout-Ms` when it is shorter than the
 /// gateway's timeout.
 fn deadline(headers: &HeaderMap, timeout: Duration, started: Instant) -> Instant {
@@ -108,45 +101,63 @@ fn deadline(headers: &HeaderMap, timeout: Duration, started: Instant) -> Instant
 
 /// Reads the body up to `limit` bytes (the gateway buffers it, so that a request that never
 /// reached a backend can be sent to another).
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, HttpResponse> {
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, GatewayError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| error(StatusCode::BAD_REQUEST, format!("{e}")))?;
+        let chunk = chunk.map_err(|e| GatewayError::BadBody(e.to_string()))?;
         if body.len() + chunk.len() > limit {
-            return Err(error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("Request body is larger than the limit of {limit} bytes"),
-            ));
+            return Err(GatewayError::TooLarge(limit));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
 }
 
-/// `/scenario/{slug}[/{rest}]` → the backend's `/{rest}`.
+/// `/scenario/{slug}[/{rest}]` → the backend's `/{rest}`; every answer counted.
 pub async fn scenario(
     req: HttpRequest,
     payload: web::Payload,
     gateway: web::Data<Gateway>,
     client: web::Data<awc::Client>,
-) -> HttpResponse {
-    let started = Instant::now();
-    let path = req.path();
+) -> Result<HttpResponse, GatewayError> {
+    let answer = forward(&req, payload, &gateway, &client).await;
+    if let Err(e) = &answer {
+        let slug = match e {
+            // Not routed: no series per random path.
+            GatewayError::NotRouted(_) => "",
+            _ => slug_of(req.path()).0,
+        };
+        gateway.metrics.answered(slug, "", e.status_code());
+    }
+    answer
+}
+
+/// The slug and the rest of a `/scenario/{slug}[/{rest}]` path.
+fn slug_of(path: &str) -> (&str, &str) {
     let rest = path.strip_prefix("/scenario/").unwrap_or_default();
-    let (slug, tail) = rest.split_once('/').unwrap_or((rest, ""));
+    rest.split_once('/').unwrap_or((rest, ""))
+}
+
+async fn forward(
+    req: &HttpRequest,
+    payload: web::Payload,
+    gateway: &Gateway,
+    client: &awc::Client,
+) -> Result<HttpResponse, GatewayError> {
+    let started = Instant::now();
+    let (slug, tail) = slug_of(req.path());
     let table = gateway.table();
     let Some(route) = table.routes.get(slug) else {
-        // Not routed: no series per random path.
-        gateway.metrics.answered("", "", StatusCode::NOT_FOUND);
-        return error(
-            StatusCode::NOT_FOUND,
-            format!("No scenario is routed at '{slug}'"),
-        );
+        return Err(GatewayError::NotRouted(slug.to_string()));
     };
-    let body = match read_body(payload, gateway.max_body).await {
-        Ok(b) => b,
-        Err(answer) => return answer,
-    };
+    // A scenario's pages are below it: no `..` climbs out to the backend's other routes.
+    if tail
+        .split('/')
+        .any(|seg| seg == ".." || seg.eq_ignore_ascii_case("%2e%2e"))
+    {
+        return Err(GatewayError::NoSuchPage);
+    }
+    let body = read_body(payload, gateway.max_body).await?;
     let pin = req
         .headers()
         .get(VERSION_HEADER)
@@ -172,13 +183,9 @@ pub async fn scenario(
         let backend = &route.backends[i];
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            gateway
-                .metrics
-                .answered(slug, "", StatusCode::GATEWAY_TIMEOUT);
-            return error(
-                StatusCode::GATEWAY_TIMEOUT,
-                "The deadline passed before a backend could be tried",
-            );
+            return Err(GatewayError::Deadline(
+                "The deadline passed before a backend could be tried".into(),
+            ));
         }
         let mut upstream = client
             .request(req.method().clone(), format!("{}{target}", backend.url))
@@ -190,7 +197,16 @@ pub async fn scenario(
         }
         upstream = upstream.insert_header((TIMEOUT_HEADER, left.as_millis().max(1).to_string()));
         if let Some(peer) = req.peer_addr() {
-            upstream = upstream.insert_header(("x-forwarded-for", peer.ip().to_string()));
+            // Appended to what earlier proxies said, as X-Forwarded-For is.
+            let chain = match req
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+            {
+                Some(earlier) => format!("{earlier}, {}", peer.ip()),
+                None => peer.ip().to_string(),
+            };
+            upstream = upstream.insert_header(("x-forwarded-for", chain));
         }
         if let Some(host) = req.headers().get("host") {
             upstream = upstream.insert_header(("x-forwarded-host", host.clone()));
@@ -198,7 +214,7 @@ pub async fn scenario(
         let sent = Instant::now();
         match upstream.send_body(body.clone()).await {
             Ok(resp)
-                if resp.status() == StatusCode::SERVICE_UNAVAILABLE
+                if resp.status().as_u16() == 503
                     && resp.headers().contains_key(UNPROCESSED_HEADER) =>
             {
                 // Draining: it did not process the request; no new ones until it is ready.
@@ -233,57 +249,44 @@ pub async fn scenario(
                 last_refusal = Some(format!("cannot connect to {}: {e}", backend.url));
             }
             Err(awc::error::SendRequestError::Timeout) => {
-                gateway
-                    .metrics
-                    .answered(slug, "", StatusCode::GATEWAY_TIMEOUT);
-                return error(
-                    StatusCode::GATEWAY_TIMEOUT,
-                    format!(
-                        "{} did not answer within the deadline ({} ms)",
-                        backend.url,
-                        left.as_millis()
-                    ),
-                );
+                return Err(GatewayError::Deadline(format!(
+                    "{} did not answer within the deadline ({} ms)",
+                    backend.url,
+                    left.as_millis()
+                )));
             }
             Err(e) => {
                 // It may have reached the scenario: never sent again.
-                gateway.metrics.answered(slug, "", StatusCode::BAD_GATEWAY);
-                return error(
-                    StatusCode::BAD_GATEWAY,
-                    format!("{} failed to answer: {e}", backend.url),
-                );
+                return Err(GatewayError::Upstream(format!(
+                    "{} failed to answer: {e}",
+                    backend.url
+                )));
             }
         }
     }
-    gateway
-        .metrics
-        .answered(slug, "", StatusCode::SERVICE_UNAVAILABLE);
-    let why = match (pin, last_refusal) {
-        (_, Some(refusal)) => format!("No backend of '{slug}' took the request ({refusal})"),
-        (Some(v), None) => format!("No ready backend of '{slug}' serves version '{v}'"),
-        (None, None) => format!("No ready backend of '{slug}' with a weight above 0"),
-    };
-    error(StatusCode::SERVICE_UNAVAILABLE, why)
+    Err(GatewayError::NoBackend {
+        slug: slug.to_string(),
+        pin: pin.map(str::to_string),
+        refusal: last_refusal,
+    })
 }
 
 /// Largest backend answer passed on (the Swagger UI's files are the largest, at about 1.5 MB).
 const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
 /// The backend's answer as the gateway's: status, end-to-end headers and the body.
-async fn pass_on<S>(resp: awc::ClientResponse<S>, attempt: usize, left: Duration) -> HttpResponse
+async fn pass_on<S>(
+    resp: awc::ClientResponse<S>,
+    attempt: usize,
+    left: Duration,
+) -> Result<HttpResponse, GatewayError>
 where
     S: futures::Stream<Item = Result<web::Bytes, awc::error::PayloadError>> + Unpin,
 {
     let mut resp = resp.timeout(left);
-    let body: web::Bytes = match resp.body().limit(MAX_ANSWER_BYTES).await {
-        Ok(b) => b,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_GATEWAY,
-                format!("the backend's answer could not be read: {e}"),
-            )
-        }
-    };
+    let body: web::Bytes = resp.body().limit(MAX_ANSWER_BYTES).await.map_err(|e| {
+        GatewayError::Upstream(format!("the backend's answer could not be read: {e}"))
+    })?;
     let mut out = HttpResponse::build(resp.status());
     for (name, value) in resp.headers() {
         if !hop_by_hop(name) {
@@ -296,5 +299,5 @@ where
             HeaderValue::from(attempt as u64 + 1),
         ));
     }
-    out.body(body)
+    Ok(out.body(body))
 }

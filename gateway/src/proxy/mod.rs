@@ -10,6 +10,7 @@
 //! retries) → [`docs`] (the merged OpenAPI document of the live versions).
 
 pub mod docs;
+pub mod error;
 pub mod forward;
 pub mod health;
 pub mod metrics;
@@ -104,11 +105,8 @@ async fn metrics_page(gateway: web::Data<Gateway>) -> HttpResponse {
         .body(gateway.metrics.render(&gateway.table()))
 }
 
-async fn not_found() -> HttpResponse {
-    forward::error(
-        actix_web::http::StatusCode::NOT_FOUND,
-        "No such page: scenarios are at /scenario/{slug}",
-    )
+async fn not_found() -> Result<HttpResponse, error::GatewayError> {
+    Err(error::GatewayError::NoSuchPage)
 }
 
 /// The gateway's server on `listener`, with `workers` threads (0: one per core). Each worker

@@ -22,4 +22,6 @@ pub use compile::{
 pub use graph::{Failure, NodeError, Registry};
 pub use interp::{RunOptions, RunResult, SinkOutput};
 pub use invoke::{omitted_errors, InvokeError};
-pub use scenario::{load_scenario, load_scenario_with, version_of, CompiledScenario, LoadError};
+pub use scenario::{
+    default_slug, load_scenario, load_scenario_with, version_of, CompiledScenario, LoadError,
+};

@@ -1,0 +1,234 @@
+//! `scenic k8s …`: Scenic on Kubernetes. `manifests` prints each scenario version's objects as
+//! YAML without a cluster (a dry run, and what GitOps repositories hold).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use scenic_k8s::{Options, ScenarioInfo};
+
+use super::files;
+use crate::scenario_file::{self, MAX_SCENARIO_BYTES};
+
+#[derive(Args, Debug)]
+pub struct K8sArgs {
+    #[command(subcommand)]
+    pub command: K8sCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum K8sCommand {
+    /// Print the Kubernetes objects of each scenario version (ConfigMap, Deployment, and a
+    /// Service for request-response) as YAML, for `kubectl apply -f -`. A scenario that does
+    /// not compile is refused, with every error, and nothing is printed.
+    Manifests(ManifestArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ManifestArgs {
+    /// Scenario files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Namespace of the objects (default: none, so that `kubectl -n` decides).
+    #[arg(long)]
+    pub namespace: Option<String>,
+    /// The runtime image (both binaries; `k8s/Dockerfile` builds it).
+    #[arg(long, default_value_t = Options::default().image)]
+    pub image: String,
+    /// Replicas (default: 2 for request-response; for streaming, `parallelism` / 4 rounded up,
+    /// with the workers per replica set to match).
+    #[arg(long)]
+    pub replicas: Option<i32>,
+    /// Folder of fragment definitions.
+    #[arg(long)]
+    pub fragments: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: files::ConfigArgs,
+}
+
+pub fn run(a: K8sArgs) -> ExitCode {
+    match a.command {
+        K8sCommand::Manifests(m) => manifests(m),
+    }
+}
+
+/// Most fragments one scenario may bring along.
+const MAX_FRAGMENTS: usize = 256;
+
+/// The ids of the fragments a scenario or fragment JSON uses directly (its `FragmentInput`
+/// nodes' `ref.id`, nested branches included).
+fn fragment_ids(text: &str) -> Vec<String> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let mut ids = Vec::new();
+    let mut stack = vec![&v];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(o) => {
+                if o.get("type").and_then(|t| t.as_str()) == Some("FragmentInput") {
+                    if let Some(id) = o.get("ref").and_then(|r| r["id"].as_str()) {
+                        ids.push(id.to_string());
+                    }
+                }
+                stack.extend(o.values());
+            }
+            serde_json::Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    ids
+}
+
+/// Every fragment the scenario uses, nested ones included, read from `dir` (`<id>.json`).
+fn fragments_of(
+    text: &str,
+    dir: Option<&std::path::Path>,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut found = std::collections::BTreeMap::new();
+    let mut todo = fragment_ids(text);
+    while let Some(id) = todo.pop() {
+        if found.contains_key(&id) {
+            continue;
+        }
+        if found.len() == MAX_FRAGMENTS {
+            return Err(format!("more than {MAX_FRAGMENTS} fragments"));
+        }
+        let Some(dir) = dir else {
+            return Err(format!(
+                "uses the fragment '{id}', and there is no fragments folder (--fragments)"
+            ));
+        };
+        if id.contains(['/', '\\']) || id.starts_with('.') {
+            return Err(format!("invalid fragment name '{id}'"));
+        }
+        let file = dir.join(format!("{id}.json"));
+        let body = scenario_file::read(&file, MAX_SCENARIO_BYTES)
+            .map_err(|e| format!("fragment '{id}': cannot read {}: {e}", file.display()))?;
+        todo.extend(fragment_ids(&body));
+        found.insert(id, body);
+    }
+    Ok(found)
+}
+
+/// The configuration for the pods: a streaming configuration's topic schemas (`schemas`,
+/// files relative to the configuration) go into the ConfigMap as `schema.<topic>.json`, and
+/// the configuration names them there.
+fn package_schemas(
+    path: &std::path::Path,
+    text: String,
+) -> Result<(Option<String>, std::collections::BTreeMap<String, String>), String> {
+    let mut files = std::collections::BTreeMap::new();
+    let Ok(mut root) = serde_json::from_str::<serde_json::Value>(&text) else {
+        // Not JSON: the runtime will say what is wrong with it; it is passed on as it is.
+        return Ok((Some(text), files));
+    };
+    let Some(schemas) = root.get_mut("schemas").and_then(|s| s.as_object_mut()) else {
+        return Ok((Some(text), files));
+    };
+    let base = path.parent().unwrap_or(std::path::Path::new("."));
+    for (topic, file) in schemas.iter_mut() {
+        let Some(name) = file.as_str() else {
+            continue;
+        };
+        let schema = std::fs::read_to_string(base.join(name))
+            .map_err(|e| format!("schemas.{topic}: cannot read {name}: {e}"))?;
+        let key = format!("schema.{}.json", scenic_k8s::names::sanitize(topic, 200));
+        *file = serde_json::Value::String(format!("{}/{key}", scenic_k8s::manifests::CONFIG_DIR));
+        files.insert(key, schema);
+    }
+    let text = serde_json::to_string_pretty(&root).map_err(|e| e.to_string())?;
+    Ok((Some(text), files))
+}
+
+fn manifests(a: ManifestArgs) -> ExitCode {
+    let registry = match a.config.registry_or_exit() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let (config, files) = match &a.config.config {
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| package_schemas(p, t))
+        {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {}: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => (None, Default::default()),
+    };
+    let opts = Options {
+        namespace: a.namespace.clone(),
+        image: a.image.clone(),
+        replicas: a.replicas,
+        config,
+        files,
+        fragments: Default::default(),
+    };
+    let fragments_dir = files::fragments_for(a.fragments.as_ref(), &a.files);
+    let mut out = String::new();
+    let mut failed = false;
+    for path in &a.files {
+        let text = match scenario_file::read(path, MAX_SCENARIO_BYTES) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{}: cannot read: {e}", path.display());
+                failed = true;
+                continue;
+            }
+        };
+        let info = match scenic_scenario::model::parse_scenario(&text)
+            .and_then(|f| ScenarioInfo::of_file(&f))
+        {
+            Ok(i) => i,
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                failed = true;
+                continue;
+            }
+        };
+        let fragments = match fragments_of(&text, fragments_dir.as_deref()) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                failed = true;
+                continue;
+            }
+        };
+        if info.streaming {
+            // Its Kafka components compile in `scenic-stream`; the pod checks it at start.
+            eprintln!(
+                "note: {}: a streaming scenario; check it with `scenic-stream {} --config FILE --check`",
+                path.display(),
+                path.display()
+            );
+        } else if let Err(errors) = files::load(
+            path,
+            &registry,
+            fragments_dir.as_ref(),
+            &scenic_scenario::ScenarioLimits::default(),
+        ) {
+            files::print_errors(path, &errors);
+            failed = true;
+            continue;
+        }
+        let opts = Options {
+            fragments,
+            ..opts.clone()
+        };
+        match scenic_k8s::objects(&info, &text, &opts) {
+            Ok(objects) => out.push_str(&scenic_k8s::to_yaml(&objects)),
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return ExitCode::from(1);
+    }
+    print!("{out}");
+    ExitCode::SUCCESS
+}
