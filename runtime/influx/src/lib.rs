@@ -2,9 +2,8 @@
 //! file's `metrics` section, and a reporter that pushes the reference's measurements in line
 //! protocol every `reporterPolling`, so the reference's Grafana dashboards work on Scenic's data.
 //!
-//! It writes the node measurements: `nodeCount` for every node, and `end`, `dead_end` and
-//! `error.instantRateByNode` (`.count` and `.instantRate`) for the nodes that have ended, dead
-//! ended or failed at least once, as the reference registers them on first use. They are tagged
+//! It writes the node measurements for every node: `nodeCount`, and `end`, `dead_end` and
+//! `error.instantRateByNode` (`.count` and `.instantRate`), from 0 on. They are tagged
 //! `scenario` (the scenario name), `nodeId`, `env`, `instanceId` and the `additionalTags`. The
 //! runtimes add their timers (`invocation.*`, `service.*`, `eventtimedelay`), meters
 //! (`source`) and gauges (`records-lag-max`, `task.*`) through [`Source`].
@@ -225,11 +224,9 @@ pub fn points(
             ("dead_end", c.dead_ended),
             ("error.instantRateByNode", c.errors),
         ] {
-            // Never reached: no series, as the reference's meters exist from their first mark
-            // (a series per node and kind would be mostly zeros).
-            if count == 0 {
-                continue;
-            }
+            // Written from 0 on, unlike the reference's meters (which exist from their first
+            // mark): a node's first end, dead end or error then shows as a rate in the
+            // dashboards' derivative panels, instead of being the series' first point.
             out.push(Point {
                 measurement: name(&format!("{meter}.count")),
                 tags: tags.clone(),
