@@ -523,3 +523,94 @@ async fn down_and_refusing_backends_are_skipped_and_the_deadline_is_passed_on() 
     assert_eq!(ready_backends(&gw.base).await, 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn configured_servers_give_generated_clients_a_real_base_url() {
+    let dir = work_dir("servers");
+    let servers = json!([{"url": "https://scenarios.example.com/", "description": "public"}]);
+    let config = dir.join("scenic.json");
+    std::fs::write(
+        &config,
+        json!({"request-response": {"definitionMetadata": {"servers": servers}}}).to_string(),
+    )
+    .expect("write");
+    // The runtime's own document.
+    let port = common::free_port();
+    let file = dir.join("loan.json");
+    std::fs::write(&file, common::scenario("loan", "loan", "'a'")).expect("write");
+    let log = dir.join("run.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_scenic"))
+        .args(["run", file.to_str().expect("path"), "--host", "127.0.0.1"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--config",
+            config.to_str().expect("path"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("scenic run starts");
+    let run = Proc {
+        child: Some(child),
+        base: format!("http://127.0.0.1:{port}"),
+        log,
+    };
+    wait_ready(&run.base, "scenic run", || run.log()).await;
+    let doc: serde_json::Value = reqwest::get(format!("{}/definition", run.base))
+        .await
+        .expect("definition")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(doc["servers"], servers);
+    // The gateway's merged document.
+    let path = dir.join("routes.json");
+    write_routes(&path, json!({"loan": [{"url": run.base, "weight": 1}]}));
+    let gport = common::free_port();
+    let glog = dir.join("gateway.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_scenic"))
+        .args(["gateway", "--routes", path.to_str().expect("path")])
+        .args([
+            "--port",
+            &gport.to_string(),
+            "--config",
+            config.to_str().expect("path"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&glog).expect("log"))
+        .spawn()
+        .expect("scenic gateway starts");
+    let gw = Proc {
+        child: Some(child),
+        base: format!("http://127.0.0.1:{gport}"),
+        log: glog,
+    };
+    wait_ready(&gw.base, "the gateway", || gw.log()).await;
+    wait_backends_ready(&gw, 1).await;
+    let merged: serde_json::Value = reqwest::get(format!("{}/openapi.json", gw.base))
+        .await
+        .expect("openapi")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(merged["servers"], servers);
+    // A wrong setting is refused at start, naming the key.
+    std::fs::write(
+        &config,
+        json!({"request-response": {"definitionMetadata": {"servers": "https://x"}}}).to_string(),
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_scenic"))
+        .args(["gateway", "--routes", path.to_str().expect("path")])
+        .args(["--port", "0", "--config", config.to_str().expect("path")])
+        .output()
+        .expect("scenic gateway runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("definitionMetadata.servers"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -4,5 +4,6 @@
 
 pub mod manifests;
 pub mod names;
+pub mod status;
 
 pub use manifests::{objects, to_yaml, ManifestError, Object, Options, ScenarioInfo};

@@ -337,6 +337,15 @@ fn encode_path_segment(slug: &str) -> String {
     out
 }
 
+/// Replaces a document's `servers` by the configured ones (the reference's
+/// `definitionMetadata.servers`: `{"url": …, "description": …}` each, in order); none
+/// configured keeps the relative default.
+pub fn set_servers(doc: &mut Value, servers: &[Value]) {
+    if !servers.is_empty() {
+        doc["servers"] = Value::Array(servers.to_vec());
+    }
+}
+
 /// `info.version` for a deployed version: `1.0.0+<version>`, the version as build metadata
 /// (semver 2.0) and as a local version label (PEP 440), so that both kinds of tools accept it
 /// (`decisions.md` §6, Versions). A bare hash like `9f3a…` is neither: the package of a client

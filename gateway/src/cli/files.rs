@@ -63,6 +63,36 @@ impl ConfigArgs {
             .is_some_and(|c| canonical(c).is_some() && canonical(c) == canonical(path))
     }
 
+    /// `request-response.definitionMetadata.servers` (the reference's): the OpenAPI
+    /// documents' servers, each `{"url": …, "description": …}` with an absolute or relative
+    /// URL; none: the relative `./`.
+    pub fn servers(&self) -> Result<Vec<serde_json::Value>, String> {
+        let Some((path, root)) = self.root()? else {
+            return Ok(Vec::new());
+        };
+        let at = "request-response.definitionMetadata.servers";
+        let servers = &root["request-response"]["definitionMetadata"]["servers"];
+        if servers.is_null() {
+            return Ok(Vec::new());
+        }
+        let list = servers
+            .as_array()
+            .ok_or_else(|| format!("{}: {at}: a list of {{\"url\": …}}", path.display()))?;
+        list.iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let url = s["url"].as_str().filter(|u| !u.is_empty()).ok_or_else(|| {
+                    format!("{}: {at}[{i}].url: a URL string is needed", path.display())
+                })?;
+                let mut out = serde_json::json!({ "url": url });
+                if let Some(d) = s["description"].as_str() {
+                    out["description"] = d.into();
+                }
+                Ok(out)
+            })
+            .collect()
+    }
+
     /// The `metrics` section (the InfluxDB reporter), if the file has one.
     pub fn metrics(&self) -> Result<Option<scenic_influx::MetricsConfig>, String> {
         let Some((path, root)) = self.root()? else {

@@ -31,13 +31,23 @@ pub struct GatewayArgs {
     /// with `Scenic-Timeout-Ms`.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// Configuration file: its `request-response.definitionMetadata.servers` name the servers of
+    /// `/openapi.json` (the public base URL clients are generated for).
+    #[command(flatten)]
+    pub config: super::files::ConfigArgs,
 }
 
 pub fn run(a: GatewayArgs) -> ExitCode {
-    let gateway = Arc::new(Gateway::new(
-        Duration::from_secs(a.timeout.max(1)),
-        a.max_body,
-    ));
+    let servers = match a.config.servers() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let gateway = Arc::new(
+        Gateway::new(Duration::from_secs(a.timeout.max(1)), a.max_body).with_servers(servers),
+    );
     let source: Box<dyn RouteSource> = Box::new(FileSource {
         path: a.routes.clone(),
     });

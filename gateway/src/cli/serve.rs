@@ -247,13 +247,23 @@ pub fn serve(a: ServeArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let state = Arc::new(AppState::new(
-        scenarios.clone(),
-        metrics,
-        settings.limits.clone(),
-        None,
-        compute,
-    ));
+    let servers = match a.http.config.servers() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let state = Arc::new(
+        AppState::new(
+            scenarios.clone(),
+            metrics,
+            settings.limits.clone(),
+            None,
+            compute,
+        )
+        .with_servers(servers),
+    );
     let code = start(settings, state, &scenarios);
     drop(watchers);
     code
@@ -301,13 +311,23 @@ pub fn run(a: RunArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let state = Arc::new(AppState::new(
-        scenarios.clone(),
-        metrics,
-        settings.limits.clone(),
-        Some(slug),
-        compute,
-    ));
+    let servers = match a.http.config.servers() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let state = Arc::new(
+        AppState::new(
+            scenarios.clone(),
+            metrics,
+            settings.limits.clone(),
+            Some(slug),
+            compute,
+        )
+        .with_servers(servers),
+    );
     start(settings, state, &scenarios)
 }
 

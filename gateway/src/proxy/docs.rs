@@ -56,6 +56,7 @@ pub async fn openapi(gateway: web::Data<Gateway>) -> HttpResponse {
     }
     let version = scenic_openapi::document_version(&format!("{hash:016x}"));
     let mut doc = scenic_openapi::merge_documents("Scenic scenarios", &version, &parts);
+    scenic_openapi::set_servers(&mut doc, &gateway.servers);
     for (slug, versions) in listed {
         if let Some(item) = doc["paths"].get_mut(format!("/scenario/{slug}")) {
             item["x-scenic-versions"] = json!(versions);

@@ -37,6 +37,8 @@ pub struct Gateway {
     pub timeout: Duration,
     pub max_body: usize,
     pub metrics: metrics::GatewayMetrics,
+    /// `/openapi.json`'s servers; empty: the relative `./`.
+    pub servers: Vec<serde_json::Value>,
 }
 
 impl Gateway {
@@ -49,7 +51,13 @@ impl Gateway {
             timeout,
             max_body,
             metrics: metrics::GatewayMetrics::new(),
+            servers: Vec::new(),
         }
+    }
+
+    pub fn with_servers(mut self, servers: Vec<serde_json::Value>) -> Gateway {
+        self.servers = servers;
+        self
     }
 
     /// The current table (a request keeps the one it started with).

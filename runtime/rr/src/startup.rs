@@ -73,6 +73,9 @@ pub struct AppState {
     pub single: Option<String>,
     /// Where long invocations run, off the I/O threads.
     pub compute: Arc<ComputePool>,
+    /// The documents' `servers` (`request-response.definitionMetadata.servers`); empty: the
+    /// relative `./`, which works behind any path prefix.
+    pub servers: Vec<serde_json::Value>,
     ready: AtomicBool,
 }
 
@@ -91,8 +94,16 @@ impl AppState {
             limits,
             single,
             compute,
+            servers: Vec::new(),
             ready: AtomicBool::new(true),
         }
+    }
+
+    /// The documents name these servers (the reference's `definitionMetadata.servers`), so that
+    /// generated clients get a real base URL.
+    pub fn with_servers(mut self, servers: Vec<serde_json::Value>) -> AppState {
+        self.servers = servers;
+        self
     }
 
     pub fn is_ready(&self) -> bool {
