@@ -448,3 +448,29 @@ async fn the_printed_pods_run() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Without a cluster, the commands that need one say so and exit 1; nothing hangs.
+#[test]
+fn cluster_commands_without_a_cluster_fail_clearly() {
+    for args in [
+        vec!["k8s", "status"],
+        vec!["k8s", "traffic", "loan", "abc=100"],
+        vec!["k8s", "deploy", "examples/loan-request.json"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_scenic"))
+            .args(&args)
+            .current_dir(root())
+            .env("KUBECONFIG", "/nonexistent/kubeconfig")
+            .env("HOME", "/nonexistent")
+            .env_remove("KUBERNETES_SERVICE_HOST")
+            .output()
+            .expect("scenic runs");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("error: Kubernetes"), "{args:?}: {said}");
+    }
+    // A malformed weight is refused before any cluster is asked.
+    let out = scenic(&["k8s", "traffic", "loan", "abc"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("VERSION=WEIGHT"));
+}

@@ -2,6 +2,7 @@
 //! as its own objects ([`manifests`]), named and labelled by [`names`], so that versions run side
 //! by side and the routing gateway (`scenic gateway`) splits traffic between them.
 
+pub mod manager;
 pub mod manifests;
 pub mod names;
 pub mod status;

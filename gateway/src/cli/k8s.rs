@@ -22,6 +22,46 @@ pub enum K8sCommand {
     /// Service for request-response) as YAML, for `kubectl apply -f -`. A scenario that does
     /// not compile is refused, with every error, and nothing is printed.
     Manifests(ManifestArgs),
+    /// Apply each scenario version's objects to the cluster (the usual kubeconfig, or in-cluster
+    /// credentials). Older versions stay: move traffic with `traffic`, remove with `cancel`.
+    Deploy(ManifestArgs),
+    /// Each deployed version's state (RUNNING, DURING_DEPLOY, RESTARTING, FAILED) and why.
+    Status(StatusArgs),
+    /// Delete a scenario's versions (one with --version): Services, Deployments, ConfigMaps.
+    Cancel(CancelArgs),
+    /// Set the weights of a scenario's versions in the gateway's routes ConfigMap:
+    /// `scenic k8s traffic loan eb43c914fc=90 0d5e2a7b11=10` (a version's first characters do).
+    Traffic(TrafficArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct StatusArgs {
+    /// The scenario's name (`metaData.id`); all of them when left out.
+    pub name: Option<String>,
+    #[arg(long, short = 'n')]
+    pub namespace: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CancelArgs {
+    /// The scenario's name (`metaData.id`).
+    pub name: String,
+    /// Only this version (its first characters do).
+    #[arg(long)]
+    pub version: Option<String>,
+    #[arg(long, short = 'n')]
+    pub namespace: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct TrafficArgs {
+    /// The scenario's slug (its route).
+    pub slug: String,
+    /// `VERSION=WEIGHT`, one per version to route to.
+    #[arg(required = true)]
+    pub weights: Vec<String>,
+    #[arg(long, short = 'n')]
+    pub namespace: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -30,7 +70,7 @@ pub struct ManifestArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Namespace of the objects (default: none, so that `kubectl -n` decides).
-    #[arg(long)]
+    #[arg(long, short = 'n')]
     pub namespace: Option<String>,
     /// The runtime image (both binaries; `k8s/Dockerfile` builds it).
     #[arg(long, default_value_t = Options::default().image)]
@@ -48,7 +88,128 @@ pub struct ManifestArgs {
 
 pub fn run(a: K8sArgs) -> ExitCode {
     match a.command {
-        K8sCommand::Manifests(m) => manifests(m),
+        K8sCommand::Manifests(m) => match objects_of(&m) {
+            Ok(all) => {
+                for objects in &all {
+                    print!("{}", scenic_k8s::to_yaml(objects));
+                }
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+        K8sCommand::Deploy(m) => {
+            let all = match objects_of(&m) {
+                Ok(all) => all,
+                Err(code) => return code,
+            };
+            cluster(m.namespace.clone(), |manager| async move {
+                for objects in &all {
+                    for name in manager.deploy(objects).await? {
+                        println!("{name} applied in {}", manager.namespace());
+                    }
+                }
+                Ok(())
+            })
+        }
+        K8sCommand::Status(s) => cluster(s.namespace.clone(), |manager| async move {
+            let label = s.name.as_deref().map(scenic_k8s::names::scenario_label);
+            let all = manager.status(label.as_deref()).await?;
+            if all.is_empty() {
+                println!("no scenario version is deployed in {}", manager.namespace());
+            }
+            for v in all {
+                println!(
+                    "{}  version {}  {}  {}",
+                    v.deployment,
+                    v.version,
+                    v.status.state.name(),
+                    v.status.reason
+                );
+            }
+            Ok(())
+        }),
+        K8sCommand::Cancel(c) => cluster(c.namespace.clone(), |manager| async move {
+            let label = scenic_k8s::names::scenario_label(&c.name);
+            let version = match &c.version {
+                // A prefix is resolved against what is deployed.
+                Some(prefix) => {
+                    let found: Vec<String> = manager
+                        .status(Some(&label))
+                        .await?
+                        .into_iter()
+                        .map(|v| v.version)
+                        .filter(|v| v.starts_with(prefix.as_str()))
+                        .collect();
+                    match found.as_slice() {
+                        [one] => Some(one.clone()),
+                        [] => {
+                            return Err(scenic_k8s::manager::ManagerError::Invalid(format!(
+                                "no version {prefix} of '{}' is deployed",
+                                c.name
+                            )))
+                        }
+                        _ => {
+                            return Err(scenic_k8s::manager::ManagerError::Invalid(format!(
+                                "{prefix} names more than one version"
+                            )))
+                        }
+                    }
+                }
+                None => None,
+            };
+            let n = manager.cancel(&label, version.as_deref()).await?;
+            println!("{n} object(s) deleted");
+            Ok(())
+        }),
+        K8sCommand::Traffic(t) => {
+            let mut weights = Vec::new();
+            for w in &t.weights {
+                match w.split_once('=').map(|(v, n)| (v, n.parse::<u32>())) {
+                    Some((v, Ok(n))) if !v.is_empty() => weights.push((v.to_string(), n)),
+                    _ => {
+                        eprintln!("error: '{w}': expected VERSION=WEIGHT, e.g. eb43c914fc=90");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            cluster(t.namespace.clone(), |manager| async move {
+                let routes = manager.traffic(&t.slug, &weights).await?;
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&routes["routes"][&t.slug]).unwrap_or_default()
+                );
+                Ok(())
+            })
+        }
+    }
+}
+
+/// Runs `work` against the cluster; its error printed (exit 1).
+fn cluster<F, Fut>(namespace: Option<String>, work: F) -> ExitCode
+where
+    F: FnOnce(scenic_k8s::manager::Manager) -> Fut,
+    Fut: std::future::Future<Output = Result<(), scenic_k8s::manager::ManagerError>>,
+{
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async move {
+        let manager = scenic_k8s::manager::Manager::connect(namespace).await?;
+        work(manager).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -141,11 +302,9 @@ fn package_schemas(
     Ok((Some(text), files))
 }
 
-fn manifests(a: ManifestArgs) -> ExitCode {
-    let registry = match a.config.registry_or_exit() {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+/// Each file's objects, or every problem printed and exit code 1 (2 for the configuration).
+fn objects_of(a: &ManifestArgs) -> Result<Vec<Vec<scenic_k8s::Object>>, ExitCode> {
+    let registry = a.config.registry_or_exit()?;
     let (config, files) = match &a.config.config {
         Some(p) => match std::fs::read_to_string(p)
             .map_err(|e| e.to_string())
@@ -154,7 +313,7 @@ fn manifests(a: ManifestArgs) -> ExitCode {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("error: {}: {e}", p.display());
-                return ExitCode::from(2);
+                return Err(ExitCode::from(2));
             }
         },
         None => (None, Default::default()),
@@ -168,7 +327,7 @@ fn manifests(a: ManifestArgs) -> ExitCode {
         fragments: Default::default(),
     };
     let fragments_dir = files::fragments_for(a.fragments.as_ref(), &a.files);
-    let mut out = String::new();
+    let mut out = Vec::new();
     let mut failed = false;
     for path in &a.files {
         let text = match scenario_file::read(path, MAX_SCENARIO_BYTES) {
@@ -219,7 +378,7 @@ fn manifests(a: ManifestArgs) -> ExitCode {
             ..opts.clone()
         };
         match scenic_k8s::objects(&info, &text, &opts) {
-            Ok(objects) => out.push_str(&scenic_k8s::to_yaml(&objects)),
+            Ok(objects) => out.push(objects),
             Err(e) => {
                 eprintln!("{}: {e}", path.display());
                 failed = true;
@@ -227,8 +386,7 @@ fn manifests(a: ManifestArgs) -> ExitCode {
         }
     }
     if failed {
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
-    print!("{out}");
-    ExitCode::SUCCESS
+    Ok(out)
 }
