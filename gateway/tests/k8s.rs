@@ -469,6 +469,24 @@ fn cluster_commands_without_a_cluster_fail_clearly() {
         let said = String::from_utf8_lossy(&out.stderr);
         assert!(said.contains("error: Kubernetes"), "{args:?}: {said}");
     }
+    // The gateway's Kubernetes discovery needs credentials at start: exit 2, saying why.
+    let out = Command::new(env!("CARGO_BIN_EXE_scenic"))
+        .args(["gateway", "--kubernetes", "--port", "0"])
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .env("HOME", "/nonexistent")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .output()
+        .expect("scenic runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Kubernetes"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One source of routes: a file or the cluster.
+    let out = scenic(&["gateway"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--routes"));
     // A malformed weight is refused before any cluster is asked.
     let out = scenic(&["k8s", "traffic", "loan", "abc"]);
     assert_eq!(out.status.code(), Some(2));

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Args;
 
+use crate::proxy::discovery::KubernetesSource;
 use crate::proxy::source::{FileSource, RouteSource};
 use crate::proxy::Gateway;
 
@@ -14,8 +15,19 @@ use crate::proxy::Gateway;
 pub struct GatewayArgs {
     /// The routes: a JSON file `{"routes": {"<slug>": [{"url": "http://…", "weight": 90}, …]}}`,
     /// watched for changes.
+    #[arg(
+        long,
+        required_unless_present = "kubernetes",
+        conflicts_with = "kubernetes"
+    )]
+    pub routes: Option<PathBuf>,
+    /// Routes from Kubernetes instead: the ready pods of the scenario versions' Services (the
+    /// `scenic.io` labels), weighted by the `scenic-gateway-routes` ConfigMap.
     #[arg(long)]
-    pub routes: PathBuf,
+    pub kubernetes: bool,
+    /// The namespace to watch with --kubernetes (default: the client's).
+    #[arg(long, short = 'n', requires = "kubernetes")]
+    pub namespace: Option<String>,
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
     /// Address to listen on.
@@ -48,9 +60,18 @@ pub fn run(a: GatewayArgs) -> ExitCode {
     let gateway = Arc::new(
         Gateway::new(Duration::from_secs(a.timeout.max(1)), a.max_body).with_servers(servers),
     );
-    let source: Box<dyn RouteSource> = Box::new(FileSource {
-        path: a.routes.clone(),
-    });
+    let (source, from): (Box<dyn RouteSource>, String) = match &a.routes {
+        Some(path) => (
+            Box::new(FileSource { path: path.clone() }),
+            path.display().to_string(),
+        ),
+        None => (
+            Box::new(KubernetesSource {
+                namespace: a.namespace.clone(),
+            }),
+            "Kubernetes".to_string(),
+        ),
+    };
     if let Err(e) = source.start(gateway.clone()) {
         eprintln!("error: {e}");
         return ExitCode::from(2);
@@ -68,7 +89,7 @@ pub fn run(a: GatewayArgs) -> ExitCode {
         actix_web::rt::spawn(crate::proxy::health::prober(gateway.backends()));
         if let Some(addr) = addr {
             let base = format!("http://{addr}");
-            println!("Scenic gateway listening on {base}, routes from {}", a.routes.display());
+            println!("Scenic gateway listening on {base}, routes from {from}");
             println!("  Scenarios: {base}/scenario/<slug>   All: {base}/openapi.json   Swagger UI: {base}/swagger-ui");
             println!("  Health: {base}/alive  {base}/ready   Metrics: {base}/metrics");
         }

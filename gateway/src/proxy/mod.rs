@@ -9,6 +9,7 @@
 //! ready backends get traffic) → [`forward`] (the request, its deadline, and the only safe
 //! retries) → [`docs`] (the merged OpenAPI document of the live versions).
 
+pub mod discovery;
 pub mod docs;
 pub mod error;
 pub mod forward;
