@@ -306,3 +306,164 @@ mod tests {
         assert_eq!(file.routes["loan"][2].weight, 0);
     }
 }
+
+/// The watch itself, through `kube`'s client and reflectors over a mock API server that
+/// lists, then streams scripted watch events (real Kubernetes JSON, one event per line).
+#[cfg(test)]
+mod watch_tests {
+    use std::collections::VecDeque;
+    use std::convert::Infallible;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use http::{Request, Response};
+    use kube::client::Body;
+    use serde_json::json;
+
+    use super::*;
+
+    /// Scripted watch answers by resource: each a batch of events, answered in turn; once
+    /// a resource's batches are used up its watches wait (as a quiet API server's do).
+    struct Script {
+        lists: BTreeMap<&'static str, Json>,
+        watches: Mutex<BTreeMap<&'static str, VecDeque<Vec<Json>>>>,
+        /// Batches the test has let out so far (the others wait for it).
+        released: std::sync::atomic::AtomicUsize,
+        served: std::sync::atomic::AtomicUsize,
+    }
+
+    fn resource(path: &str) -> &'static str {
+        ["services", "endpointslices", "configmaps"]
+            .into_iter()
+            .find(|r| path.ends_with(r))
+            .unwrap_or("other")
+    }
+
+    async fn answer(script: Arc<Script>, req: Request<Body>) -> Response<Body> {
+        let path = req.uri().path().to_string();
+        let query = req.uri().query().unwrap_or_default().to_string();
+        let r = resource(&path);
+        let body = if query.contains("watch=true") {
+            use std::sync::atomic::Ordering;
+            loop {
+                let batch = if script.served.load(Ordering::SeqCst)
+                    < script.released.load(Ordering::SeqCst)
+                {
+                    script
+                        .watches
+                        .lock()
+                        .expect("lock")
+                        .get_mut(r)
+                        .and_then(VecDeque::pop_front)
+                } else {
+                    None
+                };
+                if let Some(events) = batch {
+                    script.served.fetch_add(1, Ordering::SeqCst);
+                    break events.iter().map(|e| format!("{e}\n")).collect::<String>();
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        } else {
+            script
+                .lists
+                .get(r)
+                .cloned()
+                .unwrap_or(json!({}))
+                .to_string()
+        };
+        Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(Body::from(body.into_bytes()))
+            .expect("response")
+    }
+
+    fn endpoint(ip: &str, ready: bool, terminating: bool) -> Json {
+        json!({"addresses": [ip], "conditions": {"ready": ready, "serving": true, "terminating": terminating}})
+    }
+
+    fn slice(rv: &str, endpoints: Json) -> Json {
+        json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "scenic-loan-aaaa-x1", "namespace": "scenarios", "resourceVersion": rv,
+                "labels": {"kubernetes.io/service-name": "scenic-loan-aaaa"}},
+            "addressType": "IPv4", "ports": [{"name": "http", "port": 8080}], "endpoints": endpoints})
+    }
+
+    async fn wait_for(gateway: &Gateway, want: &[&str]) {
+        // Up to 10 s: the reflectors' backoff after a hiccup is below a second.
+        for _ in 0..1000 {
+            let table = gateway.table();
+            let now: Vec<String> = table
+                .routes
+                .get("loan")
+                .map(|r| r.backends.iter().map(|b| b.url.to_string()).collect())
+                .unwrap_or_default();
+            if now == want {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the table never routed loan to {want:?}");
+    }
+
+    #[tokio::test]
+    async fn watch_events_move_traffic_to_ready_pods_and_off_terminating_ones() {
+        let list = |kind: &str, items: Json| {
+            json!({"kind": kind, "apiVersion": "v1",
+            "metadata": {"resourceVersion": "1"}, "items": items})
+        };
+        let svc = json!({"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "scenic-loan-aaaa", "namespace": "scenarios", "resourceVersion": "1",
+                "labels": {"app.kubernetes.io/managed-by": "scenic", "scenic.io/slug": "loan", "scenic.io/version": "aaaa"}},
+            "spec": {"ports": [{"name": "http", "port": 80}]}});
+        let script = Arc::new(Script {
+            lists: BTreeMap::from([
+                ("services", list("ServiceList", json!([svc]))),
+                ("endpointslices", list("EndpointSliceList", json!([]))),
+                ("configmaps", list("ConfigMapList", json!([]))),
+            ]),
+            watches: Mutex::new(BTreeMap::from([(
+                "endpointslices",
+                VecDeque::from([
+                    // A pod starting, then ready, and a second one ready.
+                    vec![
+                        json!({"type": "ADDED", "object": slice("2", json!([endpoint("10.0.0.1", false, false)]))}),
+                        json!({"type": "MODIFIED", "object": slice("3", json!([endpoint("10.0.0.1", true, false),
+                            endpoint("10.0.0.2", true, false)]))}),
+                    ],
+                    // The first starts to terminate: still serving, but no new requests.
+                    vec![
+                        json!({"type": "MODIFIED", "object": slice("4", json!([endpoint("10.0.0.1", false, true),
+                        endpoint("10.0.0.2", true, false)]))}),
+                    ],
+                    // The slice goes.
+                    vec![
+                        json!({"type": "DELETED", "object": slice("5", json!([endpoint("10.0.0.2", true, false)]))}),
+                    ],
+                ]),
+            )])),
+            released: std::sync::atomic::AtomicUsize::new(1),
+            served: std::sync::atomic::AtomicUsize::new(0),
+        });
+        let s = script.clone();
+        let service = tower::service_fn(move |req: Request<Body>| {
+            let s = s.clone();
+            async move { Ok::<_, Infallible>(answer(s, req).await) }
+        });
+        let client = kube::Client::new(service, "scenarios");
+        let gateway = Arc::new(Gateway::new(Duration::from_secs(30), 1024));
+        let watching = tokio::spawn(watch(client, "scenarios".into(), gateway.clone()));
+        let release = || {
+            script
+                .released
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        };
+        wait_for(&gateway, &["http://10.0.0.1:8080", "http://10.0.0.2:8080"]).await;
+        release();
+        wait_for(&gateway, &["http://10.0.0.2:8080"]).await;
+        release();
+        wait_for(&gateway, &[]).await;
+        watching.abort();
+    }
+}
