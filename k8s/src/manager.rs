@@ -226,6 +226,67 @@ impl Manager {
         Ok(deleted)
     }
 
+    /// Deletes the versions of `scenario` beyond the `keep` newest (by their Deployment's
+    /// creation) that no route sends traffic to: a version with a weight above 0 in the routes
+    /// ConfigMap stays whatever its age, so a rollback stays a weight change. The versions
+    /// deleted.
+    pub async fn prune(&self, scenario: &str, keep: usize) -> Result<Vec<String>, ManagerError> {
+        let mut deployments = self
+            .api::<Deployment>()
+            .list(&ListParams::default().labels(&format!("{MANAGED},{LABEL_SCENARIO}={scenario}")))
+            .await?
+            .items;
+        // Newest first; the name breaks ties, so the order is the same on every run.
+        deployments.sort_by(|a, b| {
+            let at = |d: &Deployment| d.metadata.creation_timestamp.clone().map(|t| t.0);
+            at(b)
+                .cmp(&at(a))
+                .then_with(|| a.metadata.name.cmp(&b.metadata.name))
+        });
+        let routed = self.routed_versions().await?;
+        let mut deleted = Vec::new();
+        for d in deployments.iter().skip(keep) {
+            let Some(version) = d
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(LABEL_VERSION))
+                .cloned()
+            else {
+                continue;
+            };
+            if routed.contains(&version) {
+                continue;
+            }
+            self.cancel(scenario, Some(&version)).await?;
+            deleted.push(version);
+        }
+        Ok(deleted)
+    }
+
+    /// The versions the routes ConfigMap gives a weight above 0 (none when it does not exist).
+    async fn routed_versions(&self) -> Result<std::collections::BTreeSet<String>, ManagerError> {
+        let cm = match self.api::<ConfigMap>().get(ROUTES_CONFIG_MAP).await {
+            Ok(cm) => cm,
+            Err(e) if is_not_found(&e) => return Ok(Default::default()),
+            Err(e) => return Err(e.into()),
+        };
+        let routes: Json = cm
+            .data
+            .as_ref()
+            .and_then(|d| d.get("routes.json"))
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Json::Null);
+        Ok(routes["routes"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(_, list)| list.as_array().cloned().unwrap_or_default())
+            .filter(|b| b["weight"].as_u64().unwrap_or(1) > 0)
+            .filter_map(|b| b["version"].as_str().map(str::to_string))
+            .collect())
+    }
+
     /// Sets the weights of `slug`'s versions in the gateway's routes: each version's Service
     /// (`http://<service>`) with its weight. Every version named must have its Service.
     pub async fn traffic(

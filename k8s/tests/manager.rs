@@ -369,3 +369,36 @@ async fn cancel_deletes_services_then_deployments_then_configmaps() {
     assert_eq!(deletes, ["services", "deployments", "configmaps"]);
     assert!(fake.objects.lock().expect("lock").is_empty());
 }
+
+#[tokio::test]
+async fn prune_keeps_the_newest_and_every_routed_version() {
+    let fake = Arc::new(Fake::default());
+    // Five versions, oldest first; v1 still has traffic.
+    for (i, v) in ["v1", "v2", "v3", "v4", "v5"].iter().enumerate() {
+        let labels = json!({"app.kubernetes.io/managed-by": "scenic", "scenic.io/scenario": "loan",
+            "scenic.io/version": v, "scenic.io/slug": "loan"});
+        for resource in ["deployments", "services", "configmaps"] {
+            fake.put(
+                resource,
+                json!({"metadata": {"name": format!("scenic-loan-{v}"), "labels": labels,
+                "creationTimestamp": format!("2026-12-0{}T10:00:00Z", i + 1)}}),
+            );
+        }
+    }
+    fake.put("configmaps", json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": ROUTES_CONFIG_MAP},
+        "data": {"routes.json": "{\"routes\": {\"loan\": [{\"url\": \"http://scenic-loan-v1\", \"weight\": 100, \"version\": \"v1\"}, {\"url\": \"http://scenic-loan-v2\", \"weight\": 0, \"version\": \"v2\"}]}}"}}));
+    let m = manager(&fake);
+    let deleted = m.prune("loan", 2).await.expect("prune");
+    // v5 and v4 are the newest two; v1 has traffic; v3 and v2 (weight 0) go.
+    assert_eq!(deleted, ["v3", "v2"]);
+    let left: Vec<String> = fake
+        .objects
+        .lock()
+        .expect("lock")
+        .keys()
+        .filter(|(r, _)| r == "deployments")
+        .map(|(_, n)| n.clone())
+        .collect();
+    assert_eq!(left, ["scenic-loan-v1", "scenic-loan-v4", "scenic-loan-v5"]);
+}

@@ -82,6 +82,10 @@ pub struct ManifestArgs {
     /// Folder of fragment definitions.
     #[arg(long)]
     pub fragments: Option<PathBuf>,
+    /// `deploy`: versions of the scenario kept besides those the routes give traffic to
+    /// (the newest first); older ones are deleted after the deploy.
+    #[arg(long, default_value_t = 3)]
+    pub keep: usize,
     #[command(flatten)]
     pub config: files::ConfigArgs,
 }
@@ -102,10 +106,25 @@ pub fn run(a: K8sArgs) -> ExitCode {
                 Ok(all) => all,
                 Err(code) => return code,
             };
+            let keep = m.keep.max(1);
             cluster(m.namespace.clone(), |manager| async move {
                 for objects in &all {
                     for name in manager.deploy(objects).await? {
                         println!("{name} applied in {}", manager.namespace());
+                    }
+                    let scenario = objects.iter().find_map(|o| match o {
+                        scenic_k8s::Object::Deployment(d) => d
+                            .metadata
+                            .labels
+                            .as_ref()?
+                            .get(scenic_k8s::manifests::LABEL_SCENARIO)
+                            .cloned(),
+                        _ => None,
+                    });
+                    if let Some(s) = scenario {
+                        for v in manager.prune(&s, keep).await? {
+                            println!("version {v} of {s} deleted (older than the {keep} kept, and no traffic)");
+                        }
                     }
                 }
                 Ok(())
