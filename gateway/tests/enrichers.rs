@@ -85,14 +85,7 @@ async fn serve_with_a_config_file_runs_sql_enrichers_and_reports_their_metrics_u
         post(&c, url.clone(), json!({"id": 7})).await,
         (200, json!({"name": "unknown"}))
     );
-    let metrics = c
-        .get(format!("{}/metrics", server.base))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = common::get_text(&c, format!("{}/metrics", server.base)).await;
     assert!(
         metrics.contains(
             "scenic_service_duration_seconds_count{outcome=\"OK\",scenario=\"clients\",service=\"dbQueryEnricher\"} 2"
@@ -103,14 +96,7 @@ async fn serve_with_a_config_file_runs_sql_enrichers_and_reports_their_metrics_u
     std::fs::remove_file(server.dir.join("clients.json")).expect("remove");
     let started = Instant::now();
     loop {
-        let metrics = c
-            .get(format!("{}/metrics", server.base))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("text");
+        let metrics = common::get_text(&c, format!("{}/metrics", server.base)).await;
         if !metrics.contains("scenario=\"clients\"") {
             assert!(metrics.contains("scenario=\"hello\""), "{metrics}");
             break;

@@ -73,26 +73,38 @@ async fn wait_ready(base: &str, what: &str, log: impl Fn() -> String) {
     }
 }
 
-/// `scenic run` of the scenario `loan` answering `answer` (a SpEL string literal).
-async fn backend(dir: &Path, answer: &str) -> Proc {
+/// `scenic ARGS… --port <free>`, its log in `dir/<name>-<port>.log`, once its `/ready` is 200.
+async fn start_scenic(dir: &Path, name: &str, args: &[&str]) -> Proc {
     let port = common::free_port();
-    let file = dir.join(format!("loan-{port}.json"));
-    std::fs::write(&file, common::scenario("loan", "loan", answer)).expect("write");
-    let log = dir.join(format!("backend-{port}.log"));
+    let log = dir.join(format!("{name}-{port}.log"));
     let child = Command::new(env!("CARGO_BIN_EXE_scenic"))
-        .args(["run", file.to_str().expect("path"), "--host", "127.0.0.1"])
-        .args(["--port", &port.to_string(), "--workers", "1"])
+        .args(args)
+        .args(["--port", &port.to_string()])
+        .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).expect("log"))
         .spawn()
-        .expect("scenic run starts");
+        .expect("scenic starts");
     let p = Proc {
         child: Some(child),
         base: format!("http://127.0.0.1:{port}"),
         log,
     };
-    wait_ready(&p.base, "a backend", || p.log()).await;
+    wait_ready(&p.base, name, || p.log()).await;
     p
+}
+
+/// `scenic run` of the scenario `loan` answering `answer` (a SpEL string literal).
+async fn backend(dir: &Path, answer: &str) -> Proc {
+    let file = dir.join(format!("loan-{}.json", common::free_port()));
+    std::fs::write(&file, common::scenario("loan", "loan", answer)).expect("write");
+    let file = file.to_str().expect("path");
+    start_scenic(
+        dir,
+        "backend",
+        &["run", file, "--host", "127.0.0.1", "--workers", "1"],
+    )
+    .await
 }
 
 /// The version a backend serves (its `Scenic-Scenario-Version`).
@@ -119,33 +131,19 @@ fn write_routes(path: &Path, routes: serde_json::Value) {
 async fn gateway(dir: &Path, routes: serde_json::Value) -> (Proc, PathBuf) {
     let path = dir.join("routes.json");
     write_routes(&path, routes);
-    let port = common::free_port();
-    let log = dir.join("gateway.log");
-    let child = Command::new(env!("CARGO_BIN_EXE_scenic"))
-        .args(["gateway", "--routes", path.to_str().expect("path")])
-        .args(["--port", &port.to_string(), "--workers", "2"])
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log"))
-        .spawn()
-        .expect("scenic gateway starts");
-    let p = Proc {
-        child: Some(child),
-        base: format!("http://127.0.0.1:{port}"),
-        log,
-    };
-    wait_ready(&p.base, "the gateway", || p.log()).await;
+    let routes = path.to_str().expect("path");
+    let p = start_scenic(
+        dir,
+        "gateway",
+        &["gateway", "--routes", routes, "--workers", "2"],
+    )
+    .await;
     (p, path)
 }
 
 /// The gateway's `scenic_gateway_backend_ready` series that are 1.
 async fn ready_backends(gateway: &str) -> usize {
-    let text = reqwest::get(format!("{gateway}/metrics"))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let text = common::get_text(&reqwest::Client::new(), format!("{gateway}/metrics")).await;
     text.lines()
         .filter(|l| l.starts_with("scenic_gateway_backend_ready{") && l.ends_with(" 1"))
         .count()
@@ -332,12 +330,7 @@ async fn a_canary_walk_a_rollback_and_a_terminated_backend_fail_no_request() {
         load.failed.load(Ordering::Relaxed),
     );
     let versions = load.versions.lock().expect("lock").clone();
-    let metrics = reqwest::get(format!("{}/metrics", gw.base))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = common::get_text(&reqwest::Client::new(), format!("{}/metrics", gw.base)).await;
     let retries: Vec<&str> = metrics
         .lines()
         .filter(|l| l.starts_with("scenic_gateway_retries_total{"))
@@ -483,12 +476,7 @@ async fn down_and_refusing_backends_are_skipped_and_the_deadline_is_passed_on() 
         let (status, v) = call(&c, &gw.base, None).await;
         assert_eq!(status, 200, "{v}\n{}", gw.log());
     }
-    let metrics = reqwest::get(format!("{}/metrics", gw.base))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = common::get_text(&reqwest::Client::new(), format!("{}/metrics", gw.base)).await;
     assert!(
         metrics.contains("scenic_gateway_retries_total{reason=\"connect\"}"),
         "{metrics}"
@@ -535,28 +523,15 @@ async fn configured_servers_give_generated_clients_a_real_base_url() {
     )
     .expect("write");
     // The runtime's own document.
-    let port = common::free_port();
     let file = dir.join("loan.json");
     std::fs::write(&file, common::scenario("loan", "loan", "'a'")).expect("write");
-    let log = dir.join("run.log");
-    let child = Command::new(env!("CARGO_BIN_EXE_scenic"))
-        .args(["run", file.to_str().expect("path"), "--host", "127.0.0.1"])
-        .args([
-            "--port",
-            &port.to_string(),
-            "--config",
-            config.to_str().expect("path"),
-        ])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log"))
-        .spawn()
-        .expect("scenic run starts");
-    let run = Proc {
-        child: Some(child),
-        base: format!("http://127.0.0.1:{port}"),
-        log,
-    };
-    wait_ready(&run.base, "scenic run", || run.log()).await;
+    let (file, config_path) = (file.to_str().expect("path"), config.to_str().expect("path"));
+    let run = start_scenic(
+        &dir,
+        "run",
+        &["run", file, "--host", "127.0.0.1", "--config", config_path],
+    )
+    .await;
     let doc: serde_json::Value = reqwest::get(format!("{}/definition", run.base))
         .await
         .expect("definition")
@@ -567,26 +542,13 @@ async fn configured_servers_give_generated_clients_a_real_base_url() {
     // The gateway's merged document.
     let path = dir.join("routes.json");
     write_routes(&path, json!({"loan": [{"url": run.base, "weight": 1}]}));
-    let gport = common::free_port();
-    let glog = dir.join("gateway.log");
-    let child = Command::new(env!("CARGO_BIN_EXE_scenic"))
-        .args(["gateway", "--routes", path.to_str().expect("path")])
-        .args([
-            "--port",
-            &gport.to_string(),
-            "--config",
-            config.to_str().expect("path"),
-        ])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&glog).expect("log"))
-        .spawn()
-        .expect("scenic gateway starts");
-    let gw = Proc {
-        child: Some(child),
-        base: format!("http://127.0.0.1:{gport}"),
-        log: glog,
-    };
-    wait_ready(&gw.base, "the gateway", || gw.log()).await;
+    let routes = path.to_str().expect("path");
+    let gw = start_scenic(
+        &dir,
+        "gateway",
+        &["gateway", "--routes", routes, "--config", config_path],
+    )
+    .await;
     wait_backends_ready(&gw, 1).await;
     let merged: serde_json::Value = reqwest::get(format!("{}/openapi.json", gw.base))
         .await

@@ -142,6 +142,11 @@ impl ConfigArgs {
         scenic_influx::Reporter::start(config, source).map_err(config_error)
     }
 
+    /// [`servers`](Self::servers), or the error printed and exit code 2.
+    pub fn servers_or_exit(&self) -> Result<Vec<serde_json::Value>, std::process::ExitCode> {
+        self.servers().map_err(config_error)
+    }
+
     /// [`registry`](Self::registry), or the error printed and exit code 2.
     pub fn registry_or_exit(&self) -> Result<Registry, std::process::ExitCode> {
         self.registry().map_err(config_error)

@@ -50,12 +50,9 @@ pub struct GatewayArgs {
 }
 
 pub fn run(a: GatewayArgs) -> ExitCode {
-    let servers = match a.config.servers() {
+    let servers = match a.config.servers_or_exit() {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let gateway = Arc::new(
         Gateway::new(Duration::from_secs(a.timeout.max(1)), a.max_body).with_servers(servers),

@@ -247,12 +247,9 @@ pub fn serve(a: ServeArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let servers = match a.http.config.servers() {
+    let servers = match a.http.config.servers_or_exit() {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let state = Arc::new(
         AppState::new(
@@ -311,12 +308,9 @@ pub fn run(a: RunArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let servers = match a.http.config.servers() {
+    let servers = match a.http.config.servers_or_exit() {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let state = Arc::new(
         AppState::new(

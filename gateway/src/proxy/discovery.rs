@@ -181,16 +181,15 @@ async fn watch(client: kube::Client, namespace: String, gateway: Arc<Gateway>) {
     .map(|_| ());
     let mut events = std::pin::pin!(futures::stream::select(futures::stream::select(s, e), c));
     tracing::info!("watching Services, EndpointSlices and the routes in {namespace}");
-    let mut last: Option<String> = None;
+    let mut last: Option<RoutesFile> = None;
     while events.next().await.is_some() {
         let svc: Vec<Service> = services.state().iter().map(|s| (**s).clone()).collect();
         let eps: Vec<EndpointSlice> = slices.state().iter().map(|s| (**s).clone()).collect();
         let cm = maps.state().first().map(|c| (**c).clone());
         let file = routes_of(&svc, &eps, cm.as_ref());
-        let key = format!("{file:?}");
-        if last.as_deref() != Some(key.as_str()) {
+        if last.as_ref() != Some(&file) {
             gateway.publish(&file);
-            last = Some(key);
+            last = Some(file);
         }
     }
 }

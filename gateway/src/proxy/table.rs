@@ -17,7 +17,7 @@ pub const MAX_WEIGHT: u32 = 1_000_000;
 pub const MAX_ROUTES_BYTES: usize = 1024 * 1024;
 
 /// The routes file: `{"routes": {"<slug>": [{"url": "http://…", "weight": 90}, …]}}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RoutesFile {
     pub routes: BTreeMap<String, Vec<BackendSpec>>,

@@ -12,12 +12,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
+// Both including test crates' `common` define `free_port`.
+use super::free_port;
 
 /// A Prometheus server scraping `target` every second, from a temporary folder.
 pub struct Prometheus {
@@ -305,6 +301,33 @@ fn targets(dash: &Json) -> Vec<(String, String, String)> {
     out
 }
 
+/// Runs one InfluxQL panel query; it must succeed and return series.
+async fn influx_answer(
+    influx: &super::influx::Influx,
+    file: &str,
+    panel: String,
+    ref_id: String,
+    query: String,
+) -> Answer {
+    let r = influx.query(&query).await;
+    assert!(r["results"][0]["error"].is_null(), "{panel}: {query}: {r}");
+    let series = r["results"][0]["series"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        !series.is_empty(),
+        "{file} / {panel}: no series for {query}: {r}"
+    );
+    Answer {
+        file: file.to_string(),
+        panel,
+        ref_id,
+        query,
+        series,
+    }
+}
+
 /// Runs every panel target of the InfluxDB dashboards tagged `kind` for `scenario`. Each
 /// must succeed and return series.
 pub async fn run_influx(influx: &super::influx::Influx, kind: &str, scenario: &str) -> Vec<Answer> {
@@ -312,23 +335,7 @@ pub async fn run_influx(influx: &super::influx::Influx, kind: &str, scenario: &s
     for (file, dash) in dashboards("influxdb", kind) {
         for (panel, ref_id, q) in targets(&dash) {
             let query = resolve_influx(&q, scenario);
-            let r = influx.query(&query).await;
-            assert!(r["results"][0]["error"].is_null(), "{panel}: {query}: {r}");
-            let series = r["results"][0]["series"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-            assert!(
-                !series.is_empty(),
-                "{file} / {panel}: no series for {query}: {r}"
-            );
-            out.push(Answer {
-                file: file.clone(),
-                panel,
-                ref_id,
-                query,
-                series,
-            });
+            out.push(influx_answer(influx, &file, panel, ref_id, query).await);
         }
     }
     out
@@ -505,26 +512,11 @@ pub async fn run_reference(
     kind: &str,
     scenario: &str,
 ) -> Vec<Answer> {
+    let file = format!("reference {kind}");
     let mut out = Vec::new();
     for (panel, q) in reference_queries(kind) {
         let query = resolve_influx(&q, scenario);
-        let r = influx.query(&query).await;
-        assert!(r["results"][0]["error"].is_null(), "{panel}: {query}: {r}");
-        let series = r["results"][0]["series"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        assert!(
-            !series.is_empty(),
-            "the reference's {panel}: no series for {query}: {r}"
-        );
-        out.push(Answer {
-            file: format!("reference {kind}"),
-            panel,
-            ref_id: "A".into(),
-            query,
-            series,
-        });
+        out.push(influx_answer(influx, &file, panel, "A".into(), query).await);
     }
     out
 }

@@ -9,12 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
+// Both including test crates' `common` define `free_port`.
+use super::free_port;
 
 pub struct Influx {
     child: Child,

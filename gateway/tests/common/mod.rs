@@ -106,6 +106,17 @@ pub async fn get_json(c: &reqwest::Client, url: String) -> serde_json::Value {
         .expect("json")
 }
 
+/// The text body of a GET (`/metrics`).
+pub async fn get_text(c: &reqwest::Client, url: String) -> String {
+    c.get(url)
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text")
+}
+
 /// Starts `scenic serve` on a temporary folder that `prepare` fills first.
 pub async fn start_with(token: Option<&str>, prepare: impl FnOnce(&Path)) -> Server {
     start_args(token, prepare, &[]).await

@@ -35,10 +35,6 @@ const ROUND: [&str; 6] = [
     r#"{"clientId": 1, "amount": 20}"#,
 ];
 
-fn param(name: &str, expression: serde_json::Value) -> serde_json::Value {
-    json!({"name": name, "expression": expression})
-}
-
 /// orders in → find client (SQL lookup) → check amount (SQL query) → big only (filter) →
 /// ratio (variable) → big out.
 fn scenario() -> String {

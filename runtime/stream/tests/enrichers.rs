@@ -34,10 +34,6 @@ fn template(x: &str) -> Value {
     json!({"language": "spelTemplate", "expression": x})
 }
 
-fn param(name: &str, expression: Value) -> Value {
-    json!({"name": name, "expression": expression})
-}
-
 /// orders → `find client` (lookup) → `list purchases` (query) → enriched.
 fn scenario() -> String {
     stream_scenario(

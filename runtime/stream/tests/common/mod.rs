@@ -382,6 +382,11 @@ pub fn e(x: &str) -> Value {
     json!({"language": "spel", "expression": x})
 }
 
+/// A node parameter: its name and expression.
+pub fn param(name: &str, expression: Value) -> Value {
+    json!({"name": name, "expression": expression})
+}
+
 /// A `LiteStreamMetaData` scenario from its nodes.
 pub fn stream_scenario(name: &str, nodes: Value) -> String {
     json!({
